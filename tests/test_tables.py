@@ -1,0 +1,243 @@
+"""read_table: every way a spreadsheet export arrives, and files that are not tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from timelines.load.tables import find_sheet_names, normalise_heading, read_table
+from timelines.problems import InputError
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+def failure(path: Path, sheet: str | None = None) -> str:
+    with pytest.raises(InputError) as caught:
+        read_table(path, sheet)
+    (problem,) = caught.value.problems
+    assert problem.severity == "error"
+    return str(problem)
+
+
+def test_utf8_with_bom_gives_clean_first_heading(tmp_path):
+    path = write(tmp_path, "chronology.csv", b"\xef\xbb\xbfdate,event\n12/03/2015,Born\n")
+    table = read_table(path)
+    assert table.columns == ("date", "event")
+    assert table.rows == ((2, {"date": "12/03/2015", "event": "Born"}),)
+
+
+def test_utf8_without_bom(tmp_path):
+    path = write(tmp_path, "c.csv", "name,carer\nZoë,Mrs Ó Súilleabháin\n")
+    assert read_table(path).rows[0][1] == {"name": "Zoë", "carer": "Mrs Ó Súilleabháin"}
+
+
+def test_windows_1252_falls_back(tmp_path):
+    path = write(tmp_path, "c.csv", "name,note\r\nZoë,paid £20 – “bus”\r\n".encode("cp1252"))
+    assert read_table(path).rows[0][1] == {"name": "Zoë", "note": "paid £20 – “bus”"}
+
+
+def test_utf16_unicode_text_from_excel_is_tab_separated(tmp_path):
+    path = write(tmp_path, "c.txt", "date\tevent\r\n12/03/2015\tZoë born\r\n".encode("utf-16"))
+    table = read_table(path)
+    assert table.rows == ((2, {"date": "12/03/2015", "event": "Zoë born"}),)
+
+
+def test_crlf_and_blank_rows_keep_spreadsheet_row_numbers(tmp_path):
+    text = "date,event\r\n01/01/2015,A\r\n,\r\n\r\n02/01/2015,B\r\n\r\n,,\r\n\r\n"
+    table = read_table(write(tmp_path, "c.csv", text))
+    assert [(n, cells["event"]) for n, cells in table.rows] == [(2, "A"), (5, "B")]
+    assert all("\r" not in v for _, cells in table.rows for v in cells.values())
+    assert table.problems == ()
+
+
+def test_headings_are_stripped_and_normalised(tmp_path):
+    path = write(
+        tmp_path, "p.csv", " Start Date ,PLACEMENT-TYPE,  end   date\n01/01/2015,Foster,\n"
+    )
+    table = read_table(path)
+    assert table.columns == ("start_date", "placement_type", "end_date")
+    assert table.original_columns == ("Start Date", "PLACEMENT-TYPE", "end   date")
+    assert table.original("placement_type") == "PLACEMENT-TYPE"
+    assert normalise_heading("  Date of-Birth ") == "date_of_birth"
+
+
+def test_cells_are_stripped_and_short_rows_padded(tmp_path):
+    table = read_table(write(tmp_path, "c.csv", "date,event,category\n 01/01/2015 ,  A \n"))
+    assert table.rows == ((2, {"date": "01/01/2015", "event": "A", "category": ""}),)
+
+
+def test_heading_row_without_data(tmp_path):
+    table = read_table(write(tmp_path, "c.csv", "date,event\r\n\r\n"))
+    assert table.columns == ("date", "event")
+    assert table.rows == ()
+
+
+def test_heading_row_below_blank_lines_keeps_its_row_number(tmp_path):
+    table = read_table(write(tmp_path, "c.csv", "\n\ndate,event\n01/01/2015,A\n"))
+    assert table.header_row == 3
+    assert table.rows[0][0] == 4
+
+
+def test_duplicate_columns_are_an_error(tmp_path):
+    path = write(tmp_path, "chronology.csv", "Date,event,date \n01/01/2015,A,B\n")
+    assert failure(path) == (
+        'chronology.csv, row 1, column "date": column "date" appears twice (columns A and C)'
+    )
+
+
+def test_trailing_blank_headings_are_dropped_and_inner_ones_named(tmp_path):
+    table = read_table(write(tmp_path, "c.csv", "date,,event,,\n01/01/2015,x,A,,\n"))
+    assert table.columns == ("date", "column_b", "event")
+    assert table.original_columns == ("date", "", "event")
+    assert table.original("column_b") == "column_b"
+    assert table.rows[0][1]["column_b"] == "x"
+
+
+def test_extra_cells_are_a_warning_naming_the_row(tmp_path):
+    text = "date,event,category\n01/01/2015,Hearing, CSO made,hearing\n02/01/2015,B,review,,\n"
+    table = read_table(write(tmp_path, "chronology.csv", text))
+    assert [str(p) for p in table.problems] == [
+        "chronology.csv, row 2: row has 4 cells but there are only 3 column headings"
+        ' (is there a comma that is not in quotes?); extra cells ignored: "hearing"'
+    ]
+    assert table.problems[0].severity == "warning"
+    assert table.rows[0][1] == {"date": "01/01/2015", "event": "Hearing", "category": "CSO made"}
+
+
+def test_formulas_are_kept_as_text(tmp_path):
+    text = 'date,event\n01/01/2015,"=HYPERLINK(""http://x"",""report"")"\n02/01/2015,=1+1\n'
+    table = read_table(write(tmp_path, "c.csv", text))
+    assert [cells["event"] for _, cells in table.rows] == [
+        '=HYPERLINK("http://x","report")',
+        "=1+1",
+    ]
+
+
+def test_quoted_commas_and_line_breaks_count_as_one_row(tmp_path):
+    text = 'date,event\n01/01/2015,"Hearing, CSO made"\n02/01/2015,"two\nlines"\n03/01/2015,C\n'
+    table = read_table(write(tmp_path, "c.csv", text))
+    assert [(n, c["event"]) for n, c in table.rows] == [
+        (2, "Hearing, CSO made"),
+        (3, "two\nlines"),
+        (4, "C"),
+    ]
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_semicolon_and_tab_separators(tmp_path, separator):
+    text = separator.join(["date", "event", "detail"]) + "\n"
+    text += separator.join(["01/01/2015", "A, with comma", "x"]) + "\n"
+    table = read_table(write(tmp_path, "c.csv", text))
+    assert table.rows[0][1] == {"date": "01/01/2015", "event": "A, with comma", "detail": "x"}
+
+
+def test_missing_file(tmp_path):
+    assert failure(tmp_path / "chronology.csv") == "chronology.csv: file not found"
+
+
+def test_folder_instead_of_file(tmp_path):
+    (tmp_path / "data.csv").mkdir()
+    assert failure(tmp_path / "data.csv") == "data.csv: is a folder, not a file"
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b" \r\n\r\n", b",,,\r\n,,\r\n"])
+def test_empty_file(tmp_path, data):
+    assert failure(write(tmp_path, "chronology.csv", data)) == "chronology.csv: the file is empty"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "a zip file, such as an .xlsx workbook or a Word document"),
+    ],
+)
+def test_known_binary_files_renamed_csv(tmp_path, data, kind):
+    assert failure(write(tmp_path, "chronology.csv", data)) == (
+        f"chronology.csv: not a text file (it looks like {kind}); save the table as .csv or .xlsx"
+    )
+
+
+@pytest.mark.parametrize("data", [b"date,event\n\x00\x01\x02\x03", bytes(range(1, 32)) * 20])
+def test_other_binary_files(tmp_path, data):
+    assert failure(write(tmp_path, "c.csv", data)) == (
+        "c.csv: not a text file; save the table as .csv or .xlsx"
+    )
+
+
+def test_old_xls_is_refused(tmp_path):
+    assert failure(write(tmp_path, "book.xls", b"\xd0\xcf\x11\xe0")) == (
+        "book.xls: old Excel .xls files cannot be read; save it as .xlsx or .csv"
+    )
+
+
+# --- Excel -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Notes"
+    notes.append(["read me"])
+    chron = workbook.create_sheet("Chronology")
+    chron.append([" Date ", "Event", "Count", "Score"])
+    chron.append([datetime(2015, 3, 12), "Born", 12.0, 2.5])
+    chron.append([date(2016, 4, 1), "Accommodated", 3, None])
+    chron.append([None, None, None, None])
+    chron.append(["March 2017", "  Hearing  ", True, "=1+1 as text"])
+    chron.cell(row=6, column=1).value = "c. 2018"
+    workbook.create_sheet("placements").append(["start_date"])
+    path = tmp_path / "book.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_sheet_by_name_any_case(book):
+    table = read_table(book, "CHRONOLOGY")
+    assert table.file == "book.xlsx [Chronology]"
+    assert table.columns == ("date", "event", "count", "score")
+    assert [n for n, _ in table.rows] == [2, 3, 5, 6]
+
+
+def test_xlsx_cells_become_the_text_a_person_sees(book):
+    rows = [cells for _, cells in read_table(book, "chronology").rows]
+    assert rows[0] == {"date": "12/03/2015", "event": "Born", "count": "12", "score": "2.5"}
+    assert rows[1] == {"date": "01/04/2016", "event": "Accommodated", "count": "3", "score": ""}
+    assert rows[2]["date"] == "March 2017"
+    assert rows[2]["event"] == "Hearing"
+    assert rows[2]["count"] == "TRUE"
+    assert rows[3]["date"] == "c. 2018"
+
+
+def test_xlsx_first_sheet_by_default(book):
+    table = read_table(book)
+    assert table.file == "book.xlsx [Notes]"
+    assert table.columns == ("read_me",)
+
+
+def test_xlsx_unknown_sheet(book):
+    assert failure(book, "children") == (
+        'book.xlsx: no sheet called "children" (the sheets are "Notes", "Chronology", "placements")'
+    )
+
+
+def test_find_sheet_names(book):
+    assert find_sheet_names(book) == ["Notes", "Chronology", "placements"]
+
+
+def test_text_file_named_xlsx(tmp_path):
+    path = write(tmp_path, "book.xlsx", "date,event\n")
+    assert failure(path) == (
+        "book.xlsx: not an Excel workbook, or a damaged one; save it again from Excel"
+    )

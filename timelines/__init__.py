@@ -1,0 +1,3 @@
+"""timelines: one-page visual timelines for looked-after children."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,220 @@
+"""The command line: thin click commands, one library call each."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from timelines import __version__, api
+from timelines.dates import DateError, parse_exact_date
+from timelines.options import RenderOptions
+from timelines.problems import InputError, Problem, TimelinesError
+
+EXISTING = click.Path(exists=True, path_type=Path)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_exact_date(value)
+    except DateError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem}", err=True)
+
+
+def _fail(exc: TimelinesError) -> None:
+    if isinstance(exc, InputError):
+        _report(exc.problems)
+        count = len(exc.errors)
+        raise click.ClickException(
+            f"{count} error{'s' if count != 1 else ''} in the input; nothing was written"
+        )
+    raise click.ClickException(str(exc))
+
+
+def input_options(func):
+    """Options shared by every command that reads a child's data."""
+    options = [
+        click.argument("chronology", type=EXISTING),
+        click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX)."),
+        click.option(
+            "--children", type=EXISTING, help="Children file: child_id, name, date_of_birth…"
+        ),
+        click.option(
+            "--events",
+            "extra",
+            type=EXISTING,
+            multiple=True,
+            help="More events for the chronology, e.g. a CIN census XML file (repeatable).",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["contract", "ssda903", "cin"]),
+            help="Input format; detected from the files when left out.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="timelines")
+def main() -> None:
+    """Visual timelines for looked-after children, from chronology and placement files.
+
+    Start with `timelines render samples/child` or `timelines template my-child.xlsx`.
+    """
+
+
+@main.command()
+@input_options
+@click.option("--child", "child_id", help="The child to draw when the files describe several.")
+@click.option("--name", help="The child's name (when there is no children file).")
+@click.option("--dob", help="Date of birth, dd/mm/yyyy (when there is no children file).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    help="PDF to write. Default: timeline-<child id>.pdf beside the input.",
+)
+@click.option(
+    "--template", "template", help="Template name (see `timelines templates`) or a .toml file."
+)
+@click.option(
+    "--page-size", type=click.Choice(["A4", "A3"]), help="Paper size (default: the template's)."
+)
+@click.option(
+    "--as-of", callback=_date, help="End the story on this day (dd/mm/yyyy). Default: today."
+)
+@click.option(
+    "--gap-months",
+    type=click.FloatRange(min=0),
+    help="Mark waits longer than this many months (default 3).",
+)
+@click.option("--prepared-by", default="", help="Name or role of who prepared the timeline.")
+@click.option("--prepared-on", callback=_date, help="Date prepared (dd/mm/yyyy). Default: today.")
+@click.option("--marking", help="Protective marking (default: OFFICIAL-SENSITIVE).")
+@click.option(
+    "--shadows",
+    "shadows",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of your own child-shadow images (age in the file name).",
+)
+@click.option("--no-shadows", is_flag=True, help="Leave out the child shadows.")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Safe to share: initials, no date of birth, no carers, no details.",
+)
+@click.option(
+    "--password-env",
+    metavar="VAR",
+    help="Encrypt (AES-256) with the password in this environment variable.",
+)
+@click.option(
+    "--ask-password",
+    is_flag=True,
+    help="Encrypt (AES-256) with a password typed at a prompt (not echoed).",
+)
+def render(
+    chronology,
+    placements,
+    children,
+    extra,
+    fmt,
+    child_id,
+    name,
+    dob,
+    out,
+    template,
+    page_size,
+    as_of,
+    gap_months,
+    prepared_by,
+    prepared_on,
+    marking,
+    shadows,
+    no_shadows,
+    redact,
+    password_env,
+    ask_password,
+) -> None:
+    """Draw one child's timeline as a one-page PDF.
+
+    CHRONOLOGY is a chronology CSV/XLSX, a workbook from `timelines template`,
+    a folder holding chronology.csv (and placements.csv, children.csv), or an
+    SSDA903 extract (episodes file or folder).
+    """
+    password = _password(password_env, ask_password)
+    inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id, name, dob)
+    options = RenderOptions(
+        as_of=as_of,
+        prepared_by=prepared_by,
+        prepared_on=prepared_on or date.today(),
+        marking=marking,
+        page_size=page_size,
+        gap_threshold_months=gap_months,
+        shadows_folder=shadows,
+        show_shadows=False if no_shadows else None,
+        redact=redact,
+    )
+    try:
+        result = api.render(inputs, options, template, out, password)
+    except TimelinesError as exc:
+        _fail(exc)
+    _report(result.warnings)
+    click.echo(f"wrote {result.path} ({result.pages} page{'s' if result.pages != 1 else ''})")
+
+
+def _password(env_name: str | None, ask: bool) -> str | None:
+    if env_name:
+        value = os.environ.get(env_name)
+        if not value:
+            raise click.ClickException(f"environment variable {env_name} is not set")
+        return value
+    if ask:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return None
+
+
+@main.command()
+@input_options
+@click.option("--child", "child_id", help="Check only this child.")
+def validate(chronology, placements, children, extra, fmt, child_id) -> None:
+    """Check input files without drawing: list every problem with file, row and column.
+
+    Exit status 0 when there are no errors (warnings allowed), 1 when there are.
+    """
+    inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
+    try:
+        problems = api.validate(inputs)
+    except TimelinesError as exc:
+        _fail(exc)
+    _report(problems)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    click.echo(
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+def templates() -> None:
+    """List the shipped templates, one line each."""
+    from timelines.template import shipped_templates
+
+    for name, description in shipped_templates().items():
+        click.echo(f"{name:10} {description}")

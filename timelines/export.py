@@ -1,0 +1,73 @@
+"""Export: the only module that writes files. Writes are atomic: all or nothing."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+
+from timelines.draw import draw_page
+from timelines.layout.primitives import Page
+from timelines.problems import TimelinesError
+
+
+def pdf_bytes(
+    pages: Iterable[Page], fonts: dict[str, str], title: str, author: str = "", subject: str = ""
+) -> bytes:
+    """Paint pages into a deterministic PDF (same input, same bytes)."""
+    buffer = io.BytesIO()
+    pages = list(pages)
+    size = (pages[0].width, pages[0].height) if pages else (595.28, 841.89)
+    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("timelines")
+    canvas.setProducer("timelines")
+    canvas.showOutline() if any(_has_bookmark(p) for p in pages) else None
+    for page in pages:
+        canvas.setPageSize((page.width, page.height))
+        draw_page(canvas, page, fonts)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _has_bookmark(page: Page) -> bool:
+    return any(type(item).__name__ == "Bookmark" for item in page.items)
+
+
+def encrypt(data: bytes, password: str) -> bytes:
+    """Encrypt a PDF with AES-256 (opening it needs the password)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,73 @@
+"""Fonts: register the Unicode TrueType fonts once and measure text with them.
+
+DejaVu (shipped in assets/fonts) covers names such as Seònaid, Łukasz, Zoë
+and Ó Dochartaigh; reportlab embeds the subset a page uses.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from timelines.problems import TimelinesError
+from timelines.resources import fonts_dir
+
+ROLES = ("regular", "bold", "label")
+DEFAULT_FILES = {
+    "regular": "DejaVuSans.ttf",
+    "bold": "DejaVuSans-Bold.ttf",
+    "label": "DejaVuSansCondensed.ttf",
+}
+
+
+def _font_path(name: str) -> Path:
+    path = Path(name)
+    if not path.is_absolute():
+        path = fonts_dir() / name
+    if not path.is_file():
+        raise TimelinesError(f"font file not found: {name}")
+    return path
+
+
+@cache
+def register(file_name: str) -> str:
+    """Register a TrueType font (once) and return its reportlab name."""
+    path = _font_path(file_name)
+    name = "TL-" + path.stem
+    try:
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    except Exception as exc:  # reportlab raises several kinds for a bad font file
+        raise TimelinesError(f"font file {file_name} cannot be used: {exc}") from None
+    return name
+
+
+@cache
+def font_names(regular: str, bold: str, label: str) -> dict[str, str]:
+    """Map roles (regular, bold, label) to registered font names."""
+    return {"regular": register(regular), "bold": register(bold), "label": register(label)}
+
+
+def default_fonts() -> dict[str, str]:
+    return font_names(DEFAULT_FILES["regular"], DEFAULT_FILES["bold"], DEFAULT_FILES["label"])
+
+
+def measure(text: str, font_name: str, size: float) -> float:
+    """Width of ``text`` in points."""
+    return pdfmetrics.stringWidth(text, font_name, size)
+
+
+def fit(text: str, font_name: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis so that it fits ``width`` points."""
+    if measure(text, font_name, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if measure(text[:mid].rstrip() + "…", font_name, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…" if low else ""

@@ -1,0 +1,281 @@
+"""The one-page child timeline: composes frame, plot, labels and side panel.
+
+``build_child_pages`` is pure: it takes the record, its facts, the theme and
+the options, and returns display lists. Page 1 is the picture; when not every
+label fits, the numbered chronology follows on the next page(s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from timelines.analyse import Facts
+from timelines.dates import plain_duration
+from timelines.layout import plot
+from timelines.layout.frame import FrameText, add_frame
+from timelines.layout.labels import LabelArea, LabelPlan, LabelRequest, place_labels
+from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
+from timelines.layout.primitives import Bookmark, Line, Marker, Page
+from timelines.layout.scale import TimeScale
+from timelines.layout.style import INK, Ctx
+from timelines.layout.table import chronology_pages
+from timelines.model import ChildRecord, Event, Placement
+from timelines.options import RenderOptions
+from timelines.shadows import Shadow
+from timelines.words import rewrite
+
+PANEL_WIDTH = 196.0
+
+
+@dataclass(frozen=True)
+class ChildLayout:
+    pages: list[Page]
+    plan: LabelPlan
+    scale: TimeScale
+    rows: plot.Rows
+
+
+def build_child_pages(
+    record: ChildRecord,
+    facts: Facts,
+    ctx: Ctx,
+    options: RenderOptions,
+    shadows: tuple[Shadow, ...],
+    span: tuple[date, date],
+    frame: FrameText,
+) -> ChildLayout:
+    """Lay out page 1 (and any chronology pages) for one child."""
+    page = Page(ctx.width, ctx.height)
+    page.add(Bookmark(frame.title, record.child_id))
+    top = add_frame(page, ctx, frame, 1, 1)
+    panel_x = ctx.width - ctx.margin - PANEL_WIDTH
+    with_shadows = bool(shadows)
+    rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows)
+    scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
+    plan = _events(page, ctx, record.events, scale, rows)
+    page.add(*plot.axis_items(ctx, scale, rows))
+    page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
+    page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
+    page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
+    page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
+    _panel(page, ctx, record, facts, Column(panel_x, PANEL_WIDTH, top - 2, ctx.margin + 8), options)
+    pages = [page]
+    if not plan.complete or _cut(plan, record.events, ctx):
+        pages += chronology_pages(ctx, record.events, frame)
+    _renumber(pages, ctx, frame)
+    return ChildLayout(pages, plan, scale, rows)
+
+
+def _threshold(ctx: Ctx, options: RenderOptions) -> int:
+    months = options.gap_threshold_months
+    return ctx.theme.gap_threshold_days if months is None else round(months * 30.4375)
+
+
+def event_text(event: Event, ctx: Ctx) -> str:
+    """A label as drawn: the date (showing its uncertainty) and the glossary-rewritten words."""
+    return f"{event.when.label()}  {rewrite(event.label, ctx.theme.glossary)}"
+
+
+MAX_LABEL_WIDTH = 190.0
+
+
+def _events(
+    page: Page, ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, rows: plot.Rows
+) -> LabelPlan:
+    """Markers, uncertainty brackets, stems and labels for every event."""
+    sizes = _sizes(ctx)
+    area = LabelArea(scale.x0, scale.x1, rows.labels[0], rows.labels[1])
+    texts = [event_text(e, ctx) for e in events]
+    requests = [
+        LabelRequest(i, scale.clamp(e.day), ctx.fit(t, sizes[-1], MAX_LABEL_WIDTH, "label"), e.key)
+        for i, (e, t) in enumerate(zip(events, texts, strict=True))
+    ]
+    measure = lambda text, size: ctx.measure(text, size, "label")  # noqa: E731
+    plan = place_labels(requests, area, sizes, measure)
+    if not plan.complete:
+        numbered = [LabelRequest(r.index, r.x, f"{r.index + 1}. {r.text}", r.key) for r in requests]
+        plan = place_labels(numbered, area, sizes[-1:], measure)
+    for event in events:
+        style = ctx.theme.category(event.category)
+        if event.when.uncertain:
+            page.add(
+                *plot.uncertain_span(scale, rows, event.when.start, event.when.end, style.colour)
+            )
+    _stems(page, plan, rows)
+    for event in events:
+        style = ctx.theme.category(event.category)
+        page.add(
+            Marker(
+                scale.clamp(event.day),
+                rows.axis,
+                style.marker,
+                6.0,
+                style.colour,
+                event.when.uncertain,
+            )
+        )
+    for label in plan.labels:
+        page.add(
+            ctx.text(
+                label.box.x,
+                label.box.y + 0.22 * label.size,
+                label.text,
+                label.size,
+                "label",
+                role="number" if label.numbered else "label",
+            )
+        )
+    return plan
+
+
+def _sizes(ctx: Ctx) -> list[float]:
+    big, small = ctx.size("label_size"), ctx.min_size
+    return [big, (big + small) / 2, small] if big > small else [small]
+
+
+def _stems(page: Page, plan: LabelPlan, rows: plot.Rows) -> None:
+    tops: dict[float, float] = {}
+    for label in plan.labels:
+        tops[label.x] = max(tops.get(label.x, 0.0), label.box.top)
+    for x, top in tops.items():
+        page.add(Line(x, rows.axis + 3, x, top, "#7A7A7A", 0.4))
+
+
+def _cut(plan: LabelPlan, events: tuple[Event, ...], ctx: Ctx) -> bool:
+    """True when any drawn label is shortened, so the full text must follow in the table."""
+    return any(label.text.endswith("…") for label in plan.labels if not label.numbered)
+
+
+def _panel(
+    page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
+) -> None:
+    col = heading(page, ctx, col, "Key facts")
+    col = fact_lines(page, ctx, col, key_facts(record, facts, ctx, options))
+    if record.placements:
+        col = heading(page, ctx, col, "Placements")
+        col = text_lines(page, ctx, col, _placement_lines(record.placements, ctx), "placement")
+    col = heading(page, ctx, col, "Key")
+    kinds = _in_template_order({p.placement_type for p in record.placements}, ctx, "placements")
+    cats = _in_template_order({e.category for e in record.events}, ctx, "categories")
+    extras = [
+        ("uncertain", "Hollow marker and bracket: date not exact"),
+        ("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"),
+        ("move", "Move to a new placement"),
+    ]
+    legend(
+        page,
+        ctx,
+        col,
+        [ctx.theme.placement(k) for k in kinds],
+        [ctx.theme.category(c) for c in cats],
+        extras,
+    )
+
+
+def _in_template_order(codes: set[str], ctx: Ctx, table: str) -> list[str]:
+    order = list(ctx.theme.settings[table])
+    return sorted(
+        codes, key=lambda code: (order.index(code) if code in order else len(order), code)
+    )
+
+
+def key_facts(
+    record: ChildRecord, facts: Facts, ctx: Ctx, options: RenderOptions
+) -> list[tuple[str, str]]:
+    """The key facts the template asks for, as (label, value) pairs."""
+    wanted = ctx.theme.get("show", "key_facts")
+    values = _fact_values(record, facts, ctx, options)
+    return [
+        (label, values[name])
+        for name, label in FACT_LABELS.items()
+        if name in wanted and name in values
+    ]
+
+
+FACT_LABELS = {
+    "name": "Name",
+    "date_of_birth": "Date of birth",
+    "age": "Age",
+    "first_looked_after": "First looked after",
+    "time_looked_after": "Time looked after",
+    "placements": "Placements",
+    "moves": "Moves",
+    "longest_gap": "Longest wait",
+    "since_last_decision": "Since last decision",
+    "current_placement": "Current placement",
+}
+
+
+def _fact_values(
+    record: ChildRecord, facts: Facts, ctx: Ctx, options: RenderOptions
+) -> dict[str, str]:
+    glossary = ctx.theme.glossary
+    values = {"name": record.child.name or record.child_id}
+    if facts.date_of_birth and not options.redact:
+        values["date_of_birth"] = f"{facts.date_of_birth:%d/%m/%Y}"
+    if facts.age_months is not None:
+        values["age"] = f"{plain_duration_months(facts.age_months)} on {facts.as_of:%d/%m/%Y}"
+    values["first_looked_after"] = (
+        f"{facts.first_looked_after:%d/%m/%Y}" if facts.first_looked_after else "not looked after"
+    )
+    values["time_looked_after"] = (
+        plain_duration(facts.days_looked_after) if facts.days_looked_after else "none"
+    )
+    values["placements"] = str(facts.placements)
+    values["moves"] = str(facts.moves)
+    if facts.longest_gap:
+        gap = facts.longest_gap
+        values["longest_gap"] = (
+            f"{plain_duration(gap.days)} ({gap.start:%d/%m/%Y} to {gap.end:%d/%m/%Y})"
+        )
+    if facts.last_decision and facts.days_since_last_decision is not None:
+        what = rewrite(facts.last_decision.label, glossary)
+        values["since_last_decision"] = (
+            f"{plain_duration(facts.days_since_last_decision)} ({what}, {facts.last_decision.when.label()})"
+        )
+    current = facts.current_placement
+    if current:
+        kind = ctx.theme.placement(current.placement_type).label
+        who = f", {current.carer}" if current.carer else ""
+        values["current_placement"] = f"{kind}{who} since {current.start:%d/%m/%Y}"
+    else:
+        values["current_placement"] = "none recorded"
+    return {k: rewrite(v, glossary) for k, v in values.items()}
+
+
+def plain_duration_months(months: int) -> str:
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year" + ("" if years == 1 else "s"))
+    if rest or not years:
+        parts.append(f"{rest} month" + ("" if rest == 1 else "s"))
+    return " ".join(parts)
+
+
+def _placement_lines(placements: tuple[Placement, ...], ctx: Ctx) -> list[str]:
+    lines = []
+    for number, p in enumerate(placements, start=1):
+        kind = ctx.theme.placement(p.placement_type).label
+        end = f"{p.end:%d/%m/%Y}" if p.end else "now"
+        carer = f", {p.carer}" if p.carer else ""
+        lines.append(
+            rewrite(f"P{number} {kind}{carer}: {p.start:%d/%m/%Y} to {end}", ctx.theme.glossary)
+        )
+    return lines
+
+
+def _renumber(pages: list[Page], ctx: Ctx, frame: FrameText) -> None:
+    """Fix 'page N of M' in every footer once the page count is known."""
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        for i, item in enumerate(page.items):
+            if getattr(item, "role", "") == "footer" and " · page " in item.text:
+                text = item.text.rsplit(" · page ", 1)[0] + f" · page {number} of {total}"
+                page.items[i] = ctx.text(
+                    item.x, item.y, text, item.size, item.font, item.colour, item.align, "footer"
+                )
+
+
+__all__ = ["ChildLayout", "build_child_pages", "key_facts", "INK"]

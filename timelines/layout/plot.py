@@ -1,0 +1,221 @@
+"""The time plot: axis and ticks, birthdays and shadows, gaps, and the placement band."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from timelines.analyse import Gap
+from timelines.dates import add_years, plain_duration
+from timelines.layout.primitives import Box, Image, Line, Marker, Page, Rect, Text
+from timelines.layout.scale import TimeScale, month_ticks, year_ticks
+from timelines.layout.style import INK, MUTED, RULE, Ctx
+from timelines.model import Placement
+from timelines.shadows import Shadow, height_for_age, shadow_for_age
+
+GAP_FILL = "#D0D0D0"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Vertical positions of the plot's rows, from the bottom up."""
+
+    shadows: tuple[float, float]
+    ages: float
+    band: tuple[float, float]
+    gaps: float
+    years: float
+    axis: float
+    labels: tuple[float, float]
+
+    @classmethod
+    def for_area(cls, bottom: float, top: float, with_shadows: bool) -> Rows:
+        height = top - bottom
+        shadow_h = min(max(height * 0.16, 40.0), 110.0) if with_shadows else 0.0
+        ages = bottom + shadow_h + 6
+        band = (ages + 11, ages + 11 + min(max(height * 0.045, 16.0), 28.0))
+        gaps = band[1] + 5
+        years = gaps + 22
+        axis = years + 10
+        return cls((bottom, bottom + shadow_h), ages, band, gaps, years, axis, (axis + 9, top))
+
+
+def axis_items(ctx: Ctx, scale: TimeScale, rows: Rows) -> list:
+    """The axis line, year ticks with labels, and month ticks."""
+    size = ctx.size("label_size")
+    y = rows.axis
+    items: list = [Line(scale.x0, y, scale.x1, y, INK, 1.2)]
+    per_month = scale.points_per_day * 30.4
+    every = 1 if per_month >= 4 else 3 if per_month >= 1.5 else 0
+    if every:
+        for day in month_ticks(scale, every):
+            x = scale.x(day)
+            items.append(Line(x, y, x, y - 2.5, RULE, 0.4))
+            if per_month >= 14 and day.month in (4, 7, 10):
+                items.append(
+                    ctx.text(
+                        x,
+                        rows.years,
+                        day.strftime("%b"),
+                        ctx.min_size,
+                        colour=MUTED,
+                        align="centre",
+                    )
+                )
+    last_right = -1e9
+    for day in year_ticks(scale):
+        x = scale.x(day)
+        items.append(Line(x, y + 3, x, y - 5, INK, 0.8))
+        label = ctx.text(x, rows.years, str(day.year), size, "bold", align="centre", role="year")
+        if label.box.x > last_right + 4 and scale.x0 <= label.box.x and label.box.right <= scale.x1:
+            items.append(label)
+            last_right = label.box.right
+    return items
+
+
+def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) -> list:
+    """A tick on the axis and the age under it, at every birthday on the axis."""
+    if born is None:
+        return []
+    items: list = []
+    size = ctx.min_size
+    last_right = scale.x0 + ctx.measure("Age", size, "bold") + 2
+    items.append(ctx.text(scale.x0, rows.ages, "Age", size, "bold", colour=MUTED, role="age"))
+    for years in range(0, 120):
+        day = add_years(born, years)
+        if day > scale.end:
+            break
+        if day < scale.start:
+            continue
+        x = scale.x(day)
+        items.append(Marker(x, rows.axis - 1.8, "triangle", 3.6, MUTED))
+        label = ctx.text(x, rows.ages, str(years), size, colour=MUTED, align="centre", role="age")
+        if label.box.x > last_right + 3 and label.box.right <= scale.x1:
+            items.append(label)
+            last_right = label.box.right
+    return items
+
+
+def shadow_items(
+    scale: TimeScale, rows: Rows, born: date | None, shadows: tuple[Shadow, ...]
+) -> list[Image]:
+    """Silhouettes at each birthday, as tall as a child of that age, never overlapping."""
+    if born is None or not shadows or rows.shadows[1] <= rows.shadows[0]:
+        return []
+    bottom, top = rows.shadows
+    tallest = top - bottom
+    items: list[Image] = []
+    last_right = -1e9
+    for years in range(0, 19):
+        day = add_years(born, years)
+        if day > scale.end:
+            break
+        if day < scale.start:
+            continue
+        shadow = shadow_for_age(shadows, years)
+        h = tallest * height_for_age(years) / height_for_age(18)
+        w = h * shadow.width_px / shadow.height_px
+        x = min(max(scale.x(day) - w / 2, scale.x0), scale.x1 - w)
+        if x >= last_right + 2:
+            items.append(Image(str(shadow.path), x, bottom, w, h))
+            last_right = x + w
+    return items
+
+
+def gap_items(
+    ctx: Ctx, scale: TimeScale, rows: Rows, gaps: tuple[Gap, ...], threshold: int
+) -> list:
+    """Every interval between event days as a ruler; long waits as labelled bars."""
+    y = rows.gaps
+    items: list = [Line(scale.x0, y + 1.5, scale.x1, y + 1.5, RULE, 0.3)]
+    labels: list[Text] = []
+    for gap in gaps:
+        x1, x2 = scale.x(gap.start), scale.x(gap.end)
+        items.append(Line(x1, y, x1, y + 3, RULE, 0.3))
+        if gap.days < threshold:
+            continue
+        items.append(Rect(x1, y, x2 - x1, 3.2, GAP_FILL, INK, "backdiagonal", 0.5))
+        label = _gap_label(ctx, (x1 + x2) / 2, y + 5.5, gap.days, labels, scale)
+        if label:
+            labels.append(label)
+    return items + labels
+
+
+def _gap_label(
+    ctx: Ctx, x: float, y: float, days: int, placed: list[Text], scale: TimeScale
+) -> Text | None:
+    size = ctx.min_size
+    words = plain_duration(days)
+    short = (
+        words.replace(" years", "y")
+        .replace(" year", "y")
+        .replace(" months", "m")
+        .replace(" month", "m")
+    )
+    for text in (words, short):
+        for row in (0, 1):
+            label = ctx.text(
+                x, y + row * size * 1.1, text, size, "bold", align="centre", role="gap"
+            )
+            box = label.box
+            clash = any(box.overlaps(p.box, 1.5) for p in placed)
+            if not clash and scale.x0 <= box.x and box.right <= scale.x1:
+                return label
+    return None
+
+
+def band_items(
+    ctx: Ctx, scale: TimeScale, rows: Rows, placements: tuple[Placement, ...], end: date
+) -> list:
+    """One patterned segment per placement, numbered P1, P2…; a marker at every move."""
+    bottom, top = rows.band
+    items: list = [
+        Rect(scale.x0, bottom, scale.x1 - scale.x0, top - bottom, "#FFFFFF", RULE, "none", 0.3)
+    ]
+    size = ctx.min_size + 0.5
+    lanes = _overlap_lanes(placements, end)
+    for number, (placement, lane) in enumerate(zip(placements, lanes, strict=True), start=1):
+        style = ctx.theme.placement(placement.placement_type)
+        x1 = scale.clamp(placement.start)
+        x2 = scale.clamp(placement.end_or(end))
+        half = (top - bottom) / 2
+        y, h = (bottom, top - bottom) if lane == 0 else (bottom, half)
+        items.append(Rect(x1, y, max(x2 - x1, 0.8), h, style.colour, INK, style.pattern, 0.6))
+        if number > 1:
+            items.append(Marker(x1, top + 2.2, "triangle_down", 4.5, INK))
+        tag = ctx.text(
+            x1 + 2, y + h / 2 - size * 0.35, f"P{number}", size, "bold", role="placement"
+        )
+        if tag.box.right <= x2 - 1:
+            items.append(
+                Rect(tag.box.x - 1, tag.box.y - 0.5, tag.width + 2, tag.box.h + 1, "#FFFFFF", None)
+            )
+            items.append(tag)
+    return items
+
+
+def _overlap_lanes(placements: tuple[Placement, ...], end: date) -> list[int]:
+    """0 for the main placement, 1 for one that overlaps an earlier one (respite)."""
+    lanes: list[int] = []
+    latest_end: date | None = None
+    for p in placements:
+        overlapping = latest_end is not None and p.start < latest_end
+        lanes.append(1 if overlapping else 0)
+        stop = p.end_or(end)
+        latest_end = stop if latest_end is None else max(latest_end, stop)
+    return lanes
+
+
+def uncertain_span(scale: TimeScale, rows: Rows, start: date, end: date, colour: str) -> list:
+    """A bracket along the axis showing when an uncertain event could have happened."""
+    x1, x2 = scale.clamp(start), scale.clamp(end)
+    y = rows.axis + 4.5
+    return [
+        Line(x1, y, x2, y, colour, 1.0),
+        Line(x1, y - 1.8, x1, y + 1.8, colour, 0.8),
+        Line(x2, y - 1.8, x2, y + 1.8, colour, 0.8),
+    ]
+
+
+def plot_box(scale: TimeScale, rows: Rows) -> Box:
+    return Box(scale.x0, rows.shadows[0], scale.x1 - scale.x0, rows.labels[1] - rows.shadows[0])

@@ -1,0 +1,90 @@
+"""Page metrics and the measuring context shared by every layout function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A3, A4
+
+from timelines import fonts
+from timelines.layout.primitives import Align, Text
+from timelines.template import Theme
+
+PAGE_SIZES = {"A4": A4, "A3": A3}
+INK = "#1A1A1A"
+MUTED = "#555555"
+RULE = "#9A9A9A"
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """The theme plus the registered font names: everything layout needs to measure text."""
+
+    theme: Theme
+    font_names: dict[str, str]
+    width: float
+    height: float
+    margin: float
+
+    @classmethod
+    def for_theme(cls, theme: Theme, page_size: str | None = None) -> Ctx:
+        names = fonts.font_names(
+            theme.get("text", "font"),
+            theme.get("text", "bold_font"),
+            theme.get("text", "label_font"),
+        )
+        size = PAGE_SIZES[page_size or theme.get("page", "size")]
+        width, height = (max(size), min(size))
+        if theme.get("page", "orientation") == "portrait":
+            width, height = height, width
+        return cls(theme, names, width, height, theme.get("page", "margin"))
+
+    @property
+    def min_size(self) -> float:
+        return self.theme.get("text", "min_size")
+
+    def size(self, key: str) -> float:
+        """A text size from the template, never below the minimum."""
+        return max(self.theme.get("text", key), self.min_size)
+
+    def measure(self, text: str, size: float, font: str = "regular") -> float:
+        return fonts.measure(text, self.font_names[font], size)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        font: str = "regular",
+        colour: str = INK,
+        align: Align = "left",
+        role: str = "",
+    ) -> Text:
+        """A measured Text item (never smaller than the template's minimum size)."""
+        size = max(size, self.min_size)
+        width = self.measure(text, size, font)
+        return Text(x, y, text, size, font, colour, align, width, role)
+
+    def fit(self, text: str, size: float, width: float, font: str = "regular") -> str:
+        return fonts.fit(text, self.font_names[font], max(size, self.min_size), width)
+
+    def wrap(self, text: str, size: float, width: float, font: str = "regular") -> list[str]:
+        """Break ``text`` into lines no wider than ``width`` (long words are cut)."""
+        lines: list[str] = []
+        current = ""
+        for word in text.split():
+            trial = f"{current} {word}".strip()
+            if self.measure(trial, size, font) <= width:
+                current = trial
+                continue
+            if current:
+                lines.append(current)
+            current = (
+                word
+                if self.measure(word, size, font) <= width
+                else self.fit(word, size, width, font)
+            )
+        if current:
+            lines.append(current)
+        return lines or [""]

@@ -1,0 +1,299 @@
+"""One entry point for every input format: tell the format, load it, add extra chronologies.
+
+Formats: ``contract`` (timelines' own chronology/placements/children tables, as
+CSV or the template workbook), ``ssda903`` (England's looked-after children
+return) and ``cin`` (England's CIN census XML). ``detect_format`` tells them
+apart; ``load_inputs`` loads the main input, adds events from extra chronology
+files (a CIN census XML or a contract chronology) and describes the chosen child.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from timelines.dates import DateError, parse_exact_date
+from timelines.load.cin import load_cin
+from timelines.load.contract import find_contract_files, load_contract, load_folder
+from timelines.load.ssda903 import find_ssda903_files, load_ssda903, load_ssda903_folder
+from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
+from timelines.model import Child, Dataset
+from timelines.problems import InputError, Problem, TimelinesError, error, warning
+
+FORMATS = ("contract", "ssda903", "cin")
+SSDA903_COLUMNS = frozenset({"child", "decom"})
+
+
+def detect_format(primary: Path) -> str:
+    """'contract', 'ssda903' or 'cin' for a file or folder (contract when unsure).
+
+    A folder with ``episodes.csv`` (or ``2019-episodes.csv`` ...) and no
+    ``chronology`` file is SSDA903; an ``.xml`` file is a CIN census; a table
+    whose columns include CHILD and DECOM is an SSDA903 episodes file.
+    """
+    primary = Path(primary)
+    if primary.is_dir():
+        contract, _ = find_contract_files(primary)
+        if "chronology" not in contract and find_ssda903_files(primary).get("episodes"):
+            return "ssda903"
+        return "contract"
+    if primary.suffix.lower() == ".xml":
+        return "cin"
+    if primary.suffix.lower() in EXCEL_SUFFIXES and _is_workbook_template(primary):
+        return "contract"
+    try:
+        columns = read_table(primary).columns
+    except InputError:
+        return "contract"  # the contract loader reports why the file cannot be read
+    return "ssda903" if set(columns) >= SSDA903_COLUMNS else "contract"
+
+
+def load_inputs(
+    primary: Path,
+    *,
+    placements: Path | None = None,
+    children: Path | None = None,
+    extra_chronology: tuple[Path, ...] = (),
+    fmt: str | None = None,
+    child_id: str | None = None,
+    name: str | None = None,
+    dob: str | date | None = None,
+    today: date | None = None,
+    vocabulary: Iterable[str] = (),
+) -> Dataset:
+    """Load ``primary`` in its format (``fmt``, or detected), plus ``extra_chronology``.
+
+    For SSDA903, ``children`` is the 903 header file; ``child_id`` keeps one
+    child (a full extract holds thousands). ``name`` and ``dob`` describe the
+    chosen (or only) child. Every problem is in ``Dataset.problems``; an unknown
+    ``fmt`` raises ``TimelinesError``.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise TimelinesError(f"unknown input format '{fmt}'; use one of {', '.join(FORMATS)}")
+    primary = Path(primary)
+    fmt = fmt or detect_format(primary)
+    today = today or date.today()
+    if fmt == "contract":
+        dataset = _contract(primary, placements, children, child_id, name, dob, today, vocabulary)
+    else:
+        dataset = (
+            _ssda903(primary, placements, children, child_id, today)
+            if fmt == "ssda903"
+            else _cin(primary, placements, children, child_id, today)
+        )
+        dataset = describe_child(dataset, child_id, name, dob)
+    extras = [_extra(Path(path), child_id, today, vocabulary) for path in extra_chronology]
+    return merge_datasets(dataset, *_only_known(dataset, extras, extra_chronology))
+
+
+def merge_datasets(*datasets: Dataset) -> Dataset:
+    """One dataset from several: children merged by id (first one's details win, gaps
+    filled from the others; a differing date of birth is a warning), records and
+    problems concatenated."""
+    children: dict[str, Child] = {}
+    problems: list[Problem] = []
+    for dataset in datasets:
+        problems += dataset.problems
+        for child in dataset.children:
+            known = children.get(child.child_id)
+            children[child.child_id] = _merge_child(known, child, problems) if known else child
+    return Dataset(
+        tuple(children.values()),
+        tuple(e for d in datasets for e in d.events),
+        tuple(p for d in datasets for p in d.placements),
+        tuple(dict.fromkeys(problems)),
+    )
+
+
+def describe_child(
+    dataset: Dataset, child_id: str | None, name: str | None, dob: str | date | None
+) -> Dataset:
+    """Set the chosen (or only) child's name and date of birth as given."""
+    if not name and not dob:
+        return dataset
+    ids = dataset.child_ids()
+    target = child_id or (ids[0] if len(ids) == 1 else None)
+    if target is None:
+        message = (
+            "a name or date of birth was given but the data describe"
+            f" {len(ids)} children; choose one child id"
+        )
+        return dataset.with_problems([error(message)])
+    problems: list[Problem] = []
+    born = _given_dob(dob, problems)
+    children = list(dataset.children)
+    index = next((i for i, c in enumerate(children) if c.child_id == target), None)
+    if index is None:  # the loader has said the child is not in the data
+        return dataset.with_problems(problems)
+    current = children[index]
+    if born and current.date_of_birth and born != current.date_of_birth:
+        where = current.origin.file if current.origin else "the data"
+        problems.append(
+            warning(
+                f"date of birth given as {born:%d/%m/%Y} but {where} says"
+                f" {current.date_of_birth:%d/%m/%Y}; {born:%d/%m/%Y} is used"
+            )
+        )
+    updated = Child(
+        target,
+        name or current.name,
+        born or current.date_of_birth,
+        current.sibling_group,
+        current.origin,
+    )
+    children[index] = updated
+    return Dataset(
+        tuple(children), dataset.events, dataset.placements, dataset.problems + tuple(problems)
+    )
+
+
+# --- per format ----------------------------------------------------------------------------
+
+
+def _contract(
+    primary: Path,
+    placements: Path | None,
+    children: Path | None,
+    child_id: str | None,
+    name: str | None,
+    dob: str | date | None,
+    today: date,
+    vocabulary: Iterable[str],
+) -> Dataset:
+    options = {
+        "child_id": child_id,
+        "name": name,
+        "dob": dob,
+        "today": today,
+        "vocabulary": vocabulary,
+    }
+    if primary.is_dir():
+        if placements or children:
+            return Dataset(
+                problems=(
+                    error(
+                        "placements or children files cannot be given with a folder;"
+                        " put them in it",
+                        primary.name,
+                    ),
+                )
+            )
+        if "chronology" not in find_contract_files(primary)[0]:
+            return Dataset(
+                problems=(
+                    error(
+                        "no chronology.csv (or .xlsx) and no SSDA903 episodes.csv in the folder",
+                        primary.name,
+                    ),
+                )
+            )
+        return load_folder(primary, **options)
+    return load_contract(primary, placements, children, **options)
+
+
+def _ssda903(
+    primary: Path,
+    placements: Path | None,
+    children: Path | None,
+    child_id: str | None,
+    today: date,
+) -> Dataset:
+    problems = [_not_used(placements, "SSDA903")] if placements else []
+    if primary.is_dir():
+        if children:
+            problems.append(_not_used(children, "an SSDA903 folder (header.csv is used)"))
+        dataset = load_ssda903_folder(primary, today=today, child_id=child_id)
+    else:
+        dataset = load_ssda903(primary, children, today=today, child_id=child_id)
+    return dataset.with_problems(problems)
+
+
+def _cin(
+    primary: Path,
+    placements: Path | None,
+    children: Path | None,
+    child_id: str | None,
+    today: date,
+) -> Dataset:
+    unused = [_not_used(path, "a CIN census file") for path in (placements, children) if path]
+    return load_cin(primary, today=today, child_id=child_id).with_problems(unused)
+
+
+def _not_used(path: Path, what: str) -> Problem:
+    return error(f"this file cannot be used with {what}", Path(path).name)
+
+
+def _extra(path: Path, child_id: str | None, today: date, vocabulary: Iterable[str]) -> Dataset:
+    """An extra chronology: a CIN census XML, or a contract chronology table."""
+    if path.suffix.lower() == ".xml":
+        return load_cin(path, today=today, child_id=child_id)
+    return load_contract(path, child_id=child_id, today=today, vocabulary=vocabulary)
+
+
+def _only_known(primary: Dataset, extras: list[Dataset], paths: tuple[Path, ...]) -> list[Dataset]:
+    """Keep the extra records of children in the main data; say how many were left out."""
+    known = set(primary.child_ids())
+    kept = []
+    for extra, path in zip(extras, paths, strict=True):
+        others = {c for c in extra.child_ids() if c not in known}
+        if not others:
+            kept.append(extra)
+            continue
+        events = tuple(e for e in extra.events if e.child_id in known)
+        left = len(extra.events) - len(events)
+        listed = ", ".join(sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
+        note = warning(
+            f"{left} events for {len(others)} children not in the main data ({listed}) are"
+            " left out; choose the child with a child id if the ids differ",
+            Path(path).name,
+        )
+        kept.append(
+            Dataset(
+                tuple(c for c in extra.children if c.child_id in known),
+                events,
+                tuple(p for p in extra.placements if p.child_id in known),
+                extra.problems + (note,),
+            )
+        )
+    return kept
+
+
+def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:
+    born = known.date_of_birth or other.date_of_birth
+    if known.date_of_birth and other.date_of_birth and known.date_of_birth != other.date_of_birth:
+        where = other.origin.file if other.origin else ""
+        first = known.origin.file if known.origin else "the main data"
+        problems.append(
+            warning(
+                f"child {known.child_id}: date of birth {other.date_of_birth:%d/%m/%Y} differs"
+                f" from {known.date_of_birth:%d/%m/%Y} ({first}); {known.date_of_birth:%d/%m/%Y} is used",
+                where,
+                other.origin.row if other.origin else None,
+            )
+        )
+    return Child(
+        known.child_id,
+        known.name or other.name,
+        born,
+        known.sibling_group or other.sibling_group,
+        known.origin or other.origin,
+    )
+
+
+def _given_dob(dob: str | date | None, problems: list[Problem]) -> date | None:
+    if dob is None or isinstance(dob, date):
+        return dob
+    try:
+        return parse_exact_date(dob)
+    except DateError as exc:
+        problems.append(error(f"date of birth: {exc}"))
+        return None
+
+
+def _is_workbook_template(path: Path) -> bool:
+    """True for a workbook with a 'chronology' sheet (the template, filled in)."""
+    try:
+        return "chronology" in {name.strip().lower() for name in find_sheet_names(path)}
+    except InputError:
+        return False

@@ -1,0 +1,253 @@
+"""Read one table (a CSV/text file or an Excel sheet) into plain text cells.
+
+Everything spreadsheets do to a table on its way here is undone: a UTF-8
+byte-order mark, Windows-1252 text, CRLF line endings, tab or semicolon
+separators, stray spaces and capitals in headings, blank rows, Excel date cells
+and whole numbers stored as ``12.0``. Cells are never evaluated: a cell that
+starts with ``=`` is kept as the text it is. Files that are not tables at all
+(missing, empty, a PDF or picture renamed ``.csv``) raise ``InputError``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, NoReturn
+
+from timelines.problems import InputError, Problem, error, warning
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+# The first bytes of files people rename to .csv by mistake, and what they are.
+_MAGIC = (
+    (b"%PDF", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a zip file, such as an .xlsx workbook or a Word document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls or Word .doc file"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f", "\v"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as text: normalised headings and, per data row, its row number and cells.
+
+    ``rows`` holds ``(row number, {column: cell text})`` where the row number is
+    the one a spreadsheet shows (the heading row is row 1 when it is the first
+    line). Fully blank rows are not data and are left out.
+    """
+
+    file: str
+    columns: tuple[str, ...]
+    original_columns: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+    header_row: int = 1
+    problems: tuple[Problem, ...] = ()
+
+    def original(self, column: str) -> str:
+        """The heading as the file spells it (or the normalised name if it had none)."""
+        for name, original in zip(self.columns, self.original_columns, strict=True):
+            if name == column:
+                return original or name
+        return column
+
+
+def normalise_heading(text: str) -> str:
+    """' Start-Date ' -> 'start_date'."""
+    return "_".join(str(text).strip().lower().replace("-", " ").split())
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """Read a CSV/text file, or one sheet of an .xlsx workbook, as a ``Table``.
+
+    ``sheet`` picks an Excel sheet by name (any case); without it the first sheet
+    is read. Raise ``InputError`` when the file cannot be read as a table.
+    """
+    path = Path(path)
+    _check_exists(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        title, cells = _read_sheet(path, sheet)
+        return _build(f"{path.name} [{title}]", cells)
+    if path.suffix.lower() == ".xls":
+        _fail(path.name, "old Excel .xls files cannot be read; save it as .xlsx or .csv")
+    return _build(path.name, _read_text_rows(path))
+
+
+def find_sheet_names(path: Path) -> list[str]:
+    """The names of the sheets of an .xlsx workbook, in workbook order."""
+    path = Path(path)
+    _check_exists(path)
+    book = _open_workbook(path)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def _fail(file: str, message: str, row: int | None = None, column: str | None = None) -> NoReturn:
+    raise InputError([error(message, file, row, column)])
+
+
+def _check_exists(path: Path) -> None:
+    if path.is_dir():
+        _fail(path.name, "is a folder, not a file")
+    if not path.is_file():
+        _fail(path.name, "file not found")
+
+
+# --- text files -------------------------------------------------------------------------
+
+
+def _read_text_rows(path: Path) -> list[tuple[int, list[str]]]:
+    text = _decode(path.name, path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        return [(number, row) for number, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        _fail(path.name, f"cannot be read as CSV ({exc})", reader.line_num)
+
+
+def _decode(file: str, raw: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    for magic, kind in _MAGIC:
+        if raw.startswith(magic):
+            _fail(file, f"not a text file (it looks like {kind}); save the table as .csv or .xlsx")
+    if raw.startswith(_UTF16_BOMS):
+        text = raw.decode("utf-16", errors="replace")
+    elif b"\x00" in raw:
+        _fail(file, "not a text file; save the table as .csv or .xlsx")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                _fail(file, "not a text file; save the table as .csv or .xlsx")
+    text = text.rstrip("\x1a")  # an old DOS end-of-file mark
+    if not text.strip():
+        _fail(file, "the file is empty")
+    controls = sum(1 for ch in text if ch in _CONTROL)
+    if controls > max(2, len(text) // 50):
+        _fail(file, "not a text file; save the table as .csv or .xlsx")
+    return text
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the heading line is clearly tab- or semicolon-separated."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+# --- Excel workbooks ----------------------------------------------------------------------
+
+
+def _open_workbook(path: Path) -> Any:
+    from openpyxl import load_workbook  # imported here: only Excel users pay for it
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a damaged or foreign file
+        _fail(path.name, "not an Excel workbook, or a damaged one; save it again from Excel")
+
+
+def _read_sheet(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, list[str]]]]:
+    book = _open_workbook(path)
+    try:
+        worksheet = _pick_sheet(path.name, book, sheet)
+        rows = [
+            (number, [_cell_text(value) for value in values])
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        ]
+        return worksheet.title, rows
+    finally:
+        book.close()
+
+
+def _pick_sheet(file: str, book: Any, sheet: str | None) -> Any:
+    if sheet is None:
+        return book.worksheets[0]
+    for name in book.sheetnames:
+        if name.strip().lower() == sheet.strip().lower():
+            return book[name]
+    names = ", ".join(f'"{name}"' for name in book.sheetnames)
+    _fail(file, f'no sheet called "{sheet}" (the sheets are {names})')
+
+
+def _cell_text(value: Any) -> str:
+    """An Excel cell value as the text a person sees: dates dd/mm/yyyy, 12 not 12.0."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- shared: headings and rows --------------------------------------------------------------
+
+
+def _build(file: str, cells: list[tuple[int, list[str]]]) -> Table:
+    numbered = [(n, [str(c).strip() for c in row]) for n, row in cells]
+    numbered = [(n, row) for n, row in numbered if any(row)]
+    if not numbered:
+        _fail(file, "the file is empty")
+    header_row, header = numbered[0]
+    while header and not header[-1]:
+        header.pop()
+    columns = _columns(file, header_row, header)
+    rows, problems = [], []
+    for number, row in numbered[1:]:
+        extra = [cell for cell in row[len(columns) :] if cell]
+        if extra:
+            used = max(i for i, cell in enumerate(row) if cell) + 1
+            problems.append(_extra_cells(file, number, used, len(columns), extra))
+        padded = row[: len(columns)] + [""] * (len(columns) - len(row))
+        rows.append((number, dict(zip(columns, padded, strict=True))))
+    return Table(file, columns, tuple(header), tuple(rows), header_row, tuple(problems))
+
+
+def _columns(file: str, header_row: int, header: list[str]) -> tuple[str, ...]:
+    names = [
+        normalise_heading(text) or f"column_{_letter(i).lower()}" for i, text in enumerate(header)
+    ]
+    first_seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in first_seen:
+            where = f"columns {_letter(first_seen[name])} and {_letter(i)}"
+            _fail(file, f'column "{name}" appears twice ({where})', header_row, header[i])
+        first_seen[name] = i
+    return tuple(names)
+
+
+def _extra_cells(file: str, row: int, cells: int, columns: int, extra: list[str]) -> Problem:
+    shown = ", ".join(f'"{cell[:30]}"' for cell in extra[:3])
+    return warning(
+        f"row has {cells} cells but there are only {columns} column headings"
+        f" (is there a comma that is not in quotes?); extra cells ignored: {shown}",
+        file,
+        row,
+    )
+
+
+def _letter(index: int) -> str:
+    """Spreadsheet column letter for a 0-based index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

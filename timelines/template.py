@@ -1,0 +1,257 @@
+"""Templates: readable TOML files that set the page, words, colours and patterns.
+
+``hearing.toml`` is complete and is the base of every other template. A
+template may say ``extends = "NAME"`` (a shipped template or a path) and then
+override only the keys it wants. Every key is checked against the base: an
+unknown key, a value of the wrong type or a bad colour is an error naming the
+file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from timelines.problems import TimelinesError
+from timelines.resources import templates_dir
+
+DEFAULT_TEMPLATE = "hearing"
+PATTERNS = ("none", "diagonal", "backdiagonal", "crosshatch", "dots", "horizontal", "vertical")
+MARKERS = (
+    "circle",
+    "circle_open",
+    "square",
+    "square_open",
+    "diamond",
+    "diamond_open",
+    "triangle",
+    "triangle_down",
+    "star",
+    "pentagon",
+    "hexagon",
+    "plus",
+    "cross",
+    "bar",
+    "dot",
+)
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# Tables whose keys are codes a template may add (new categories, placement types, words).
+_OPEN_TABLES = ("placements", "categories", "glossary")
+_CHOICES = {
+    ("page", "size"): ("A4", "A3"),
+    ("page", "orientation"): ("landscape", "portrait"),
+    ("axis", "start"): ("birth", "first_event"),
+    ("axis", "end"): ("today", "last_event"),
+}
+
+
+class TemplateError(TimelinesError):
+    """A template file has a mistake."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one placement type or category is drawn."""
+
+    label: str
+    colour: str
+    pattern: str = "none"
+    marker: str = "circle"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A loaded, checked template."""
+
+    name: str
+    description: str
+    settings: dict[str, Any]
+
+    def get(self, section: str, key: str) -> Any:
+        return self.settings[section][key]
+
+    @property
+    def placements(self) -> dict[str, Style]:
+        return {code: Style(**spec) for code, spec in self.settings["placements"].items()}
+
+    @property
+    def categories(self) -> dict[str, Style]:
+        return {code: Style(**spec) for code, spec in self.settings["categories"].items()}
+
+    @property
+    def glossary(self) -> dict[str, str]:
+        return dict(self.settings["glossary"])
+
+    @property
+    def gap_threshold_days(self) -> int:
+        return round(self.get("axis", "gap_threshold_months") * 30.4375)
+
+    def category(self, code: str) -> Style:
+        cats = self.settings["categories"]
+        return Style(**cats.get(code, cats["other"]))
+
+    def placement(self, code: str) -> Style:
+        kinds = self.settings["placements"]
+        return Style(**kinds.get(code, kinds["other"]))
+
+
+def shipped_templates() -> dict[str, str]:
+    """Name and one-line description of each shipped template."""
+    found = {}
+    for path in sorted(templates_dir().glob("*.toml")):
+        data = _read(path)
+        found[path.stem] = str(data.get("description", ""))
+    return found
+
+
+def load_template(name_or_path: str | Path | None = None) -> Theme:
+    """Load a shipped template by name, or a user's template file, checked against the base."""
+    base_path = templates_dir() / f"{DEFAULT_TEMPLATE}.toml"
+    base = _read(base_path)
+    if name_or_path is None or str(name_or_path) == DEFAULT_TEMPLATE:
+        return _theme(base)
+    merged = _resolve(_locate(name_or_path), base, seen=())
+    return _theme(merged)
+
+
+def _theme(data: dict[str, Any]) -> Theme:
+    settings = {k: v for k, v in data.items() if k not in ("name", "description", "extends")}
+    return Theme(str(data.get("name", "")), str(data.get("description", "")), settings)
+
+
+def _locate(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise TemplateError(f"template file not found: {path}")
+        return path
+    shipped = templates_dir() / f"{name_or_path}.toml"
+    if not shipped.is_file():
+        names = ", ".join(shipped_templates())
+        raise TemplateError(f"unknown template '{name_or_path}' (shipped templates: {names})")
+    return shipped
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{path.name}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _resolve(path: Path, base: dict[str, Any], seen: tuple[Path, ...]) -> dict[str, Any]:
+    if path.resolve() in seen:
+        raise TemplateError(f"{path.name}: 'extends' goes round in a circle")
+    data = _read(path)
+    parent_name = data.get("extends", DEFAULT_TEMPLATE)
+    if not isinstance(parent_name, str):
+        raise TemplateError(f"{path.name}: key 'extends' should be a template name or path")
+    if parent_name == DEFAULT_TEMPLATE:
+        parent = base
+    else:
+        parent_path = _locate(
+            parent_name
+            if Path(parent_name).is_absolute() or parent_name in _shipped_names()
+            else path.parent / parent_name
+        )
+        parent = _resolve(parent_path, base, seen + (path.resolve(),))
+    _check(data, base, path.name)
+    return _merge(parent, data)
+
+
+def _shipped_names() -> set[str]:
+    return {p.stem for p in templates_dir().glob("*.toml")}
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(parent.get(key), dict):
+            merged[key] = _merge(parent[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check(data: dict[str, Any], base: dict[str, Any], file: str, prefix: str = "") -> None:
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if not prefix and key in ("name", "description", "extends"):
+            continue
+        section = prefix.split(".")[0] if prefix else key
+        if prefix and section in _OPEN_TABLES:
+            _check_open(section, dotted, value, base, file)
+            continue
+        if key not in base:
+            known = ", ".join(sorted(k for k in base if k not in ("name", "description")))
+            raise TemplateError(f"{file}: unknown key '{dotted}' (expected one of: {known})")
+        expected = base[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                raise TemplateError(f"{file}: key '{dotted}' should be a table")
+            _check(value, expected, file, f"{dotted}.")
+        else:
+            _check_value(dotted, value, expected, file)
+
+
+def _check_open(section: str, dotted: str, value: Any, base: dict[str, Any], file: str) -> None:
+    if section == "glossary":
+        if not isinstance(value, str):
+            raise TemplateError(f"{file}: key '{dotted}' should be text (the words to show)")
+        return
+    if not isinstance(value, dict):
+        raise TemplateError(f"{file}: key '{dotted}' should be a table")
+    shape = base[section]["other"]
+    for key, item in value.items():
+        if key not in shape:
+            expected = ", ".join(shape)
+            raise TemplateError(
+                f"{file}: unknown key '{dotted}.{key}' (expected one of: {expected})"
+            )
+        _check_value(f"{dotted}.{key}", item, shape[key], file)
+
+
+def _check_value(dotted: str, value: Any, expected: Any, file: str) -> None:
+    kind = _kind(expected)
+    if not _same_kind(value, expected):
+        raise TemplateError(f"{file}: key '{dotted}' should be {kind}, not {value!r}")
+    name = dotted.split(".")[-1]
+    if name == "colour" and not _COLOUR.match(value):
+        raise TemplateError(
+            f"{file}: key '{dotted}' should be a colour like '#1F77B4', not {value!r}"
+        )
+    if name == "pattern" and value not in PATTERNS:
+        raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(PATTERNS)}")
+    if name == "marker" and value not in MARKERS:
+        raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(MARKERS)}")
+    choices = _CHOICES.get(tuple(dotted.split(".")[-2:]))
+    if choices and value not in choices:
+        raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(choices)}")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        raise TemplateError(f"{file}: key '{dotted}' should not be negative")
+
+
+def _same_kind(value: Any, expected: Any) -> bool:
+    if isinstance(expected, bool):
+        return isinstance(value, bool)
+    if isinstance(expected, int | float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(expected, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, type(expected))
+
+
+def _kind(expected: Any) -> str:
+    if isinstance(expected, bool):
+        return "true or false"
+    if isinstance(expected, int | float):
+        return "a number"
+    if isinstance(expected, list):
+        return "a list of words"
+    return "text"

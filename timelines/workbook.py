@@ -1,0 +1,221 @@
+"""Write the blank Excel workbook a social worker fills in: instructions and three sheets.
+
+The sheets ``children``, ``chronology`` and ``placements`` have the input
+contract's columns, drop-down lists for the coded columns, date checks and
+formats, frozen bold headings and sensible widths. ``timelines render`` reads
+the filled-in workbook directly. Like ``timelines.export``, this module writes
+a file: to a temporary file in the same folder, then moved into place.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
+
+ROWS = 500  # data rows prepared with formats and drop-down lists
+DATE_FORMAT = "dd/mm/yyyy"
+TEXT_FORMAT = "@"
+YES_NO = ("yes", "no")
+_FIXED_TIME = datetime(2024, 1, 1)  # workbook properties, so that output does not vary
+_HEADING_FILL = PatternFill("solid", fgColor="DDE6F0")
+
+
+# Per sheet: (column, width, what to write). Order is the sheet's column order.
+COLUMNS: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "children": (
+        (
+            "child_id",
+            14,
+            "A short id for the child, the same in every sheet (e.g. C1). "
+            "Leave the sheets' child_id blank if the workbook is about one child.",
+        ),
+        ("name", 24, "The child's name as it should appear on the timeline."),
+        ("date_of_birth", 14, "Date of birth, dd/mm/yyyy."),
+        (
+            "sibling_group",
+            16,
+            "Any word shared by brothers and sisters (e.g. SMITH), "
+            "to draw their placement histories together.",
+        ),
+    ),
+    "chronology": (
+        ("child_id", 12, "Which child (as in the children sheet). Blank for a one-child workbook."),
+        (
+            "date",
+            14,
+            "When it happened: 22/05/2016, or an uncertain date such as 03/2016, "
+            "March 2016, 2014, c. 2014 or ?22/05/2016.",
+        ),
+        ("event", 44, "What happened, in a few words (this is the label on the timeline)."),
+        ("category", 18, "Pick from the list: " + ", ".join(CATEGORIES) + ". Blank means other."),
+        ("detail", 40, "Anything more (optional; not drawn unless the template shows details)."),
+        ("source", 18, "Where this is recorded, e.g. LAC review minutes (optional)."),
+        ("key", 8, "yes for the events that matter most (drawn stronger); otherwise blank or no."),
+        ("redact", 9, "yes to hide this event's words when a redacted timeline is made."),
+    ),
+    "placements": (
+        ("child_id", 12, "Which child (as in the children sheet). Blank for a one-child workbook."),
+        ("start_date", 14, "The day the placement started, dd/mm/yyyy."),
+        ("end_date", 14, "The day it ended, dd/mm/yyyy. Blank if the child is still there."),
+        ("placement_type", 16, "Pick from the list: " + ", ".join(PLACEMENT_TYPES) + "."),
+        ("carer", 28, "Carer or unit name, or initials (optional)."),
+        ("reason", 36, "Why the placement started or ended (optional)."),
+    ),
+}
+DATE_COLUMNS = {
+    "children": ("date_of_birth",),
+    "placements": ("start_date", "end_date"),
+}
+TEXT_DATE_COLUMNS = {"chronology": ("date",)}  # typed as text so '03/2016' and '2014' stay
+LISTS = {
+    ("chronology", "category"): tuple(CATEGORIES),
+    ("chronology", "key"): YES_NO,
+    ("chronology", "redact"): YES_NO,
+    ("placements", "placement_type"): tuple(PLACEMENT_TYPES),
+}
+
+
+def write_template_workbook(path: Path) -> None:
+    """Write the blank template workbook to ``path`` (replacing any file there)."""
+    path = Path(path)
+    book = build_template_workbook(path.name)
+    handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; use the usual mode
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def build_template_workbook(file_name: str = "timeline.xlsx") -> Workbook:
+    """The template workbook in memory; ``file_name`` is used in the instructions."""
+    book = Workbook()
+    book.properties.creator = "timelines"
+    book.properties.created = book.properties.modified = _FIXED_TIME
+    _instructions(book.active, file_name)
+    for sheet in COLUMNS:
+        _data_sheet(book.create_sheet(sheet), sheet)
+    return book
+
+
+def _instructions(sheet: Worksheet, file_name: str) -> None:
+    sheet.title = "instructions"
+    lines: list[tuple[str, str]] = [
+        ("How to fill in this workbook", ""),
+        (
+            "",
+            "Write one row per event in 'chronology' and one row per placement in "
+            "'placements'. Add the child in 'children' (name and date of birth).",
+        ),
+        ("", "Keep the heading row as it is. Blank rows are ignored. Do not merge cells."),
+        (
+            "",
+            "Dates are day/month/year: 22/05/2016. In 'chronology' you can also write an "
+            "uncertain date: 03/2016 or March 2016 (that month), 2014 (that year), "
+            "c. 2014 or ?22/05/2016 (approximate). It is drawn as uncertain, never as a "
+            "precise day.",
+        ),
+        ("", "Placement dates and dates of birth must be single days (dd/mm/yyyy)."),
+        ("", "To make the timeline, save this file and run:"),
+        ("", f"timelines render {file_name}"),
+        ("", f"To check the workbook for mistakes first: timelines validate {file_name}"),
+        ("", ""),
+    ]
+    for sheet_name, columns in COLUMNS.items():
+        lines.append((f"Sheet '{sheet_name}'", ""))
+        lines += [(column, meaning) for column, _, meaning in columns]
+        lines.append(("", ""))
+    for row, (first, second) in enumerate(lines, start=1):
+        sheet.cell(row, 1, first or None)
+        sheet.cell(row, 2, second or None).alignment = Alignment(wrap_text=True, vertical="top")
+        if first and not second:
+            sheet.cell(row, 1).font = Font(bold=True, size=13 if row == 1 else 11)
+        elif first:
+            sheet.cell(row, 1).font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 100
+
+
+def _data_sheet(sheet: Worksheet, name: str) -> None:
+    columns = COLUMNS[name]
+    for index, (column, width, meaning) in enumerate(columns, start=1):
+        cell = sheet.cell(1, index, column)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADING_FILL
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        number_format = _number_format(name, column)
+        if number_format:
+            for row in range(2, ROWS + 2):
+                sheet.cell(row, index).number_format = number_format
+        if column in DATE_COLUMNS.get(name, ()):
+            sheet.add_data_validation(_date_check(letter, meaning))
+        if (name, column) in LISTS:
+            sheet.add_data_validation(_list(letter, LISTS[(name, column)]))
+    sheet.freeze_panes = "A2"
+
+
+def _number_format(sheet: str, column: str) -> str | None:
+    if column in DATE_COLUMNS.get(sheet, ()):
+        return DATE_FORMAT
+    if column in TEXT_DATE_COLUMNS.get(sheet, ()):
+        return TEXT_FORMAT
+    return None
+
+
+def _cells(letter: str) -> str:
+    return f"{letter}2:{letter}{ROWS + 1}"
+
+
+def _list(letter: str, choices: tuple[str, ...]) -> DataValidation:
+    """A drop-down list; other words are allowed after a warning (templates add codes)."""
+    check = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        errorStyle="warning",
+        showErrorMessage=True,
+        showDropDown=False,
+        errorTitle="Not in the list",
+        error="Pick one of: " + ", ".join(choices),
+    )
+    check.add(_cells(letter))
+    return check
+
+
+def _date_check(letter: str, meaning: str) -> DataValidation:
+    """Only real dates between 1900 and 2100 (Excel stores them as day numbers)."""
+    check = DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(1900,1,1)",
+        formula2="DATE(2100,12,31)",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not a date",
+        error="Type a date as dd/mm/yyyy, e.g. 22/05/2016.",
+        showInputMessage=True,
+        promptTitle="Date",
+        prompt=meaning[:250],
+    )
+    check.add(_cells(letter))
+    return check
