@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -114,5 +117,15 @@ def test_height_follows_the_growth_chart_and_clamps():
 
 def test_height_is_monotonic():
     heights = [height_for_age(tenth / 10) for tenth in range(0, 171)]
-    assert all(b > a for a, b in zip(heights, heights[1:], strict=False))
+    assert all(b > a for a, b in pairwise(heights))
     assert height_for_age(-1) == heights[0] and height_for_age(18) == heights[-1]
+
+
+def test_generator_reproduces_the_shipped_images_byte_for_byte(tmp_path):
+    shipped = Path(__file__).resolve().parent.parent / "assets" / "shadows"
+    script = shipped / "draw_shadows.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True)
+    made = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert made == sorted(p.name for p in shipped.glob("shadow-age-*.png"))
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name

@@ -6,16 +6,25 @@ The CLI calls exactly one function here per command and turns the
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from timelines.batch import BatchResult
+from timelines.export import write_atomic
 from timelines.model import ChildRecord, Dataset
 from timelines.options import RenderOptions
 from timelines.problems import InputError, Problem, TimelinesError, has_errors
 from timelines.render import write_child_pdf
-from timelines.template import load_template
+from timelines.template import Theme, load_template
+
+if TYPE_CHECKING:
+    from timelines.layout.siblings_page import SiblingsLayout
 
 
 @dataclass(frozen=True)
@@ -111,3 +120,118 @@ def render(
         target = target.with_name(f"timeline-{safe_name(record.child_id)}-redacted.pdf")
     done = write_child_pdf(record, theme, options, target, password, today)
     return RenderResult(target, len(done.layout.pages), record.child_id, dataset.problems)
+
+
+def siblings_pdf(
+    records: list[ChildRecord],
+    group_name: str,
+    theme: Theme,
+    options: RenderOptions,
+    axis: str = "date",
+    today: date | None = None,
+) -> tuple[bytes, SiblingsLayout]:
+    """Lay out and draw a grouped placement history (one row per child) as PDF bytes."""
+    from timelines.export import pdf_bytes
+    from timelines.layout.frame import FrameText
+    from timelines.layout.siblings_page import build_siblings_pages
+    from timelines.layout.style import Ctx
+    from timelines.render import fingerprint
+    from timelines.siblings import ALL_CHILDREN, build_group
+
+    as_of = options.as_of or today or date.today()
+    months = options.gap_threshold_months
+    threshold = theme.gap_threshold_days if months is None else round(months * 30.4375)
+    group = build_group(records, group_name or ALL_CHILDREN, as_of, threshold, options.redact)
+    ctx = Ctx.for_theme(theme, options.page_size)
+    marking = theme.get("marking", "text") if options.marking is None else options.marking
+    count = len(group.rows)
+    subtitle = (
+        f"{count} child{'ren' if count != 1 else ''} · placements to {as_of:%d/%m/%Y}"
+        f" · {'aligned by age' if axis == 'age' else 'by date'}"
+    )
+    prints = "".join(fingerprint(r) for r in records)
+    frame = FrameText(
+        options.title or f"Placement history: {group.name}",
+        subtitle,
+        marking,
+        options.prepared_by,
+        options.prepared_on,
+        hashlib.sha256(prints.encode()).hexdigest()[:10],
+    )
+    layout = build_siblings_pages(group, ctx, frame, axis, threshold)
+    pdf = pdf_bytes(layout.pages, ctx.font_names, frame.title, options.prepared_by, "Placements")
+    return pdf, layout
+
+
+def render_siblings(
+    inputs: Inputs,
+    options: RenderOptions,
+    group: str | None = None,
+    axis: str = "date",
+    template: str | None = None,
+    out: Path | None = None,
+    today: date | None = None,
+) -> RenderResult:
+    """Load and render a sibling group's (or every child's) placement history to a PDF."""
+    from timelines.siblings import select_records
+
+    theme = load_template(template)
+    vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
+    dataset = load(inputs, today, vocabulary)
+    if has_errors(dataset.problems):
+        raise InputError(dataset.problems)
+    records = select_records(dataset, group)
+    if not records:
+        raise TimelinesError("the input has no children to draw")
+    pdf, layout = siblings_pdf(records, group or "", theme, options, axis, today)
+    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
+    suffix = "-redacted" if options.redact else ""
+    target = out or folder / f"placements-{safe_name(group or 'all')}{suffix}.pdf"
+    write_atomic(target, pdf)
+    return RenderResult(target, len(layout.pages), group or "", dataset.problems)
+
+
+def _raw_row_children(inputs: Inputs, problems: tuple[Problem, ...]) -> dict[tuple[str, int], str]:
+    """(file, row) → child_id, read from the input tables named by problems (rows the
+    loader dropped are not in the Dataset, but their child is still known)."""
+    from timelines.load.tables import read_table
+
+    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
+    given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology]
+    paths = {p.name: p for p in given if p is not None and p.is_file()}
+    found: dict[tuple[str, int], str] = {}
+    for file in sorted({p.file for p in problems if p.row is not None and p.file}):
+        path = paths.get(file) or folder / file
+        try:
+            table = read_table(path)
+        except (TimelinesError, OSError):
+            continue
+        for row, cells in table.rows:
+            if cells.get("child_id", "").strip():
+                found[(table.file, row)] = cells["child_id"].strip()
+    return found
+
+
+def run_batch(
+    inputs: Inputs,
+    out: Path,
+    options: RenderOptions,
+    template: str | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+) -> BatchResult:
+    """Render every child, every sibling group, a booklet, summary.csv and errors.csv.
+
+    ``BatchResult.exit_code``: 0 when every child was drawn, 2 when some failed.
+    """
+    from timelines import batch
+
+    today = today or date.today()
+    theme = load_template(template)
+    vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
+    dataset = load(inputs, today, vocabulary)
+    errors = tuple(p for p in dataset.problems if p.severity == "error")
+    rows = _raw_row_children(inputs, errors)
+    cohort = batch.Cohort(dataset, rows, theme, template, options, today)
+    return batch.run_cohort(cohort, out, jobs or os.cpu_count() or 1, progress)

@@ -36,6 +36,35 @@ def pdf_bytes(
     return buffer.getvalue()
 
 
+def write_pdf_pages(
+    path: Path,
+    pages: Iterable[Page],
+    fonts: dict[str, str],
+    title: str,
+    author: str = "",
+    subject: str = "",
+) -> Path:
+    """Paint pages one at a time (a generator is fine) into a PDF file, atomically.
+
+    For long documents such as a cohort booklet: pages are drawn as they come and
+    never held together; the outline (bookmarks) is shown when the PDF opens.
+    """
+    path = Path(path)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("timelines")
+    canvas.setProducer("timelines")
+    canvas.showOutline()
+    for page in pages:
+        canvas.setPageSize((page.width, page.height))
+        draw_page(canvas, page, fonts)
+    canvas.save()
+    return write_atomic(path, buffer.getvalue())
+
+
 def _has_bookmark(page: Page) -> bool:
     return any(type(item).__name__ == "Bookmark" for item in page.items)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from timelines.problems import TimelinesError
 from timelines.resources import templates_dir
+from timelines.words import repeated_terms
 
 DEFAULT_TEMPLATE = "hearing"
 PATTERNS = ("none", "diagonal", "backdiagonal", "crosshatch", "dots", "horizontal", "vertical")
@@ -155,14 +156,31 @@ def _resolve(path: Path, base: dict[str, Any], seen: tuple[Path, ...]) -> dict[s
     if parent_name == DEFAULT_TEMPLATE:
         parent = base
     else:
-        parent_path = _locate(
-            parent_name
-            if Path(parent_name).is_absolute() or parent_name in _shipped_names()
+        parent_path = (
+            templates_dir() / f"{parent_name}.toml"
+            if parent_name in _shipped_names()
             else path.parent / parent_name
         )
+        if not parent_path.is_file():
+            names = ", ".join(shipped_templates())
+            raise TemplateError(
+                f"{path.name}: key 'extends' names no template: '{parent_name}' "
+                f"(shipped templates: {names}; or a path to a .toml file)"
+            )
         parent = _resolve(parent_path, base, seen + (path.resolve(),))
     _check(data, base, path.name)
-    return _merge(parent, data)
+    merged = _merge(parent, data)
+    _check_glossary(merged.get("glossary", {}), path.name)
+    return merged
+
+
+def _check_glossary(glossary: dict[str, str], file: str) -> None:
+    """Plain words must not hold a glossary term, or the page would rewrite them again."""
+    for term, words in repeated_terms(glossary)[:1]:
+        raise TemplateError(
+            f"{file}: glossary entry '{term}' = {words!r} contains a glossary term itself; "
+            "use words that are not themselves rewritten"
+        )
 
 
 def _shipped_names() -> set[str]:
@@ -202,12 +220,18 @@ def _check(data: dict[str, Any], base: dict[str, Any], file: str, prefix: str = 
 
 def _check_open(section: str, dotted: str, value: Any, base: dict[str, Any], file: str) -> None:
     if section == "glossary":
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value.strip() or not dotted.split(".", 1)[1].strip():
             raise TemplateError(f"{file}: key '{dotted}' should be text (the words to show)")
         return
     if not isinstance(value, dict):
         raise TemplateError(f"{file}: key '{dotted}' should be a table")
-    shape = base[section]["other"]
+    shape = base["other"]
+    code = dotted.split(".", 1)[1]
+    missing = [k for k in ("label", "colour") if code not in base and k not in value]
+    if missing:
+        raise TemplateError(
+            f"{file}: new {section} entry '{dotted}' needs {' and '.join(repr(k) for k in missing)}"
+        )
     for key, item in value.items():
         if key not in shape:
             expected = ", ".join(shape)

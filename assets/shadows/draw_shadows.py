@@ -164,6 +164,8 @@ class Arm:
 
 @dataclass(frozen=True)
 class Pose:
+    """How a figure stands and what it wears."""
+
     left: Arm = field(default_factory=Arm)  # the arm on the left of the picture
     right: Arm = field(default_factory=Arm)
     stance: float = 1.0  # how far apart the feet are, relative to the hips
@@ -227,6 +229,7 @@ def head(b: Body, hair: str) -> list[Shape]:
 
 
 def torso(b: Body) -> Shape:
+    """Shoulders, chest, waist and hips as one smooth outline."""
     top, ua = b.top, b.upper_arm
     hip_y = b.height - b.crotch - 3.5
     right = [
@@ -245,6 +248,7 @@ def torso(b: Body) -> Shape:
 
 
 def neck(b: Body) -> Shape:
+    """The neck, overlapping the head and the shoulders."""
     return segment((0, b.head_h * 0.7), (0, b.top + 1.5), (b.neck_w, b.neck_w * 1.15))
 
 
@@ -256,6 +260,7 @@ def shoe(x: float, b: Body) -> Shape:
 
 
 def leg(b: Body, side: int, stance: float) -> list[Shape]:
+    """Thigh, shin (with a calf) and shoe; side is -1 (left of the picture) or 1."""
     hip = (side * (b.hips * 0.5 - b.thigh * 0.5), b.height - b.crotch - b.thigh * 0.6)
     ankle = (side * (b.hips * 0.5 - b.thigh * 0.5) * stance, b.height - b.ankle * 1.1)
     knee = ((hip[0] + ankle[0]) / 2 - side * 0.3, b.height - b.crotch * 0.56)
@@ -288,6 +293,7 @@ def arm(b: Body, side: int, a: Arm) -> tuple[list[Shape], Point]:
 
 
 def clothes(b: Body, dress: str) -> list[Shape]:
+    """A dress from the chest or a skirt from the waist, flared at the hem."""
     if dress == "dress":
         start, hem, flare = b.top + b.upper_arm * 2.0, b.height - b.crotch * 0.5, 1.6
     elif dress == "skirt":
@@ -303,6 +309,7 @@ def clothes(b: Body, dress: str) -> list[Shape]:
 
 
 def standing(b: Body, pose: Pose) -> list[Shape]:
+    """A whole standing child."""
     shapes = head(b, pose.hair) + [neck(b), torso(b)] + clothes(b, pose.dress)
     for side in (-1, 1):
         shapes += leg(b, side, pose.stance)
@@ -338,6 +345,7 @@ BABY_HEAD = [
 
 
 def sitting_baby() -> list[Shape]:
+    """A baby sitting on the floor, legs out in front, reaching forward."""
     shapes = [
         smooth(BABY_HEAD),
         segment((2.0, 0.9), (3.4, -0.9), (2.2, 1.4)),  # a curl of hair
@@ -404,6 +412,7 @@ POSES: dict[int, Pose] = {
 
 
 def figure(age: int) -> list[Shape]:
+    """The shapes of the figure for one age."""
     if age == 0:
         return sitting_baby()
     return standing(body_for(age), POSES[age])
@@ -443,6 +452,7 @@ def render(shapes: list[Shape], height_px: int = HEIGHT_PX) -> Image.Image:
 
 
 def file_name(age: int) -> str:
+    """shadow-age-05.png"""
     return f"shadow-age-{age:02d}.png"
 
 
@@ -470,6 +480,7 @@ def preview(images: dict[int, Image.Image], path: Path) -> None:
 
 
 def main() -> None:
+    """Write every shadow (and the preview when asked)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write the PNGs to")
     parser.add_argument("--preview", type=Path, help="also write a side-by-side preview here")

@@ -130,11 +130,13 @@ def _place_stack(
     """
     count = len(widths)
     top = occ.levels - count
-    for preferred, side in enumerate(sides):
+    from_top = "top" in sides
+    for preferred, side in enumerate(s for s in sides if s != "top"):
         spans = [_extent(x, w, side) for w in widths]
         if min(a for a, _ in spans) < area.x0 or max(b for _, b in spans) > area.x1:
             continue
-        bases = range(floor, top + 1) if preferred == 0 else range(top, floor - 1, -1)
+        lowest_first = preferred == 0 and not from_top
+        bases = range(floor, top + 1) if lowest_first else range(top, floor - 1, -1)
         for base in bases:
             if all(occ.clear(a, b, base + i, x, base) for i, (a, b) in enumerate(spans)):
                 for i, (a, b) in enumerate(spans):
@@ -215,15 +217,20 @@ def _mountain(stacks: list[_Stack], area: LabelArea) -> list[tuple[_Stack, tuple
 
 
 def _run_jobs(run: list[_Stack], area: LabelArea) -> list[tuple[_Stack, tuple[str, ...]]]:
+    """Mountain for the middle of a run; flags at the page edges go high, pointing inwards."""
     fits_left = [s.x - max(s.widths) - STEM_GAP >= area.x0 for s in run]
     fits_right = [s.x + max(s.widths) + STEM_GAP <= area.x1 for s in run]
-    # Rising flags point left, so they must fit on the left; falling flags on the right.
-    most = next((k for k, ok in enumerate(fits_left) if not ok), len(run))
-    least = max((k + 1 for k, ok in enumerate(fits_right) if not ok), default=0)
-    peak = min(max(len(run) // 2, least), most) if least <= most else least
-    rising = [(s, ("left", "right")) for s in run[:peak]]
-    falling = [(s, ("right", "left")) for s in reversed(run[peak:])]
-    return rising + falling
+    start = next((k for k, ok in enumerate(fits_left) if ok), len(run))
+    stop = len(run)
+    while stop > start and not fits_right[stop - 1]:
+        stop -= 1
+    middle = run[start:stop]
+    peak = len(middle) // 2
+    rising = [(s, ("left", "right")) for s in middle[:peak]]
+    falling = [(s, ("right", "left")) for s in reversed(middle[peak:])]
+    left_edge = [(s, ("right", "left", "top")) for s in run[:start]]
+    right_edge = [(s, ("left", "right", "top")) for s in reversed(run[stop:])]
+    return rising + falling + left_edge + right_edge
 
 
 def _place_stacks(
@@ -341,11 +348,17 @@ def place_labels(
         if not failed:
             return LabelPlan(tuple(placed), size, (), ())
     size = min(sizes)
+    keys = {r.index for r in requests if r.key}
+
+    def cost(plan: LabelPlan) -> tuple[int, int, int]:
+        labelled = {i for label in plan.labels if not label.numbered for i in label.indices}
+        return (len(plan.unplaced), len(keys - labelled), len(plan.numbered))
+
     best = _plan(requests, area, size, measure, keys_only=False)
     tolerance = NUMBER_MERGE
-    while best.unplaced and tolerance < area.x1 - area.x0:
+    while cost(best)[:2] != (0, 0) and tolerance < area.x1 - area.x0:
         plan = _plan(requests, area, size, measure, keys_only=True, tolerance=tolerance)
-        best = min(best, plan, key=lambda p: (len(p.unplaced), len(p.numbered)))
+        best = min(best, plan, key=cost)
         tolerance *= 2
     return best
 

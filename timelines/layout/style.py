@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from reportlab.lib.pagesizes import A3, A4
 
 from timelines import fonts
 from timelines.layout.primitives import Align, Text
 from timelines.template import Theme
+from timelines.words import rewrite
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
 INK = "#1A1A1A"
@@ -39,6 +41,14 @@ class Ctx:
             width, height = height, width
         return cls(theme, names, width, height, theme.get("page", "margin"))
 
+    @cached_property
+    def glossary(self) -> dict[str, str]:
+        return self.theme.glossary
+
+    def plain(self, text: str) -> str:
+        """The template's glossary applied: the one place page words are rewritten."""
+        return rewrite(text, self.glossary)
+
     @property
     def min_size(self) -> float:
         return self.theme.get("text", "min_size")
@@ -48,7 +58,7 @@ class Ctx:
         return max(self.theme.get("text", key), self.min_size)
 
     def measure(self, text: str, size: float, font: str = "regular") -> float:
-        return fonts.measure(text, self.font_names[font], size)
+        return fonts.measure(self.plain(text), self.font_names[font], size)
 
     def text(
         self,
@@ -61,19 +71,20 @@ class Ctx:
         align: Align = "left",
         role: str = "",
     ) -> Text:
-        """A measured Text item (never smaller than the template's minimum size)."""
+        """A measured Text item in the glossary's words (never below the minimum size)."""
+        text = self.plain(text)
         size = max(size, self.min_size)
         width = self.measure(text, size, font)
         return Text(x, y, text, size, font, colour, align, width, role)
 
     def fit(self, text: str, size: float, width: float, font: str = "regular") -> str:
-        return fonts.fit(text, self.font_names[font], max(size, self.min_size), width)
+        return fonts.fit(self.plain(text), self.font_names[font], max(size, self.min_size), width)
 
     def wrap(self, text: str, size: float, width: float, font: str = "regular") -> list[str]:
         """Break ``text`` into lines no wider than ``width`` (long words are cut)."""
         lines: list[str] = []
         current = ""
-        for word in text.split():
+        for word in self.plain(text).split():
             trial = f"{current} {word}".strip()
             if self.measure(trial, size, font) <= width:
                 current = trial

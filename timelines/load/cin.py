@@ -14,6 +14,7 @@ never expanded and nothing outside the file is ever fetched.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -126,11 +127,20 @@ DATE_FIELDS: tuple[DateField, ...] = (
 )
 
 
-def load_cin(path: Path, *, today: date | None = None, child_id: str | None = None) -> Dataset:
+def load_cin(
+    path: Path,
+    *,
+    today: date | None = None,
+    child_id: str | None = None,
+    only: Iterable[str] | None = None,
+) -> Dataset:
     """Read a CIN census XML file into children (with dates of birth) and events.
 
-    ``child_id`` keeps one child. Problems (unreadable dates, children without an
-    id, dates in the future) name the file, the element path and the line.
+    ``child_id`` keeps one child (an error if it is not in the file); ``only``
+    keeps the children it names (used to add CIN events to other data; a
+    warning if none of them is in the file). Problems (unreadable dates,
+    children without an id, dates in the future) name the file, the element
+    path (as the column) and the line (as the row).
     """
     path = Path(path)
     today = today or date.today()
@@ -138,18 +148,29 @@ def load_cin(path: Path, *, today: date | None = None, child_id: str | None = No
         root, lines = _parse(path)
     except _Refused as exc:
         return Dataset(problems=(error(str(exc), path.name, exc.line),))
-    if _local(root.tag) != "Message" and root.find(".//Child") is None:
+    if root.tag == "EXPSSDA903":
+        message = (
+            "this is an SSDA903 XML return, not a CIN census; export the 903 tables as CSV"
+            " (episodes.csv, header.csv, ...) and load those"
+        )
+        return Dataset(problems=(error(message, path.name),))
+    if root.tag != "Message" and root.find(".//Child") is None:
         return Dataset(problems=(error("not a CIN census file (no <Child> elements)", path.name),))
     reader = _Reader(path.name, lines, today)
-    chosen = child_id.strip() if child_id else None
+    wanted = {child_id.strip()} if child_id else set(only) if only is not None else None
     for child in root.iter("Child"):
-        reader.child(child, chosen)
-    if chosen and chosen not in reader.children:
-        reader.problems.append(error(f"no child with LAchildID '{chosen}'", path.name))
+        reader.child(child, wanted)
+    if child_id and child_id.strip() not in reader.children:
+        reader.problems.append(error(f"no child with LAchildID '{child_id.strip()}'", path.name))
+    elif only is not None and not reader.children:
+        listed = ", ".join(sorted(wanted or ())[:5]) or "none"
+        reader.problems.append(
+            warning(f"none of the children in the main data ({listed}) is in this file", path.name)
+        )
     return Dataset(
         children=tuple(reader.children.values()),
         events=tuple(reader.events),
-        problems=tuple(reader.problems),
+        problems=tuple(sorted(reader.problems, key=lambda p: p.row or 0)),
     )
 
 
@@ -218,7 +239,7 @@ class _Reader:
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def child(self, element: ET.Element, chosen: str | None) -> None:
+    def child(self, element: ET.Element, wanted: set[str] | None) -> None:
         ids = element.find("ChildIdentifiers")
         child_id = _text(ids, "LAchildID") if ids is not None else ""
         if not child_id:
@@ -232,7 +253,7 @@ class _Reader:
                 )
             )
             return
-        if chosen and child_id != chosen:
+        if wanted is not None and child_id not in wanted:
             return
         born = self._day(ids, "PersonBirthDate", child_id, "Child/ChildIdentifiers")
         self._add_child(child_id, born, element)

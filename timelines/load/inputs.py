@@ -34,8 +34,8 @@ def detect_format(primary: Path) -> str:
     """
     primary = Path(primary)
     if primary.is_dir():
-        contract, _ = find_contract_files(primary)
-        if "chronology" not in contract and find_ssda903_files(primary).get("episodes"):
+        named = any(p.stem.lower() == "chronology" for p in primary.iterdir())
+        if not named and find_ssda903_files(primary).get("episodes"):
             return "ssda903"
         return "contract"
     if primary.suffix.lower() == ".xml":
@@ -83,8 +83,8 @@ def load_inputs(
             else _cin(primary, placements, children, child_id, today)
         )
         dataset = describe_child(dataset, child_id, name, dob)
-    extras = [_extra(Path(path), child_id, today, vocabulary) for path in extra_chronology]
-    return merge_datasets(dataset, *_only_known(dataset, extras, extra_chronology))
+    extras = [_extra(Path(p), dataset, child_id, today, vocabulary) for p in extra_chronology]
+    return merge_datasets(dataset, *extras)
 
 
 def merge_datasets(*datasets: Dataset) -> Dataset:
@@ -224,58 +224,50 @@ def _not_used(path: Path, what: str) -> Problem:
     return error(f"this file cannot be used with {what}", Path(path).name)
 
 
-def _extra(path: Path, child_id: str | None, today: date, vocabulary: Iterable[str]) -> Dataset:
-    """An extra chronology: a CIN census XML, or a contract chronology table."""
+def _extra(
+    path: Path, primary: Dataset, child_id: str | None, today: date, vocabulary: Iterable[str]
+) -> Dataset:
+    """An extra chronology (a CIN census XML or a contract chronology table), its records
+    kept only for children in the main data."""
+    known = primary.child_ids()
     if path.suffix.lower() == ".xml":
-        return load_cin(path, today=today, child_id=child_id)
-    return load_contract(path, child_id=child_id, today=today, vocabulary=vocabulary)
-
-
-def _only_known(primary: Dataset, extras: list[Dataset], paths: tuple[Path, ...]) -> list[Dataset]:
-    """Keep the extra records of children in the main data; say how many were left out."""
-    known = set(primary.child_ids())
-    kept = []
-    for extra, path in zip(extras, paths, strict=True):
-        others = {c for c in extra.child_ids() if c not in known}
-        if not others:
-            kept.append(extra)
-            continue
-        events = tuple(e for e in extra.events if e.child_id in known)
-        left = len(extra.events) - len(events)
-        listed = ", ".join(sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
-        note = warning(
-            f"{left} events for {len(others)} children not in the main data ({listed}) are"
-            " left out; choose the child with a child id if the ids differ",
-            Path(path).name,
-        )
-        kept.append(
-            Dataset(
-                tuple(c for c in extra.children if c.child_id in known),
-                events,
-                tuple(p for p in extra.placements if p.child_id in known),
-                extra.problems + (note,),
-            )
-        )
-    return kept
+        return load_cin(path, today=today, only=known)
+    single = child_id or (known[0] if len(known) == 1 else None)
+    extra = load_contract(path, child_id=single, today=today, vocabulary=vocabulary)
+    others = {c for c in extra.child_ids() if c not in known}
+    if not others:
+        return extra
+    events = tuple(e for e in extra.events if e.child_id in known)
+    listed = ", ".join(sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
+    note = warning(
+        f"{len(extra.events) - len(events)} events for {len(others)} children not in the main"
+        f" data ({listed}) are left out",
+        path.name,
+    )
+    return Dataset(
+        tuple(c for c in extra.children if c.child_id in known),
+        events,
+        tuple(p for p in extra.placements if p.child_id in known),
+        extra.problems + (note,),
+    )
 
 
 def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:
-    born = known.date_of_birth or other.date_of_birth
-    if known.date_of_birth and other.date_of_birth and known.date_of_birth != other.date_of_birth:
-        where = other.origin.file if other.origin else ""
+    born, theirs = known.date_of_birth, other.date_of_birth
+    if born and theirs and born != theirs:
         first = known.origin.file if known.origin else "the main data"
         problems.append(
             warning(
-                f"child {known.child_id}: date of birth {other.date_of_birth:%d/%m/%Y} differs"
-                f" from {known.date_of_birth:%d/%m/%Y} ({first}); {known.date_of_birth:%d/%m/%Y} is used",
-                where,
+                f"child {known.child_id}: date of birth {theirs:%d/%m/%Y} differs from"
+                f" {born:%d/%m/%Y} ({first}); {born:%d/%m/%Y} is used",
+                other.origin.file if other.origin else "",
                 other.origin.row if other.origin else None,
             )
         )
     return Child(
         known.child_id,
         known.name or other.name,
-        born,
+        born or theirs,
         known.sibling_group or other.sibling_group,
         known.origin or other.origin,
     )

@@ -578,19 +578,22 @@ class _Loader:
             if n:
                 self.problems.append(
                     warning(
-                        f"merged {n} rows that repeat a child already listed (yearly returns do)",
+                        f"merged {_n(n, 'row')} repeating a child already listed"
+                        " (yearly returns do)",
                         file,
                     )
                 )
         for file, n in without.items():
-            self.problems.append(warning(f"{n} children have no episodes; left out", file))
+            self.problems.append(
+                warning(f"{_n(n, 'child', 'children')} with no episodes left out", file)
+            )
         absent = [child for child in by_child if child not in seen]
         if tables and absent:
             listed = ", ".join(absent[:10]) + (", ..." if len(absent) > 10 else "")
             self.problems.append(
                 warning(
-                    f"{len(absent)} children with episodes are not in the header file (no date of"
-                    f" birth): {listed}",
+                    f"{_n(len(absent), 'child', 'children')} with episodes not in the header"
+                    f" file (no date of birth): {listed}",
                     tables[-1].file,
                 )
             )
@@ -659,7 +662,8 @@ class _Loader:
             if left_out:
                 self.problems.append(
                     warning(
-                        f"{left_out} rows are for children with no episodes; left out", table.file
+                        f"{_n(left_out, 'row')} for children with no episodes left out",
+                        table.file,
                     )
                 )
         for row in kept.values():
@@ -671,7 +675,8 @@ class _Loader:
         for file, n in merged.items():
             self.problems.append(
                 warning(
-                    f"merged {n} rows repeated (same child and date) in this or a later file", file
+                    f"merged {_n(n, 'row')} repeated (same child and date) in this or a later file",
+                    file,
                 )
             )
 
@@ -716,6 +721,11 @@ def _required(
     return problems
 
 
+def _n(n: int, word: str, words: str = "") -> str:
+    """'1 row', '3 rows'."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
 def _has_error(problems: list[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
@@ -747,13 +757,15 @@ def _merge_repeats(episodes: list[_Episode], loader: _Loader) -> list[_Episode]:
     for file, n in repeated.items():
         loader.problems.append(
             warning(
-                f"merged {n} episodes repeated in a later return (open, then closed or changed);"
-                " the version with an end date, or else the latest, is used",
+                f"merged {_n(n, 'episode')} repeated in a later return (open, then closed or"
+                " changed); the version with an end date, or else the latest, is used",
                 file,
             )
         )
     for file, n in exact.items():
-        loader.problems.append(warning(f"merged {n} rows that repeat another row exactly", file))
+        loader.problems.append(
+            warning(f"merged {_n(n, 'row')} repeating another row exactly", file)
+        )
     return sorted(kept, key=lambda e: e.order)
 
 
@@ -840,7 +852,7 @@ class _History:
                 episode.warn(
                     "decom",
                     (
-                        f"the episode before (row {previous.origin.row}) ended with REC"
+                        f"the episode before ({_row_of(previous, episode)}) ended with REC"
                         f" {previous.rec} (left care) but this one starts the same day"
                     ),
                 )
@@ -867,12 +879,15 @@ class _History:
 
     def _overlap(self, previous: _Episode, episode: _Episode) -> None:
         ends = "has no end date" if previous.end is None else f"ends {previous.end:%d/%m/%Y}"
+        if previous.rec not in ("", CONTINUES):
+            meaning = REC_CODES.get(previous.rec, ("", "unknown reason", ""))[1]
+            ends += f" (REC {previous.rec}: {meaning}, not drawn)"
         self._problem(
             episode.warn(
                 "decom",
                 (
                     f"episode starts {episode.start:%d/%m/%Y}, before the episode in"
-                    f" {previous.origin.file} row {previous.origin.row} (starting"
+                    f" {_row_of(previous, episode)} (starting"
                     f" {previous.start:%d/%m/%Y}) {ends}; that placement is drawn as ending"
                     f" {episode.start:%d/%m/%Y}"
                 ),
@@ -892,7 +907,7 @@ class _History:
                 "decom",
                 (
                     f"not looked after for {plain_duration(days)} before this episode: the"
-                    f" episode in row {previous.origin.row} ended {previous.end:%d/%m/%Y}; {why}"
+                    f" episode in {_row_of(previous, episode)} ended {previous.end:%d/%m/%Y}; {why}"
                 ),
             )
         )
@@ -1005,6 +1020,13 @@ class _History:
             self._problem(episode.warn("place", "no placement type (PLACE) given; drawn as other"))
         if episode.rec and episode.rec not in REC_CODES:
             self._problem(episode.warn("rec", f"unknown REC code '{episode.rec}'"))
+
+
+def _row_of(other: _Episode, episode: _Episode) -> str:
+    """'row 4', or 'FILE row 4' when the other episode is in another file."""
+    if other.origin.file == episode.origin.file:
+        return f"row {other.origin.row}"
+    return f"{other.origin.file} row {other.origin.row}"
 
 
 def _end_reason(last: _Episode, end: date | None) -> str:

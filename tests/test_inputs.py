@@ -1,0 +1,165 @@
+"""load_inputs: the format is told apart, loaded, and extra chronologies are merged in."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from timelines.load.inputs import describe_child, detect_format, load_inputs, merge_datasets
+from timelines.model import Child, Dataset, Origin
+from timelines.problems import TimelinesError
+from timelines.workbook import write_template_workbook
+
+REFERENCE = Path(__file__).parents[2] / "shared" / "reference-data"
+TODAY = date(2025, 1, 1)
+
+
+def reference(*parts: str) -> Path:
+    path = REFERENCE.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data not found: {path}")
+    return path
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def messages(dataset: Dataset) -> list[str]:
+    return [str(p) for p in dataset.problems]
+
+
+def test_detecting_formats(tmp_path):
+    assert detect_format(reference("d2i-cs-demand-model")) == "ssda903"
+    assert detect_format(reference("sf-liia-tools-pipeline")) == "ssda903"
+    assert detect_format(reference("d2i-csc-validator-be-903", "episodes.csv")) == "ssda903"
+    assert detect_format(reference("sf-liia-tools", "cin-2022.xml")) == "cin"
+    write(tmp_path / "chronology.csv", "date,event\n01/02/2020,Born\n")
+    write(tmp_path / "episodes.csv", "CHILD,DECOM\n")
+    assert detect_format(tmp_path) == "contract"  # a chronology file wins
+    assert detect_format(tmp_path / "chronology.csv") == "contract"
+    write_template_workbook(tmp_path / "template.xlsx")
+    assert detect_format(tmp_path / "template.xlsx") == "contract"
+    assert detect_format(tmp_path / "missing.csv") == "contract"  # its loader says why
+
+
+def test_unknown_format_is_refused(tmp_path):
+    with pytest.raises(
+        TimelinesError, match="unknown input format 'csv'; use one of contract, ssda903, cin"
+    ):
+        load_inputs(tmp_path, fmt="csv")
+
+
+def test_ssda903_extract_for_one_child_with_name_and_date_of_birth():
+    dataset = load_inputs(
+        reference("d2i-cs-demand-model"),
+        child_id="296227",
+        name="Sam",
+        dob="01/02/2010",
+        today=TODAY,
+    )
+    assert [(c.child_id, c.name, c.date_of_birth) for c in dataset.children] == [
+        ("296227", "Sam", date(2010, 2, 1))
+    ]
+    assert {p.child_id for p in dataset.placements} == {"296227"}
+    assert (
+        "date of birth given as 01/02/2010 but 2017-header.csv says 23/06/2002;"
+        " 01/02/2010 is used" in messages(dataset)
+    )
+
+
+def test_ssda903_episodes_file_with_header_as_children():
+    folder = reference("d2i-csc-validator-be-903")
+    dataset = load_inputs(
+        folder / "episodes.csv", children=folder / "header.csv", child_id="566910", today=TODAY
+    )
+    assert dataset.children[0].date_of_birth == date(2008, 3, 27)
+    assert [p.code for p in dataset.placements] == ["T2", "A3"]
+    with_placements = load_inputs(
+        folder / "episodes.csv",
+        placements=folder / "header.csv",
+        child_id="566910",
+        today=TODAY,
+    )
+    assert "header.csv: this file cannot be used with SSDA903" in messages(with_placements)
+
+
+def test_cin_events_added_to_a_contract_chronology(tmp_path):
+    chronology = write(tmp_path / "chronology.csv", "date,event,category\n01/02/1972,Moved,other\n")
+    dataset = load_inputs(
+        chronology,
+        child_id="DfEX0000001",
+        dob="24/03/1966",
+        today=TODAY,
+        extra_chronology=(reference("sf-liia-tools", "cin-2022.xml"),),
+    )
+    assert [c.child_id for c in dataset.children] == ["DfEX0000001"]
+    assert dataset.children[0].date_of_birth == date(1966, 3, 24)
+    assert len(dataset.events) == 1 + 13
+    assert {e.child_id for e in dataset.events} == {"DfEX0000001"}
+    assert dataset.problems == ()
+
+
+def test_cin_events_for_other_children_are_left_out(tmp_path):
+    chronology = write(tmp_path / "chronology.csv", "date,event\n01/02/2020,Moved\n")
+    dataset = load_inputs(
+        chronology,
+        child_id="C9",
+        today=TODAY,
+        extra_chronology=(reference("sf-liia-tools", "cin-2022.xml"),),
+    )
+    assert len(dataset.events) == 1
+    assert messages(dataset) == [
+        "cin-2022.xml: none of the children in the main data (C9) is in this file"
+    ]
+
+
+def test_cin_as_the_main_input(tmp_path):
+    dataset = load_inputs(reference("sf-liia-tools", "cin-2022.xml"), name="Alex", today=TODAY)
+    assert dataset.children[0].name == "Alex"
+    many = load_inputs(
+        reference("d2i-csc-validator-be-cin", "CIN_Census_2024.xml"), name="Alex", today=TODAY
+    )
+    assert (
+        "a name or date of birth was given but the data describe 2 children; choose one child id"
+        in messages(many)
+    )
+
+
+def test_empty_folder(tmp_path):
+    dataset = load_inputs(tmp_path, today=TODAY)
+    assert messages(dataset) == [
+        f"{tmp_path.name}: no chronology.csv (or .xlsx) and no SSDA903 episodes.csv in the folder"
+    ]
+
+
+def test_merging_children_fills_gaps_and_warns_on_different_births():
+    first = Dataset(children=(Child("A", "Sam"), Child("B", "", date(2010, 1, 1))))
+    second = Dataset(
+        children=(
+            Child("A", "", date(2012, 5, 6), "S1"),
+            Child("B", "Bo", date(2011, 1, 1), origin=Origin("cin.xml", 7)),
+            Child("C"),
+        )
+    )
+    merged = merge_datasets(first, second)
+    assert [(c.child_id, c.name, c.date_of_birth, c.sibling_group) for c in merged.children] == [
+        ("A", "Sam", date(2012, 5, 6), "S1"),
+        ("B", "Bo", date(2010, 1, 1), ""),
+        ("C", "", None, ""),
+    ]
+    assert messages(merged) == [
+        "cin.xml, row 7: child B: date of birth 01/01/2011 differs from 01/01/2010 (the main"
+        " data); 01/01/2010 is used"
+    ]
+
+
+def test_describing_a_child_with_a_bad_date_of_birth():
+    dataset = describe_child(Dataset(children=(Child("A"),)), None, "Sam", "31/02/2010")
+    assert dataset.children[0].name == "Sam"
+    assert messages(dataset) == [
+        "date of birth: '31/02/2010' is not a real date (February 2010 has 28 days)"
+    ]

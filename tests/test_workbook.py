@@ -1,0 +1,160 @@
+"""The blank template workbook: sheets, drop-down lists, date formats, and a round trip."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from timelines.load.contract import ALIASES, load_contract
+from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
+from timelines.workbook import COLUMNS, ROWS, write_template_workbook
+
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "sam.xlsx"
+    write_template_workbook(path)
+    return path
+
+
+def headings(sheet) -> list[str]:
+    return [cell.value for cell in sheet[1] if cell.value]
+
+
+def validations(sheet) -> dict[str, tuple[str, str | None]]:
+    """Cell range -> (type, list formula)."""
+    return {
+        str(check.sqref): (check.type, check.formula1)
+        for check in sheet.data_validations.dataValidation
+    }
+
+
+def test_sheets_and_their_columns_follow_the_contract(template):
+    book = load_workbook(template)
+    assert book.sheetnames == ["instructions", "children", "chronology", "placements"]
+    assert headings(book["chronology"]) == [
+        "child_id",
+        "date",
+        "event",
+        "category",
+        "detail",
+        "source",
+        "key",
+        "redact",
+    ]
+    assert headings(book["placements"]) == [
+        "child_id",
+        "start_date",
+        "end_date",
+        "placement_type",
+        "carer",
+        "reason",
+    ]
+    assert headings(book["children"]) == ["child_id", "name", "date_of_birth", "sibling_group"]
+    for sheet, columns in COLUMNS.items():
+        assert {name for name, _, _ in columns} == set(ALIASES[sheet])
+
+
+def test_headings_are_bold_frozen_and_sized(template):
+    book = load_workbook(template)
+    for name in ("children", "chronology", "placements"):
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        assert all(cell.font.b for cell in sheet[1] if cell.value)
+    assert book["chronology"].column_dimensions["C"].width == 44
+
+
+def test_drop_down_lists_and_date_checks(template):
+    book = load_workbook(template)
+    last = ROWS + 1
+    assert validations(book["chronology"]) == {
+        f"D2:D{last}": ("list", '"' + ",".join(CATEGORIES) + '"'),
+        f"G2:G{last}": ("list", '"yes,no"'),
+        f"H2:H{last}": ("list", '"yes,no"'),
+    }
+    assert validations(book["placements"]) == {
+        f"B2:B{last}": ("date", "DATE(1900,1,1)"),
+        f"C2:C{last}": ("date", "DATE(1900,1,1)"),
+        f"D2:D{last}": ("list", '"' + ",".join(PLACEMENT_TYPES) + '"'),
+    }
+    assert validations(book["children"]) == {f"C2:C{last}": ("date", "DATE(1900,1,1)")}
+    category = book["chronology"].data_validations.dataValidation[0]
+    assert category.errorStyle == "warning"  # templates may add categories
+
+
+def test_date_formats(template):
+    book = load_workbook(template)
+    placements, chronology = book["placements"], book["chronology"]
+    assert placements["B2"].number_format == "dd/mm/yyyy"
+    assert placements[f"C{ROWS + 1}"].number_format == "dd/mm/yyyy"
+    assert book["children"]["C2"].number_format == "dd/mm/yyyy"
+    # Text, so that '03/2016' and '2014' stay as written and are not turned into days.
+    assert chronology["B2"].number_format == "@"
+
+
+def test_instructions_explain_dates_and_how_to_render(template):
+    sheet = load_workbook(template)["instructions"]
+    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "timelines render sam.xlsx" in text
+    for example in ("22/05/2016", "03/2016", "c. 2014", "March 2016"):
+        assert example in text
+    for column in ("child_id", "placement_type", "sibling_group", "redact"):
+        assert column in text
+
+
+def test_filled_in_template_round_trips_into_a_dataset(template, tmp_path):
+    book = load_workbook(template)
+    book["children"].append(["C1", "Sam", datetime(2012, 3, 4)])
+    chronology = book["chronology"]
+    chronology["A2"], chronology["B2"], chronology["C2"] = (
+        "C1",
+        datetime(2016, 5, 22),
+        "Accommodated",
+    )
+    chronology["D2"], chronology["G2"] = "placement", "yes"
+    chronology["A3"], chronology["B3"], chronology["C3"] = "C1", "03/2016", "Referral from school"
+    chronology["D3"] = "referral"
+    placements = book["placements"]
+    placements["A2"], placements["B2"], placements["C2"] = "C1", datetime(2016, 5, 22), None
+    placements["C2"], placements["D2"], placements["E2"] = datetime(2017, 1, 2), "foster", "Carer A"
+    placements["A3"], placements["B3"], placements["D3"] = "C1", datetime(2017, 1, 2), "kinship"
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+
+    dataset = load_contract(filled, today=TODAY)
+    assert dataset.problems == ()
+    assert [(c.child_id, c.name, c.date_of_birth) for c in dataset.children] == [
+        ("C1", "Sam", date(2012, 3, 4))
+    ]
+    assert [(e.when.label(), e.label, e.category, e.key) for e in dataset.events] == [
+        ("22/05/2016", "Accommodated", "placement", True),
+        ("Mar 2016", "Referral from school", "referral", False),
+    ]
+    assert [(p.start, p.end, p.placement_type) for p in dataset.placements] == [
+        (date(2016, 5, 22), date(2017, 1, 2), "foster"),
+        (date(2017, 1, 2), None, "kinship"),
+    ]
+
+
+def test_written_atomically_over_an_old_file(tmp_path):
+    path = tmp_path / "template.xlsx"
+    path.write_text("old", encoding="utf-8")
+    write_template_workbook(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["template.xlsx"]  # no temporary file left
+    assert load_workbook(path).sheetnames[0] == "instructions"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask  # the usual mode, not private
+
+
+def test_failed_write_leaves_nothing(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        write_template_workbook(tmp_path / "missing" / "template.xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,153 @@
+"""Grouped placement histories: the rows, links and facts for a sibling group or cohort.
+
+Pure functions of ``ChildRecord`` objects (no drawing, no files). One row per
+child, ordered by date of birth. Two children are *linked* (they lived
+together) for every period in which both had a placement with the same carer
+(names compared case-insensitively after trimming; a blank carer never links)
+and those placements overlap in time. The link's span is that overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from timelines.analyse import Gap, count_moves, event_gaps
+from timelines.dates import age_in_years
+from timelines.model import ChildRecord, Dataset, Event, Placement
+from timelines.problems import TimelinesError
+from timelines.redact import redact_record
+from timelines.vocab import DECISION_CATEGORIES
+from timelines.words import initials
+
+ALL_CHILDREN = "all children"
+
+
+@dataclass(frozen=True)
+class SiblingRow:
+    """One child's row: who, when born, where they lived, decisions and long waits."""
+
+    child_id: str
+    name: str
+    born: date | None
+    caption: str  # under the name: 'Born 03/05/2012', or 'Age 9' when redacted
+    placements: tuple[Placement, ...]
+    moves: int
+    decisions: tuple[Event, ...]
+    gaps: tuple[Gap, ...]  # waits between events longer than the threshold
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two rows (by index, ``upper`` < ``lower``) whose children lived together."""
+
+    upper: int
+    lower: int
+    start: date
+    end: date
+    carer: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """Everything the siblings page draws."""
+
+    name: str
+    rows: tuple[SiblingRow, ...]
+    links: tuple[Link, ...]
+    start: date
+    end: date  # the as-of day
+
+
+def sibling_groups(dataset: Dataset) -> dict[str, list[str]]:
+    """Group name → child ids (children file order); children without a group are left out."""
+    groups: dict[str, list[str]] = {}
+    for child in dataset.children:
+        if child.sibling_group:
+            groups.setdefault(child.sibling_group, []).append(child.child_id)
+    return groups
+
+
+def select_records(dataset: Dataset, group: str | None) -> list[ChildRecord]:
+    """The records of one sibling group, or of every child when ``group`` is None."""
+    records = dataset.records()
+    if group is None:
+        return records
+    groups = sibling_groups(dataset)
+    if group not in groups:
+        known = ", ".join(groups) if groups else "none: the children file has no sibling_group"
+        raise TimelinesError(f"no sibling group '{group}' in the input (groups: {known})")
+    wanted = set(groups[group])
+    return [r for r in records if r.child_id in wanted]
+
+
+def _carer_key(placement: Placement) -> str:
+    return " ".join(placement.carer.split()).casefold()
+
+
+def together_links(records: list[ChildRecord], as_of: date) -> tuple[Link, ...]:
+    """Every period two children spent with the same carer at the same time."""
+    links: list[Link] = []
+    for i, first in enumerate(records):
+        for j in range(i + 1, len(records)):
+            for a in first.placements:
+                for b in records[j].placements:
+                    key = _carer_key(a)
+                    if not key or key != _carer_key(b):
+                        continue
+                    start = max(a.start, b.start)
+                    end = min(a.end_or(as_of), b.end_or(as_of), as_of)
+                    if end > start:
+                        links.append(Link(i, j, start, end, a.carer.strip()))
+    return tuple(sorted(links, key=lambda k: (k.start, k.upper, k.lower)))
+
+
+def _by_birth(records: list[ChildRecord]) -> list[ChildRecord]:
+    indexed = list(enumerate(records))
+    indexed.sort(key=lambda p: (p[1].child.date_of_birth is None, p[1].child.date_of_birth, p[0]))
+    return [r for _, r in indexed]
+
+
+def _first_day(record: ChildRecord) -> date | None:
+    days = [e.when.start for e in record.events] + [p.start for p in record.placements]
+    if record.child.date_of_birth:
+        days.append(record.child.date_of_birth)
+    return min(days, default=None)
+
+
+def build_row(record: ChildRecord, as_of: date, threshold_days: int, redact: bool) -> SiblingRow:
+    """One child's row (redacted: initials, and age instead of date of birth)."""
+    born = record.child.date_of_birth
+    name = record.child.name or record.child_id
+    if redact:
+        caption = f"Age {age_in_years(born, as_of)}" if born else "Age not known"
+        shown = redact_record(record)
+        name = initials(record.child.name) if record.child.name else record.child_id
+    else:
+        caption = f"Born {born:%d/%m/%Y}" if born else "Date of birth not known"
+        shown = record
+    decisions = tuple(e for e in shown.events if e.category in DECISION_CATEGORIES)
+    gaps = tuple(g for g in event_gaps(shown.events) if g.days >= threshold_days)
+    return SiblingRow(
+        record.child_id,
+        name,
+        born,
+        caption,
+        shown.placements,
+        count_moves(shown.placements),
+        decisions,
+        gaps,
+    )
+
+
+def build_group(
+    records: list[ChildRecord], name: str, as_of: date, threshold_days: int, redact: bool = False
+) -> Group:
+    """Rows ordered by date of birth, the together-links between them, and the date span."""
+    ordered = _by_birth(records)
+    rows = tuple(build_row(r, as_of, threshold_days, redact) for r in ordered)
+    firsts = [d for d in (_first_day(r) for r in ordered) if d is not None]
+    start = min(firsts, default=as_of)
+    if start >= as_of:
+        start = date.fromordinal(as_of.toordinal() - 365)
+    return Group(name, rows, together_links(ordered, as_of), start, as_of)
