@@ -53,14 +53,14 @@ def test_page_one_is_a4_landscape(rendered):
 def test_every_event_is_labelled_or_numbered_on_page_one(rendered, sample_record):
     page_one = " ".join(pdf_text(rendered.pdf)[0].split())
     plan = rendered.layout.plan
-    shown = {i for label in plan.labels for i in label.indices}
+    shown = plan.labelled | set(plan.numbered)
     assert shown == set(range(len(sample_record.events)))
-    for label in plan.labels:
-        assert " ".join(label.text.split()) in page_one
+    for text in [label.text for label in plan.labels] + [mark.text for mark in plan.numbers]:
+        assert " ".join(text.split()) in page_one
 
 
 def test_key_events_keep_their_labels(rendered, sample_record):
-    labelled = {i for lb in rendered.layout.plan.labels if not lb.numbered for i in lb.indices}
+    labelled = rendered.layout.plan.labelled
     keys = {i for i, e in enumerate(sample_record.events) if e.key}
     assert keys and keys <= labelled
 
@@ -155,8 +155,8 @@ def test_dense_chronologies_still_give_a_clean_page_one(count, same_day, today):
     page = done.layout.pages[0]
     assert overlapping_texts(page) == []
     plan = done.layout.plan
-    shown = {i for label in plan.labels for i in label.indices} | set(plan.unplaced)
-    assert shown == set(range(count))
+    assert plan.labelled | set(plan.numbered) == set(range(count))
+    assert not plan.labelled & set(plan.numbered)
     if not plan.complete:
         table = " ".join(pdf_text(done.pdf)[1:])
         assert f"Event {count - 1} with" in table

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from timelines.load.contract import ALIASES, load_contract
+from timelines.problems import TimelinesError
 from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
 from timelines.workbook import COLUMNS, ROWS, write_template_workbook
 
@@ -154,7 +155,9 @@ def test_written_atomically_over_an_old_file(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask  # the usual mode, not private
 
 
-def test_failed_write_leaves_nothing(tmp_path):
-    with pytest.raises(FileNotFoundError):
+def test_refused_names_and_folders(tmp_path):
+    with pytest.raises(TimelinesError, match="folder not found"):
         write_template_workbook(tmp_path / "missing" / "template.xlsx")
+    with pytest.raises(TimelinesError, match="template.csv: the template workbook must be named"):
+        write_template_workbook(tmp_path / "template.csv")
     assert list(tmp_path.iterdir()) == []

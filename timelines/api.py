@@ -218,7 +218,7 @@ def run_batch(
     options: RenderOptions,
     template: str | None = None,
     jobs: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
 ) -> BatchResult:
     """Render every child, every sibling group, a booklet, summary.csv and errors.csv.

@@ -180,7 +180,7 @@ def index_pages(ctx: Ctx, entries: list[tuple[str, str, str]], frame: FrameText)
     """The booklet's index: child id, name, first page (or 'not drawn')."""
     size = ctx.size("facts_size")
     lead = size * 1.45
-    columns = (ctx.margin, ctx.margin + 110, ctx.width - ctx.margin - 60)
+    columns = (ctx.margin, ctx.margin + 120, ctx.width - ctx.margin - 130)
     pages: list[Page] = []
     y = 0.0
     for entry in entries:
@@ -194,7 +194,7 @@ def index_pages(ctx: Ctx, entries: list[tuple[str, str, str]], frame: FrameText)
             y -= lead
             page.add(Line(ctx.margin, y + 3, ctx.width - ctx.margin, y + 3, RULE, 0.5))
             pages.append(page)
-        widths = (104.0, columns[2] - columns[1] - 10, 60.0)
+        widths = (110.0, columns[2] - columns[1] - 10, 130.0)
         for x, text, w in zip(columns, entry, widths, strict=True):
             page.add(ctx.text(x, y - size, ctx.fit(text, size, w), size, role="index"))
         y -= lead
@@ -222,7 +222,6 @@ def write_booklet(
     ctx: Ctx,
     frame: FrameText,
     outcomes: list[ChildOutcome],
-    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Index page(s), then every drawn child's pages, with an outline entry per child."""
     first = count_index_pages(ctx, len(outcomes), frame) + 1
@@ -293,7 +292,7 @@ class Cohort:
 
 
 def run_cohort(
-    cohort: Cohort, out: Path, jobs: int, progress: Callable[[int], None] | None = None
+    cohort: Cohort, out: Path, jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> BatchResult:
     """Draw every child that has no errors, then the booklet, groups, summary and errors."""
     dataset, problems = cohort.dataset, cohort.dataset.problems
@@ -306,11 +305,12 @@ def run_cohort(
         if problem.severity == "warning":
             warnings.setdefault(child, []).append(problem)
     work = [(r, warnings.get(r.child_id, [])) for r in records if r.child_id not in failed]
-    drawn = {}
+    drawn: dict[str, ChildOutcome] = {}
+    total = len(work)
     for outcome in render_children(work, cohort.template, cohort.options, out, cohort.today, jobs):
         drawn[outcome.child_id] = outcome
         if progress:
-            progress(1)
+            progress(len(drawn), total)
     names = {r.child_id: r.child.name or r.child_id for r in records}
     outcomes = []
     everyone = [r.child_id for r in records] + [owners[p] for p in errors if p in owners]
@@ -320,8 +320,6 @@ def run_cohort(
             continue
         summary = summary_row(child_id, None, warnings.get(child_id, []), "failed")
         outcomes.append(ChildOutcome(child_id, names.get(child_id, child_id), summary, b"", 0))
-        if progress:
-            progress(1)
     _write_reports(cohort, out, outcomes, errors, owners)
     not_drawn = {o.child_id for o in outcomes if not o.page_count}
     groups = group_outputs(dataset, not_drawn, cohort.theme, cohort.options, out, cohort.today)

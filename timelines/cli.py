@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from datetime import date
@@ -218,3 +219,105 @@ def templates() -> None:
 
     for name, description in shipped_templates().items():
         click.echo(f"{name:10} {description}")
+
+
+@main.command()
+@input_options
+@click.option("--group", help="The sibling_group to draw (default: every child, a cohort view).")
+@click.option(
+    "--axis",
+    type=click.Choice(["date", "age"]),
+    default="date",
+    show_default=True,
+    help="Shared date axis, or align the children by age.",
+)
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="PDF to write (default beside input)."
+)
+@click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
+@click.option("--page-size", type=click.Choice(["A4", "A3"]), help="Paper size.")
+@click.option("--redact", is_flag=True, help="Initials and ages only: no names, dates of birth.")
+@click.option("--as-of", callback=_date, help="End on this day (dd/mm/yyyy). Default: today.")
+@click.option("--prepared-by", default="", help="Name or role of who prepared it.")
+def siblings(
+    chronology,
+    placements,
+    children,
+    extra,
+    fmt,
+    group,
+    axis,
+    out,
+    template,
+    page_size,
+    redact,
+    as_of,
+    prepared_by,
+) -> None:
+    """Draw placement histories, one row per child: a sibling group or a whole cohort.
+
+    Children who lived with the same carer at the same time are linked.
+    """
+    inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt)
+    options = RenderOptions(
+        as_of=as_of,
+        page_size=page_size,
+        redact=redact,
+        prepared_by=prepared_by,
+        prepared_on=date.today(),
+    )
+    try:
+        result = api.render_siblings(inputs, options, group, axis, template, out)
+    except TimelinesError as exc:
+        _fail(exc)
+    _report(result.warnings)
+    click.echo(f"wrote {result.path} ({result.pages} page{'s' if result.pages != 1 else ''})")
+
+
+@main.command()
+@click.argument("source", type=EXISTING, required=False)
+@click.option("--chronology", type=EXISTING, help="Chronology file (or give SOURCE).")
+@click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX).")
+@click.option("--children", type=EXISTING, help="Children file with sibling_group.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: every core).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
+@click.option("--as-of", callback=_date, help="End on this day (dd/mm/yyyy). Default: today.")
+def batch(source, chronology, placements, children, out, jobs, quiet, template, as_of) -> None:
+    """Render a cohort: every child's timeline, every sibling group, a booklet and a summary.
+
+    Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf,
+    OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
+    2 when some children failed (see errors.csv), 1 when nothing could be loaded.
+    """
+    primary = chronology or source
+    if primary is None:
+        raise click.UsageError("give the chronology as SOURCE or with --chronology")
+    inputs = api.Inputs(primary, placements, children)
+    options = RenderOptions(as_of=as_of, prepared_on=date.today())
+    show = not quiet and sys.stderr.isatty()
+    bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
+    try:
+        with bar or contextlib.nullcontext():
+            result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
+    except TimelinesError as exc:
+        _fail(exc)
+    click.echo(
+        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed,"
+        f" {result.groups} sibling groups"
+    )
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+def _ticker(bar):
+    """A progress callback (done, total) that moves a click progress bar."""
+
+    def tick(done: int, total: int) -> None:
+        bar.length = max(total, 1)
+        bar.update(done - bar.pos)
+
+    return tick

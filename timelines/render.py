@@ -7,7 +7,7 @@ and holds no logic of its own beyond choosing dates and words for the frame.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from timelines.layout.frame import FrameText
 from timelines.layout.style import Ctx
 from timelines.model import ChildRecord
 from timelines.options import RenderOptions
-from timelines.redact import redact_record
+from timelines.redact import redact_events, redact_record, redacting_theme
 from timelines.shadows import load_shadows
 from timelines.template import Theme
 from timelines.words import initials
@@ -65,17 +65,23 @@ def layout_child(
     """Analyse and lay out one child (no drawing); ``pdf`` is empty."""
     today = today or date.today()
     print_fingerprint = options.fingerprint or fingerprint(record)
+    drawn = redact_events(record)
     if options.redact:
-        record = redact_record(record)
+        theme = redacting_theme(theme, record)
+        shared = redact_record(record)
+        # The date of birth places the ages and shadows; it is never written on the page.
+        drawn = replace(shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth))
     ctx = Ctx.for_theme(theme, options.page_size)
-    end = story_end(record, theme, options, today)
-    facts = analyse(record, end)
-    span = axis_span(record, end, theme.get("axis", "start") == "birth")
+    end = story_end(drawn, theme, options, today)
+    facts = analyse(drawn, end)
+    span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder) if show else ()
-    frame = _frame(record, theme, options, end, print_fingerprint)
-    layout = build_child_pages(record, facts, ctx, options, shadows, span, frame)
-    return Rendered(b"", layout, facts, record)
+    frame = _frame(drawn, theme, options, end, print_fingerprint)
+    layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
+    if options.redact:
+        return Rendered(b"", layout, replace(facts, date_of_birth=None), shared)
+    return Rendered(b"", layout, facts, drawn)
 
 
 def render_child(
@@ -84,11 +90,7 @@ def render_child(
     """Lay out and draw one child's timeline as PDF bytes."""
     done = layout_child(record, theme, options, today)
     ctx = Ctx.for_theme(theme, options.page_size)
-    title = (
-        done.layout.pages[0].texts()[0].text
-        if options.redact
-        else _title(done.record, theme, options)
-    )
+    title = ctx.plain(_title(done.record, theme, options))
     pdf = pdf_bytes(
         done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
     )

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from timelines.problems import TimelinesError
 from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
 
 ROWS = 500  # data rows prepared with formats and drop-down lists
@@ -58,10 +59,10 @@ COLUMNS: dict[str, tuple[tuple[str, int, str], ...]] = {
         ),
         ("event", 44, "What happened, in a few words (this is the label on the timeline)."),
         ("category", 18, "Pick from the list: " + ", ".join(CATEGORIES) + ". Blank means other."),
-        ("detail", 40, "Anything more (optional; not drawn unless the template shows details)."),
+        ("detail", 40, "More about the event (optional)."),
         ("source", 18, "Where this is recorded, e.g. LAC review minutes (optional)."),
-        ("key", 8, "yes for the events that matter most (drawn stronger); otherwise blank or no."),
-        ("redact", 9, "yes to hide this event's words when a redacted timeline is made."),
+        ("key", 8, "yes marks the events that matter most; otherwise leave blank."),
+        ("redact", 9, "yes leaves this event's words out of a redacted timeline."),
     ),
     "placements": (
         ("child_id", 12, "Which child (as in the children sheet). Blank for a one-child workbook."),
@@ -86,8 +87,15 @@ LISTS = {
 
 
 def write_template_workbook(path: Path) -> None:
-    """Write the blank template workbook to ``path`` (replacing any file there)."""
+    """Write the blank template workbook to ``path`` (replacing any file there).
+
+    Raise ``TimelinesError`` when the name does not end in .xlsx or the folder is missing.
+    """
     path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise TimelinesError(f"{path.name}: the template workbook must be named .xlsx")
+    if not path.parent.is_dir():
+        raise TimelinesError(f"{path.parent}: folder not found")
     book = build_template_workbook(path.name)
     handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
     os.close(handle)

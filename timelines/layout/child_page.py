@@ -51,9 +51,13 @@ def build_child_pages(
     top = add_frame(page, ctx, frame, 1, 1)
     panel_x = ctx.width - ctx.margin - PANEL_WIDTH
     with_shadows = bool(shadows)
-    rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows)
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
-    plan = _events(page, ctx, record.events, scale, rows)
+    rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows)
+    plan = _plan(ctx, record.events, scale, rows)
+    if not plan.complete:
+        rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows, lane=True)
+        plan = _plan(ctx, record.events, scale, rows, numbered=True)
+    _events(page, ctx, record.events, scale, rows, plan)
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
@@ -80,53 +84,64 @@ def event_text(event: Event, ctx: Ctx) -> str:
 MAX_LABEL_WIDTH = 190.0
 
 
-def _events(
-    page: Page, ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, rows: plot.Rows
+def _plan(
+    ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, rows: plot.Rows, numbered: bool = False
 ) -> LabelPlan:
-    """Markers, uncertainty brackets, stems and labels for every event."""
+    """Where each event's label goes; ``numbered`` prefixes labels with the event number."""
     sizes = _sizes(ctx)
     area = LabelArea(scale.x0, scale.x1, rows.labels[0], rows.labels[1])
-    texts = [event_text(e, ctx) for e in events]
-    requests = [
-        LabelRequest(i, scale.clamp(e.day), ctx.fit(t, sizes[-1], MAX_LABEL_WIDTH, "label"), e.key)
-        for i, (e, t) in enumerate(zip(events, texts, strict=True))
-    ]
-    measure = lambda text, size: ctx.measure(text, size, "label")  # noqa: E731
-    plan = place_labels(requests, area, sizes, measure)
-    if not plan.complete:
-        numbered = [LabelRequest(r.index, r.x, f"{r.index + 1}. {r.text}", r.key) for r in requests]
-        plan = place_labels(numbered, area, sizes[-1:], measure)
+    requests = []
+    for i, event in enumerate(events):
+        text = event_text(event, ctx)
+        if numbered:
+            text = f"{i + 1}. {text}"
+        text = ctx.fit(text, sizes[-1], MAX_LABEL_WIDTH, "label")
+        requests.append(LabelRequest(i, scale.clamp(event.day), text, event.key))
+
+    def measure(text: str, size: float) -> float:
+        return ctx.measure(text, size, "label")
+
+    if numbered:
+        sizes = sizes[-1:]
+    return place_labels(requests, area, sizes, measure)
+
+
+def _events(
+    page: Page,
+    ctx: Ctx,
+    events: tuple[Event, ...],
+    scale: TimeScale,
+    rows: plot.Rows,
+    plan: LabelPlan,
+) -> None:
+    """Markers, uncertainty brackets, stems, labels and numbers for every event."""
     for event in events:
-        style = ctx.theme.category(event.category)
         if event.when.uncertain:
-            page.add(
-                *plot.uncertain_span(scale, rows, event.when.start, event.when.end, style.colour)
-            )
+            colour = ctx.theme.category(event.category).colour
+            page.add(*plot.uncertain_span(scale, rows, event.when.start, event.when.end, colour))
     _stems(page, plan, rows)
     for event in events:
         style = ctx.theme.category(event.category)
-        page.add(
-            Marker(
-                scale.clamp(event.day),
-                rows.axis,
-                style.marker,
-                6.0,
-                style.colour,
-                event.when.uncertain,
-            )
-        )
+        x = scale.clamp(event.day)
+        page.add(Marker(x, rows.axis, style.marker, 6.0, style.colour, event.when.uncertain))
     for label in plan.labels:
+        baseline = label.box.y + 0.22 * label.size
+        page.add(ctx.text(label.box.x, baseline, label.text, label.size, "label", role="label"))
+    for mark in plan.numbers:
+        if mark.x_max - mark.x_min > 0.5:
+            y = rows.axis - 4.5
+            page.add(Line(mark.x_min, y, mark.x_max, y, INK, 0.5))
         page.add(
             ctx.text(
-                label.box.x,
-                label.box.y + 0.22 * label.size,
-                label.text,
-                label.size,
+                mark.centre,
+                rows.numbers,
+                mark.text,
+                ctx.min_size,
                 "label",
-                role="number" if label.numbered else "label",
+                align="centre",
+                role="number",
             )
         )
-    return plan
 
 
 def _sizes(ctx: Ctx) -> list[float]:
@@ -144,7 +159,7 @@ def _stems(page: Page, plan: LabelPlan, rows: plot.Rows) -> None:
 
 def _cut(plan: LabelPlan, events: tuple[Event, ...], ctx: Ctx) -> bool:
     """True when any drawn label is shortened, so the full text must follow in the table."""
-    return any(label.text.endswith("…") for label in plan.labels if not label.numbered)
+    return any(label.text.endswith("…") for label in plan.labels)
 
 
 def _panel(
@@ -231,9 +246,8 @@ def _fact_values(
         )
     if facts.last_decision and facts.days_since_last_decision is not None:
         what = rewrite(facts.last_decision.label, glossary)
-        values["since_last_decision"] = (
-            f"{plain_duration(facts.days_since_last_decision)} ({what}, {facts.last_decision.when.label()})"
-        )
+        since = plain_duration(facts.days_since_last_decision)
+        values["since_last_decision"] = f"{since} ({what}, {facts.last_decision.when.label()})"
     current = facts.current_placement
     if current:
         kind = ctx.theme.placement(current.placement_type).label

@@ -6,11 +6,15 @@ not overlap another label, must not be crossed by a stem rising past it, and
 its own stem must not cross a label below it. Events on the same point share
 one stem with their labels stacked.
 
-Placement is greedy, right to left, lowest level first, which builds the
-familiar staircase. Sizes are tried from the template's label size down to its
-minimum; when even the minimum cannot hold every label, key events are placed
-first and the rest fall back to their number (the chronology table then
-follows on the next page).
+With these rules a run of close events fits best as a "mountain": flags left
+of the peak point left and rise towards it, flags right of it point right and
+fall away. Flags near the page edges that cannot point outwards go high.
+
+Sizes are tried from the template's label size down to its minimum. When even
+the minimum cannot hold every label, key events are labelled first and every
+event without a label gets its number in a lane just under the axis, where
+close numbers merge into ranges ('12–17'); the chronology table then follows
+on the next page. The lane never runs out of room, so every event is marked.
 """
 
 from __future__ import annotations
@@ -24,13 +28,16 @@ from timelines.layout.primitives import Box
 PAD = 1.5  # clearance between labels and stems, points
 STEM_GAP = 1.2  # space between a stem and the start of its text
 SAME_POINT = 0.6  # events closer than this share one stem, points
-NUMBER_MERGE = 6.0  # numbers of events closer than this share one range label, points
-NUMBER_LEVELS = 4  # bottom levels kept for event numbers when not every label fits
+NUMBER_GAP = 2.5  # clearance between numbers in the lane, points
+DEMOTIONS = 4  # rounds of numbering neighbours to make room for key labels
+PEAKS = (0.5, 0.3, 0.7, 0.15, 0.85)  # where in a run of close events its mountain may peak
+
+Measure = Callable[[str, float], float]
 
 
 @dataclass(frozen=True)
 class LabelRequest:
-    index: int  # the event's number on the page, from 0
+    index: int  # the event's position in the chronology, from 0
     x: float  # where its stem stands
     text: str
     key: bool = False
@@ -38,14 +45,28 @@ class LabelRequest:
 
 @dataclass(frozen=True)
 class PlacedLabel:
-    indices: tuple[int, ...]
+    index: int
     x: float
     box: Box
     level: int
     text: str
     size: float
     side: str  # right: text starts at the stem; left: text ends at it
-    numbered: bool = False
+
+
+@dataclass(frozen=True)
+class NumberMark:
+    """Event numbers in the lane under the axis, centred under the events they cover."""
+
+    indices: tuple[int, ...]
+    x_min: float
+    x_max: float
+    text: str
+    width: float
+
+    @property
+    def centre(self) -> float:
+        return (self.x_min + self.x_max) / 2
 
 
 @dataclass(frozen=True)
@@ -63,16 +84,24 @@ class LabelArea:
 class LabelPlan:
     labels: tuple[PlacedLabel, ...]
     size: float
-    numbered: tuple[int, ...]  # shown by number only
-    unplaced: tuple[int, ...]  # neither label nor number fitted (listed in the table)
+    numbers: tuple[NumberMark, ...] = ()
 
     @property
     def complete(self) -> bool:
-        return not self.numbered and not self.unplaced
+        """True when every event has its label (no numbers needed)."""
+        return not self.numbers
+
+    @property
+    def numbered(self) -> tuple[int, ...]:
+        return tuple(sorted(i for mark in self.numbers for i in mark.indices))
+
+    @property
+    def labelled(self) -> frozenset[int]:
+        return frozenset(label.index for label in self.labels)
 
 
 def line_height(size: float) -> float:
-    return size * 1.22
+    return size * 1.16
 
 
 @dataclass
@@ -109,6 +138,15 @@ class _Occupancy:
         self.stem_tops.insert(at, top)
 
 
+@dataclass(frozen=True)
+class _Stack:
+    """Labels on one stem, bottom first, with their measured widths."""
+
+    x: float
+    requests: tuple[LabelRequest, ...]
+    widths: tuple[float, ...]
+
+
 def _extent(x: float, width: float, side: str) -> tuple[float, float]:
     if side == "right":
         return x + STEM_GAP, x + STEM_GAP + width
@@ -116,108 +154,59 @@ def _extent(x: float, width: float, side: str) -> tuple[float, float]:
 
 
 def _place_stack(
-    occ: _Occupancy,
-    area: LabelArea,
-    x: float,
-    widths: Sequence[float],
-    sides: Sequence[str],
-    floor: int = 0,
+    occ: _Occupancy, area: LabelArea, stack: _Stack, sides: Sequence[str], from_top: bool
 ) -> tuple[int, str] | None:
-    """Find a level where a stack of labels fits on one stem.
+    """Find a level where a stack fits on its stem.
 
     The preferred side (first of ``sides``) is tried lowest level first; the
     other side highest level first, where a label blocks the fewest stems.
     """
-    count = len(widths)
+    count = len(stack.widths)
     top = occ.levels - count
-    from_top = "top" in sides
-    for preferred, side in enumerate(s for s in sides if s != "top"):
-        spans = [_extent(x, w, side) for w in widths]
+    for preferred, side in enumerate(sides):
+        spans = [_extent(stack.x, w, side) for w in stack.widths]
         if min(a for a, _ in spans) < area.x0 or max(b for _, b in spans) > area.x1:
             continue
         lowest_first = preferred == 0 and not from_top
-        bases = range(floor, top + 1) if lowest_first else range(top, floor - 1, -1)
+        bases = range(top + 1) if lowest_first else range(top, -1, -1)
         for base in bases:
-            if all(occ.clear(a, b, base + i, x, base) for i, (a, b) in enumerate(spans)):
+            if all(occ.clear(a, b, base + i, stack.x, base) for i, (a, b) in enumerate(spans)):
                 for i, (a, b) in enumerate(spans):
-                    occ.take(a, b, base + i, x, base + count - 1)
+                    occ.take(a, b, base + i, stack.x, base + count - 1)
                 return base, side
     return None
 
 
-def _clusters(requests: Sequence[LabelRequest], tolerance: float) -> list[list[LabelRequest]]:
-    """Group requests whose stems stand within ``tolerance`` of the group's first, in x order."""
+def _stacks(requests: Sequence[LabelRequest], size: float, measure: Measure) -> list[_Stack]:
+    """One stack per point, in x order."""
     groups: list[list[LabelRequest]] = []
     for req in sorted(requests, key=lambda r: (r.x, r.index)):
-        if groups and req.x - groups[-1][0].x <= tolerance:
+        if groups and req.x - groups[-1][0].x <= SAME_POINT:
             groups[-1].append(req)
         else:
             groups.append([req])
-    return groups
+    return [_Stack(g[0].x, tuple(g), tuple(measure(r.text, size) for r in g)) for g in groups]
 
 
-@dataclass(frozen=True)
-class _Line:
-    indices: tuple[int, ...]
-    text: str
-    numbered: bool
+_Job = tuple[_Stack, tuple[str, ...], bool]
 
 
-@dataclass(frozen=True)
-class _Stack:
-    """Lines of text on one stem, bottom line first."""
-
-    x: float
-    lines: tuple[_Line, ...]
-    widths: tuple[float, ...] = ()
-
-
-def _number_text(indices: Sequence[int]) -> str:
-    first, last = min(indices) + 1, max(indices) + 1
-    if first == last:
-        return str(first)
-    return f"{first},{last}" if last == first + 1 and len(indices) == 2 else f"{first}–{last}"
-
-
-def _number_line(group: Sequence[LabelRequest]) -> _Line:
-    indices = tuple(sorted(r.index for r in group))
-    return _Line(indices, _number_text(indices), True)
-
-
-def _stacks(groups: list[list[LabelRequest]], keys_only: bool) -> list[_Stack]:
-    """One stack per group: its labels (or only its key labels and one number line)."""
-    stacks = []
-    for group in groups:
-        labelled = [r for r in group if r.key or not keys_only]
-        lines = [_Line((r.index,), r.text, False) for r in labelled]
-        rest = [r for r in group if not (r.key or not keys_only)]
-        if rest:
-            lines.insert(0, _number_line(rest))
-        stacks.append(_Stack(group[0].x, tuple(lines)))
-    return stacks
-
-
-def _mountain(stacks: list[_Stack], area: LabelArea) -> list[tuple[_Stack, tuple[str, ...]]]:
-    """Order and sides that build a mountain per run of close stacks.
-
-    In a run, flags left of the peak point left and rise towards it (placed
-    left to right); flags right of it point right and fall away (placed right
-    to left). Neither side's text then crosses the other side's stems.
-    """
-    jobs: list[tuple[_Stack, tuple[str, ...]]] = []
+def _mountain(stacks: list[_Stack], area: LabelArea, peak: float = 0.5) -> list[_Job]:
+    """Placement order and sides: one mountain per run of stacks whose flags could touch."""
+    jobs: list[_Job] = []
     run: list[_Stack] = []
     for stack in stacks:
         if run and stack.x - run[-1].x > max(run[-1].widths) + max(stack.widths):
-            jobs.extend(_run_jobs(run, area))
+            jobs.extend(_run_jobs(run, area, peak))
             run = []
         run.append(stack)
     if run:
-        jobs.extend(_run_jobs(run, area))
+        jobs.extend(_run_jobs(run, area, peak))
     return jobs
 
 
-def _run_jobs(run: list[_Stack], area: LabelArea) -> list[tuple[_Stack, tuple[str, ...]]]:
-    """Mountain for the middle of a run; flags at the page edges go high, pointing inwards."""
+def _run_jobs(run: list[_Stack], area: LabelArea, peak_at: float) -> list[_Job]:
+    """Rising left flags, then falling right flags; edge flags that cannot point out go high."""
     fits_left = [s.x - max(s.widths) - STEM_GAP >= area.x0 for s in run]
     fits_right = [s.x + max(s.widths) + STEM_GAP <= area.x1 for s in run]
     start = next((k for k, ok in enumerate(fits_left) if ok), len(run))
@@ -225,147 +214,188 @@ def _run_jobs(run: list[_Stack], area: LabelArea) -> list[tuple[_Stack, tuple[st
     while stop > start and not fits_right[stop - 1]:
         stop -= 1
     middle = run[start:stop]
-    peak = len(middle) // 2
-    rising = [(s, ("left", "right")) for s in middle[:peak]]
-    falling = [(s, ("right", "left")) for s in reversed(middle[peak:])]
-    left_edge = [(s, ("right", "left", "top")) for s in run[:start]]
-    right_edge = [(s, ("left", "right", "top")) for s in reversed(run[stop:])]
-    return rising + falling + left_edge + right_edge
+    peak = round(len(middle) * peak_at)
+    rising = [(s, ("left", "right"), False) for s in middle[:peak]]
+    falling = [(s, ("right", "left"), False) for s in reversed(middle[peak:])]
+    left_edge = [(s, ("right", "left"), True) for s in run[:start]]
+    right_edge = [(s, ("left", "right"), True) for s in reversed(run[stop:])]
+    return left_edge + right_edge + rising + falling
 
 
-def _place_stacks(
-    stacks: list[_Stack],
-    area: LabelArea,
-    size: float,
-    measure: Callable[[str, float], float],
-    occ: _Occupancy,
-    floor: int = 0,
-) -> tuple[list[PlacedLabel], list[_Stack]]:
-    """Place stacks where they fit; return the placed labels and the stacks that failed."""
-    measured = [
-        _Stack(s.x, s.lines, tuple(measure(ln.text, size) for ln in s.lines)) for s in stacks
-    ]
-    placed: list[PlacedLabel] = []
-    failed: list[_Stack] = []
-    height = line_height(size)
-    for stack, sides in _mountain(measured, area):
-        found = _place_stack(occ, area, stack.x, stack.widths, sides, floor)
-        if found is None:
-            failed.append(stack)
-            continue
-        base, side = found
-        for i, (line, width) in enumerate(zip(stack.lines, stack.widths, strict=True)):
-            a, _ = _extent(stack.x, width, side)
-            box = Box(a, area.y0 + (base + i) * height, width, size)
-            placed.append(
-                PlacedLabel(
-                    line.indices, stack.x, box, base + i, line.text, size, side, line.numbered
-                )
-            )
-    return placed, failed
-
-
-def _as_number(stack: _Stack) -> _Stack:
-    indices = tuple(sorted(i for line in stack.lines for i in line.indices))
-    return _Stack(stack.x, (_Line(indices, _number_text(indices), True),))
-
-
-def _place_numbers(
-    failed: list[_Stack],
-    area: LabelArea,
-    size: float,
-    measure: Callable[[str, float], float],
-    occ: _Occupancy,
-) -> tuple[list[PlacedLabel], list[_Stack]]:
-    """Number the stacks that did not fit, merging neighbours into wider ranges until all fit."""
-    placed: list[PlacedLabel] = []
-    tolerance = NUMBER_MERGE
-    while failed:
-        numbers, failed = _place_stacks([_as_number(s) for s in failed], area, size, measure, occ)
-        placed.extend(numbers)
-        if not failed or tolerance > area.x1 - area.x0:
-            break
-        tolerance *= 2
-        failed = [_merge(group) for group in _group_stacks(failed, tolerance)]
-    return placed, failed
-
-
-def _group_stacks(stacks: list[_Stack], tolerance: float) -> list[list[_Stack]]:
-    groups: list[list[_Stack]] = []
-    for stack in sorted(stacks, key=lambda s: s.x):
-        if groups and stack.x - groups[-1][0].x <= tolerance:
-            groups[-1].append(stack)
-        else:
-            groups.append([stack])
-    return groups
-
-
-def _merge(stacks: list[_Stack]) -> _Stack:
-    return _Stack(stacks[0].x, tuple(line for s in stacks for line in s.lines))
-
-
-def _plan(
+def _label_pass(
     requests: Sequence[LabelRequest],
     area: LabelArea,
     size: float,
-    measure: Callable[[str, float], float],
-    keys_only: bool,
-    tolerance: float = 6.0,
-) -> LabelPlan:
-    """Close events share a stem; label (all or only key events), number the rest.
+    measure: Measure,
+    occ: _Occupancy,
+    peak: float = 0.5,
+) -> tuple[list[PlacedLabel], list[LabelRequest]]:
+    """Place the requests' labels where they fit; return the placed and the failed."""
+    placed: list[PlacedLabel] = []
+    failed: list[LabelRequest] = []
+    height = line_height(size)
+    for stack, sides, from_top in _mountain(_stacks(requests, size, measure), area, peak):
+        found = _place_stack(occ, area, stack, sides, from_top)
+        if found is None:
+            failed.extend(stack.requests)
+            continue
+        base, side = found
+        for i, (req, width) in enumerate(zip(stack.requests, stack.widths, strict=True)):
+            a, _ = _extent(stack.x, width, side)
+            box = Box(a, area.y0 + (base + i) * height, width, size)
+            placed.append(PlacedLabel(req.index, stack.x, box, base + i, req.text, size, side))
+    return placed, failed
 
-    Stacks that do not fit fall back to one number line each; the bottom
-    levels are kept for those so their short stems pass under the labels.
-    """
-    occ = _Occupancy(area.levels(size))
-    floor = min(NUMBER_LEVELS, occ.levels // 3)
-    stacks = _stacks(_clusters(requests, tolerance), keys_only)
-    placed, failed = _place_stacks(stacks, area, size, measure, occ, floor)
-    numbers, missed = _place_numbers(failed, area, size, measure, occ)
-    labels = tuple(placed + numbers)
-    numbered = sorted(i for label in labels if label.numbered for i in label.indices)
-    unplaced = sorted(i for s in missed for line in s.lines for i in line.indices)
-    return LabelPlan(labels, size, tuple(numbered), tuple(unplaced))
+
+def number_lane(
+    requests: Sequence[LabelRequest], x0: float, x1: float, size: float, measure: Measure
+) -> tuple[NumberMark, ...]:
+    """Numbers for these events in one row, merging neighbours that would touch into ranges."""
+    marks: list[NumberMark] = []
+    for req in sorted(requests, key=lambda r: (r.x, r.index)):
+        mark = _mark((req.index,), req.x, req.x, size, measure)
+        while marks and _touch(marks[-1], mark):
+            last = marks.pop()
+            indices = last.indices + mark.indices
+            mark = _mark(indices, last.x_min, mark.x_max, size, measure)
+        marks.append(mark)
+    return tuple(_inside(m, x0, x1) for m in marks)
+
+
+def _mark(
+    indices: tuple[int, ...], x_min: float, x_max: float, size: float, measure: Measure
+) -> NumberMark:
+    first, last = min(indices) + 1, max(indices) + 1
+    if first == last:
+        text = str(first)
+    elif len(indices) == 2:
+        text = f"{first},{last}"
+    else:
+        text = f"{first}–{last}"
+    return NumberMark(tuple(sorted(indices)), x_min, x_max, text, measure(text, size))
+
+
+def _touch(left: NumberMark, right: NumberMark) -> bool:
+    return left.centre + left.width / 2 + NUMBER_GAP > right.centre - right.width / 2
+
+
+def _inside(mark: NumberMark, x0: float, x1: float) -> NumberMark:
+    """Keep a mark's text on the page: widen its span inwards at the edges if needed."""
+    half = mark.width / 2
+    if mark.centre - half < x0:
+        return NumberMark(
+            mark.indices,
+            mark.x_min,
+            max(mark.x_max, 2 * (x0 + half) - mark.x_min),
+            mark.text,
+            mark.width,
+        )
+    if mark.centre + half > x1:
+        return NumberMark(
+            mark.indices,
+            min(mark.x_min, 2 * (x1 - half) - mark.x_max),
+            mark.x_max,
+            mark.text,
+            mark.width,
+        )
+    return mark
 
 
 def place_labels(
     requests: Sequence[LabelRequest],
     area: LabelArea,
     sizes: Sequence[float],
-    measure: Callable[[str, float], float],
+    measure: Measure,
+    number_size: float | None = None,
 ) -> LabelPlan:
-    """Place every label that fits, largest size first; number the rest.
+    """Place every label that fits, largest size first; number the rest in the lane.
 
-    Tries each size with every label on its own stem (events on one day share
-    one). At the smallest size, close events share a stem, key events keep
-    their labels and what does not fit shows its number; the first complete
-    plan wins, else the one that leaves the fewest events unmarked.
+    When even the smallest size cannot hold every label, two plans are tried
+    at that size: all events in one pass, and key events first. The plan that
+    labels every key event and the most events wins.
     """
     for size in sizes:
-        occ = _Occupancy(area.levels(size))
-        stacks = _stacks(_clusters(requests, SAME_POINT), keys_only=False)
-        placed, failed = _place_stacks(stacks, area, size, measure, occ)
+        placed, failed = _label_pass(requests, area, size, measure, _Occupancy(area.levels(size)))
         if not failed:
-            return LabelPlan(tuple(placed), size, (), ())
+            return LabelPlan(tuple(placed), size)
     size = min(sizes)
     keys = {r.index for r in requests if r.key}
+    lane = number_size or size
 
-    def cost(plan: LabelPlan) -> tuple[int, int, int]:
-        labelled = {i for label in plan.labels if not label.numbered for i in label.indices}
-        return (len(plan.unplaced), len(keys - labelled), len(plan.numbered))
+    def plan_for(
+        passes: list[list[LabelRequest]], numbered: list[LabelRequest], peak: float = 0.5
+    ) -> LabelPlan:
+        occ = _Occupancy(area.levels(size))
+        placed: list[PlacedLabel] = []
+        failed = list(numbered)
+        for batch in passes:
+            done, missed = _label_pass(batch, area, size, measure, occ, peak)
+            placed += done
+            failed += missed
+        return LabelPlan(tuple(placed), size, number_lane(failed, area.x0, area.x1, lane, measure))
 
-    best = _plan(requests, area, size, measure, keys_only=False)
-    tolerance = NUMBER_MERGE
-    while cost(best)[:2] != (0, 0) and tolerance < area.x1 - area.x0:
-        plan = _plan(requests, area, size, measure, keys_only=True, tolerance=tolerance)
-        best = min(best, plan, key=cost)
-        tolerance *= 2
+    def cost(plan: LabelPlan) -> tuple[int, int]:
+        return (len(keys - plan.labelled), -len(plan.labels))
+
+    widths = {r.index: measure(r.text, size) for r in requests if r.key}
+    best: LabelPlan | None = None
+    for peak in PEAKS:
+        plan = plan_for([list(requests)], [], peak)
+        forced: set[int] = set()
+        for _ in range(DEMOTIONS):
+            missing = keys - plan.labelled
+            if not missing:
+                break
+            more = set().union(
+                *(
+                    _blockers(plan.labels, area, r.x, widths[r.index], area.levels(size), keys)
+                    for r in requests
+                    if r.index in missing
+                )
+            )
+            if not more - forced:
+                break
+            forced |= more
+            kept = [r for r in requests if r.index not in forced]
+            numbered = [r for r in requests if r.index in forced]
+            plan = min(plan, plan_for([kept], numbered, peak), key=cost)
+        best = plan if best is None else min(best, plan, key=cost)
+        if cost(best)[0] == 0 and peak == PEAKS[0]:
+            break
+    assert best is not None
+    if keys - best.labelled:
+        keys_first = [[r for r in requests if r.key], [r for r in requests if not r.key]]
+        best = min(best, plan_for(keys_first, []), key=cost)
     return best
 
 
-def stem_tops(plan: LabelPlan) -> dict[float, float]:
-    """Top of each stem (the top of the highest label on it)."""
-    tops: dict[float, float] = {}
-    for label in plan.labels:
-        tops[label.x] = max(tops.get(label.x, 0.0), label.box.top)
-    return tops
+def _blockers(
+    placed: Sequence[PlacedLabel],
+    area: LabelArea,
+    x: float,
+    width: float,
+    levels: int,
+    keys: set[int],
+) -> set[int]:
+    """The fewest non-key labels whose removal would free some spot for a label at ``x``."""
+    tops: dict[float, int] = {}
+    for label in placed:
+        tops[label.x] = max(tops.get(label.x, -1), label.level)
+    best: set[int] | None = None
+    for side in ("left", "right"):
+        a, b = _extent(x, width, side)
+        if a < area.x0 or b > area.x1:
+            continue
+        for level in range(levels):
+            hit = {
+                p.index
+                for p in placed
+                if (p.level == level and a < p.box.right + PAD and p.box.x < b + PAD)
+                or (a - PAD <= p.x <= b + PAD and p.level > level)
+                or (p.level < level and p.box.x - PAD <= x <= p.box.right + PAD)
+            }
+            if hit & keys:
+                continue
+            if best is None or len(hit) < len(best):
+                best = hit
+    return best or set()

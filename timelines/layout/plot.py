@@ -7,7 +7,7 @@ from datetime import date
 
 from timelines.analyse import Gap
 from timelines.dates import add_years, plain_duration
-from timelines.layout.primitives import Box, Image, Line, Marker, Page, Rect, Text
+from timelines.layout.primitives import Box, Image, Line, Marker, Rect, Text
 from timelines.layout.scale import TimeScale, month_ticks, year_ticks
 from timelines.layout.style import INK, MUTED, RULE, Ctx
 from timelines.model import Placement
@@ -29,15 +29,24 @@ class Rows:
     labels: tuple[float, float]
 
     @classmethod
-    def for_area(cls, bottom: float, top: float, with_shadows: bool) -> Rows:
+    def for_area(cls, bottom: float, top: float, with_shadows: bool, lane: bool = False) -> Rows:
+        """Rows for a plot between ``bottom`` and ``top``; ``lane`` makes room for event numbers."""
         height = top - bottom
         shadow_h = min(max(height * 0.16, 40.0), 110.0) if with_shadows else 0.0
         ages = bottom + shadow_h + 6
         band = (ages + 11, ages + 11 + min(max(height * 0.045, 16.0), 28.0))
         gaps = band[1] + 5
         years = gaps + 22
-        axis = years + 10
+        axis = years + 10 + (NUMBER_LANE if lane else 0.0)
         return cls((bottom, bottom + shadow_h), ages, band, gaps, years, axis, (axis + 9, top))
+
+    @property
+    def numbers(self) -> float:
+        """Baseline of the lane of event numbers under the axis."""
+        return self.axis - 11.5
+
+
+NUMBER_LANE = 10.0
 
 
 def axis_items(ctx: Ctx, scale: TimeScale, rows: Rows) -> list:

@@ -96,6 +96,11 @@ def _body(
     ys = {
         i: axis_top - 4 - (k + 1) * pitch + (pitch - band_h - 20) / 2 for k, i in enumerate(indices)
     }
+    for k, i in enumerate(indices):
+        if k % 2 == 0:
+            g = _row_geometry(ys[i], band_h)
+            page.add(Rect(ctx.margin - 4, g["gap"] - 3, ctx.width - 2 * ctx.margin + 8,
+                          g["marks"] + 6 - g["gap"], "#F3F3F3", None))  # fmt: skip
     _grid(page, scale, axis_top, axis_bottom)
     page.add(*_axis(ctx, scale, axis_top, above=True, age=axis == "age"))
     page.add(*_axis(ctx, scale, axis_bottom, above=False, age=axis == "age"))

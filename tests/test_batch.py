@@ -1,0 +1,127 @@
+"""Cohort batch: per-child PDFs, groups, booklet, summary.csv, errors.csv, exit codes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from timelines.cli import main
+
+CHILDREN = """child_id,name,date_of_birth,sibling_group
+C1,Anna One,01/02/2012,G1
+C2,Ben One,03/04/2014,G1
+C3,Cara Two,05/06/2015,G2
+C4,Dan Broken,07/08/2016,G2
+C5,Eve Three,09/10/2017,
+C6,Finn Four,11/12/2018,
+"""
+
+
+def cohort(folder: Path) -> Path:
+    """Six children; C4's third chronology row has an impossible date."""
+    events = ["child_id,date,event,category,key"]
+    placements = ["child_id,start_date,end_date,placement_type,carer"]
+    for n in range(1, 7):
+        cid = f"C{n}"
+        day = "31/02/2020" if cid == "C4" else "15/02/2020"
+        events += [
+            f"{cid},01/03/2019,Referral,referral,",
+            f"{cid},01/06/2019,Children's Hearing,hearing,yes",
+            f"{cid},{day},LAC review,review,",
+        ]
+        carer = "Mr Reid" if n <= 2 else f"Carer {n}"
+        placements += [
+            f"{cid},01/06/2019,01/01/2021,foster,{carer}",
+            f"{cid},01/01/2021,,kinship,Aunt {n}",
+        ]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "children.csv").write_text(CHILDREN, encoding="utf-8")
+    (folder / "chronology.csv").write_text("\n".join(events) + "\n", encoding="utf-8")
+    (folder / "placements.csv").write_text("\n".join(placements) + "\n", encoding="utf-8")
+    return folder
+
+
+def run_batch(tmp_path: Path, name: str = "out", jobs: str = "1"):
+    data = cohort(tmp_path / "data")
+    out = tmp_path / name
+    args = ["batch", "--chronology", str(data / "chronology.csv")]
+    args += ["--placements", str(data / "placements.csv"), "--children", str(data / "children.csv")]
+    args += ["--out", str(out), "--jobs", jobs, "--as-of", "01/06/2024"]
+    return CliRunner().invoke(main, args), out
+
+
+@pytest.fixture(scope="module")
+def done(tmp_path_factory):
+    return run_batch(tmp_path_factory.mktemp("batch"), jobs="2")
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_one_broken_child_gives_exit_code_2_and_the_rest_are_drawn(done):
+    result, out = done
+    assert result.exit_code == 2, result.output
+    assert result.output == f"wrote {out}: 5 children drawn, 1 failed, 2 sibling groups\n"
+    drawn = sorted(p.name for p in (out / "children").iterdir())
+    assert drawn == ["C1.pdf", "C2.pdf", "C3.pdf", "C5.pdf", "C6.pdf"]
+    assert sorted(p.name for p in (out / "groups").iterdir()) == ["G1.pdf", "G2.pdf"]
+
+
+def test_booklet_has_an_index_and_a_bookmark_per_drawn_child(done):
+    _, out = done
+    reader = PdfReader(out / "booklet.pdf")
+    assert len(reader.pages) == 1 + 5
+    titles = [item.title for item in reader.outline]
+    assert titles == ["Index"] + [
+        f"Timeline for {n}" for n in ("Anna One", "Ben One", "Cara Two", "Eve Three", "Finn Four")
+    ]
+    index = reader.pages[0].extract_text()
+    assert "Dan Broken" in index and "not drawn (errors)" in index
+
+
+def test_summary_has_one_row_per_child_with_every_column(done):
+    _, out = done
+    rows = read_csv(out / "summary.csv")
+    assert list(rows[0]) == [
+        "child_id", "age_years", "first_looked_after", "days_looked_after", "placements",
+        "moves", "longest_gap_days", "days_since_last_decision", "current_placement_type",
+        "warnings", "status",
+    ]  # fmt: skip
+    assert [(r["child_id"], r["status"]) for r in rows] == [
+        ("C1", "rendered"), ("C2", "rendered"), ("C3", "rendered"),
+        ("C4", "failed"), ("C5", "rendered"), ("C6", "rendered"),
+    ]  # fmt: skip
+    first = rows[0]
+    assert (first["age_years"], first["first_looked_after"], first["placements"]) == (
+        "12",
+        "01/06/2019",
+        "2",
+    )
+    assert (first["moves"], first["current_placement_type"], first["warnings"]) == (
+        "1",
+        "kinship",
+        "0",
+    )
+    assert first["days_since_last_decision"] == str(1827)
+
+
+def test_errors_csv_names_file_row_column_and_child(done):
+    _, out = done
+    rows = read_csv(out / "errors.csv")
+    assert len(rows) == 1
+    assert rows[0]["file"] == "chronology.csv"
+    assert (rows[0]["row"], rows[0]["column"], rows[0]["child_id"]) == ("13", "date", "C4")
+    assert "not a real date" in rows[0]["message"]
+
+
+def test_the_booklet_is_byte_for_byte_repeatable(tmp_path, done):
+    result, out = run_batch(tmp_path, jobs="1")
+    assert result.exit_code == 2
+    assert (out / "booklet.pdf").read_bytes() == (done[1] / "booklet.pdf").read_bytes()
+    assert (out / "summary.csv").read_bytes() == (done[1] / "summary.csv").read_bytes()
