@@ -79,7 +79,9 @@ def test_all_text_inside_the_page_and_not_too_small(rendered):
 
 def test_labels_are_not_crossed_by_stems(rendered):
     page = rendered.layout.pages[0]
-    stems = [i for i in page.items if isinstance(i, Line) and i.x1 == i.x2 and i.colour == "#7A7A7A"]
+    stems = [
+        i for i in page.items if isinstance(i, Line) and i.x1 == i.x2 and i.colour == "#7A7A7A"
+    ]
     labels = [t for t in page.texts() if t.role in ("label", "number")]
     for label in labels:
         box = label.box
@@ -188,7 +190,9 @@ def test_no_shadows_option_leaves_images_out(sample_record, today):
 
 
 def test_text_items_are_measured(rendered):
-    assert all(isinstance(t, Text) and t.width > 0 for t in rendered.layout.pages[0].texts() if t.text)
+    assert all(
+        isinstance(t, Text) and t.width > 0 for t in rendered.layout.pages[0].texts() if t.text
+    )
 
 
 def test_redacted_record_is_not_the_original(sample_record, today):

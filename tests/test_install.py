@@ -16,7 +16,17 @@ REPO = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
         capture_output=True,
         text=True,
     )
@@ -48,7 +58,16 @@ def test_installed_package_renders_the_sample(wheel, tmp_path):
         "main(sys.argv[1:])"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(target), "render", str(REPO / "samples" / "child"), "-o", str(out)],
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(target),
+            "render",
+            str(REPO / "samples" / "child"),
+            "-o",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -70,7 +70,9 @@ def layout_child(
         theme = redacting_theme(theme, record)
         shared = redact_record(record)
         # The date of birth places the ages and shadows; it is never written on the page.
-        drawn = replace(shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth))
+        drawn = replace(
+            shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth)
+        )
     ctx = Ctx.for_theme(theme, options.page_size)
     end = story_end(drawn, theme, options, today)
     facts = analyse(drawn, end)

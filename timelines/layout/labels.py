@@ -247,6 +247,42 @@ def _label_pass(
     return placed, failed
 
 
+def settle(labels: Sequence[PlacedLabel], area: LabelArea, size: float) -> tuple[PlacedLabel, ...]:
+    """Let each stack of labels drop to the lowest level where it still clashes with nothing."""
+    stacks: dict[float, list[PlacedLabel]] = {}
+    for label in labels:
+        stacks.setdefault(label.x, []).append(label)
+    order = sorted(stacks, key=lambda x: min(lb.level for lb in stacks[x]))
+    height = line_height(size)
+    levels = area.levels(size)
+    for x in order:
+        stack = sorted(stacks[x], key=lambda lb: lb.level)
+        occ = _Occupancy(levels)
+        for other, members in stacks.items():
+            if other != x:
+                for lb in members:
+                    occ.take(lb.box.x, lb.box.right, lb.level, lb.x, max(m.level for m in members))
+        base = stack[0].level
+        for lower in range(base):
+            if all(
+                occ.clear(lb.box.x, lb.box.right, lower + i, x, lower) for i, lb in enumerate(stack)
+            ):
+                stacks[x] = [
+                    PlacedLabel(
+                        lb.index,
+                        x,
+                        Box(lb.box.x, area.y0 + (lower + i) * height, lb.box.w, lb.box.h),
+                        lower + i,
+                        lb.text,
+                        lb.size,
+                        lb.side,
+                    )
+                    for i, lb in enumerate(stack)
+                ]
+                break
+    return tuple(lb for x in sorted(stacks) for lb in stacks[x])
+
+
 def number_lane(
     requests: Sequence[LabelRequest], x0: float, x1: float, size: float, measure: Measure
 ) -> tuple[NumberMark, ...]:
@@ -317,7 +353,7 @@ def place_labels(
     for size in sizes:
         placed, failed = _label_pass(requests, area, size, measure, _Occupancy(area.levels(size)))
         if not failed:
-            return LabelPlan(tuple(placed), size)
+            return LabelPlan(settle(placed, area, size), size)
     size = min(sizes)
     keys = {r.index for r in requests if r.key}
     lane = number_size or size
@@ -366,7 +402,7 @@ def place_labels(
     if keys - best.labelled:
         keys_first = [[r for r in requests if r.key], [r for r in requests if not r.key]]
         best = min(best, plan_for(keys_first, []), key=cost)
-    return best
+    return LabelPlan(settle(best.labels, area, size), size, best.numbers)
 
 
 def _blockers(
