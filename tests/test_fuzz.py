@@ -98,9 +98,7 @@ def chronology_csv(draw) -> str:
 @st.composite
 def placements_csv(draw) -> str:
     rows = draw(
-        st.lists(
-            st.tuples(date_text(), date_text(), PLACEMENT_TYPES, ODD_TEXT), max_size=8
-        )
+        st.lists(st.tuples(date_text(), date_text(), PLACEMENT_TYPES, ODD_TEXT), max_size=8)
     )
     lines = ["start_date,end_date,placement_type,carer"]
     lines += [",".join(_cell(c) for c in row) for row in rows]
@@ -168,7 +166,9 @@ def test_messy_rows(chronology, placements, with_children):
         "placements.csv": placements.encode("utf-8", errors="surrogatepass"),
     }
     if with_children:
-        files["children.csv"] = b"child_id,name,date_of_birth\nchild,\xe2\x80\xaeAbc Def,01/01/2015\n"
+        files["children.csv"] = (
+            b"child_id,name,date_of_birth\nchild,\xe2\x80\xaeAbc Def,01/01/2015\n"
+        )
     with folder_with(files) as name:
         run_both(Path(name))
 
@@ -180,9 +180,7 @@ CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
     st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31)),
-    st.text(
-        alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=200
-    ),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=200),
 )
 
 

@@ -168,8 +168,8 @@ def test_marked_event_keeps_its_marker_in_the_layout(child):
     record = load_folder(child).record("Z9")
     done = layout_child(record, load_template(), RenderOptions())
     hidden = [e for e in done.record.events if e.label == HIDDEN_EVENT]
-    assert len(hidden) == 1 and hidden[0].detail == "" and hidden[0].category == (
-        "child_protection"
+    assert (
+        len(hidden) == 1 and hidden[0].detail == "" and hidden[0].category == ("child_protection")
     )
     markers = [i for i in done.layout.pages[0].items if type(i).__name__ == "Marker"]
     assert len([m for m in markers if m.shape == "triangle_down"]) >= 1

@@ -147,7 +147,6 @@ def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
     return path
 
 
-
 MISTAKES = [
     (
         "[page]\npaper = 'A4'\n",
@@ -155,8 +154,7 @@ MISTAKES = [
     ),
     (
         "[placements.foster]\ncolour = 'blue'\n",
-        "mine.toml: key 'placements.foster.colour' should be a colour like '#1F77B4', "
-        "not 'blue'",
+        "mine.toml: key 'placements.foster.colour' should be a colour like '#1F77B4', not 'blue'",
     ),
     (
         "[text]\nlabel_size = 'big'\n",
@@ -181,7 +179,7 @@ MISTAKES = [
         "mine.toml: new placements entry 'placements.boat' needs 'colour'",
     ),
     (
-        "[glossary]\nHearing = \"Children's Hearing\"\n",
+        '[glossary]\nHearing = "Children\'s Hearing"\n',
         "mine.toml: glossary entry 'Hearing' = \"Children's Hearing\" contains a glossary "
         "term itself; use words that are not themselves rewritten",
     ),
@@ -280,3 +278,11 @@ def test_cli_renders_the_sample_with_every_template(tmp_path, name):
     reader = PdfReader(out)
     width = float(reader.pages[0].mediabox.width)
     assert width == pytest.approx(1190.55 if name == "panel" else 841.89, abs=0.1)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_legend_words_are_not_cut(name):
+    done = render_child(child_with_system_words(), load_template(name), RenderOptions(as_of=AS_OF))
+    legend = [t.text for t in done.layout.pages[0].texts() if t.role == "legend"]
+    assert len(legend) >= 5
+    assert [text for text in legend if text.endswith("…")] == []

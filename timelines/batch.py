@@ -16,9 +16,11 @@ import os
 import pickle
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing import get_context
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from timelines.analyse import Facts
@@ -151,26 +153,57 @@ def _render_one(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
     return ChildOutcome(record.child_id, name, summary, packed, len(done.layout.pages))
 
 
-def render_children(
-    work: list[tuple[ChildRecord, list[Problem]]],
-    template: str | None,
-    options: RenderOptions,
-    out: Path,
-    today: date,
-    jobs: int,
-) -> Iterator[ChildOutcome]:
-    """Render every child (in ``jobs`` processes), yielding outcomes in input order."""
-    chunks = [work[i : i + CHUNK] for i in range(0, len(work), CHUNK)]
-    if jobs <= 1 or len(chunks) <= 1:
+def _render_group(job: tuple[str, list[ChildRecord]]) -> int:
+    from timelines.api import safe_name, siblings_pdf
+
+    name, members = job
+    theme: Theme = _STATE["theme"]  # type: ignore[assignment]
+    out: Path = _STATE["out"]  # type: ignore[assignment]
+    options: RenderOptions = _STATE["options"]  # type: ignore[assignment]
+    try:
+        pdf, _ = siblings_pdf(members, name, theme, options, "date", _STATE["today"])  # type: ignore[arg-type]
+        write_atomic(out / "groups" / f"{safe_name(name)}.pdf", pdf)
+    except Exception:  # a group that cannot be drawn is left out, never stops the batch
+        return 0
+    return 1
+
+
+@contextmanager
+def workers(
+    jobs: int, template: str | None, options: RenderOptions, out: Path, today: date
+) -> Iterator[Pool | None]:
+    """A pool of ``jobs`` fresh processes (forkserver: they do not inherit the loaded
+    dataset's memory), or None to work in this process."""
+    if jobs <= 1:
         _init(template, options, out, today)
-        for chunk in chunks:
-            yield from _render_chunk(chunk)
+        yield None
         return
-    with get_context("fork" if os.name == "posix" else "spawn").Pool(
-        jobs, _init, (template, options, out, today)
-    ) as pool:
-        for outcomes in pool.imap(_render_chunk, chunks):
-            yield from outcomes
+    method = "forkserver" if os.name == "posix" else "spawn"
+    with get_context(method).Pool(jobs, _init, (template, options, out, today)) as pool:
+        yield pool
+
+
+def render_children(
+    work: list[tuple[ChildRecord, list[Problem]]], pool: Pool | None
+) -> Iterator[ChildOutcome]:
+    """Render every child (in the pool when given), yielding outcomes in input order."""
+    chunks = [work[i : i + CHUNK] for i in range(0, len(work), CHUNK)]
+    results = pool.imap(_render_chunk, chunks) if pool else map(_render_chunk, chunks)
+    for outcomes in results:
+        yield from outcomes
+
+
+def group_jobs(dataset: Dataset, records: list[ChildRecord], not_drawn: set[str]) -> list:
+    """(group name, member records) for every sibling group with a drawn member."""
+    from timelines.siblings import sibling_groups
+
+    by_id = {r.child_id: r for r in records if r.child_id not in not_drawn}
+    jobs = []
+    for name, ids in sibling_groups(dataset).items():
+        members = [by_id[i] for i in ids if i in by_id]
+        if members:
+            jobs.append((name, members))
+    return jobs
 
 
 # -- booklet, summary and errors --------------------------------------------
@@ -241,38 +274,12 @@ def write_booklet(
     return first - 1
 
 
-def group_outputs(
-    dataset: Dataset,
-    failed: set[str],
-    theme: Theme,
-    options: RenderOptions,
-    out: Path,
-    today: date,
-) -> int:
-    """One placement-history PDF per sibling group (failed children left out)."""
-    from timelines.api import safe_name, siblings_pdf
-    from timelines.siblings import sibling_groups
-
-    groups = sibling_groups(dataset)
-    if not groups:
-        return 0
-    records = {r.child_id: r for r in dataset.records() if r.child_id not in failed}
-    written = 0
-    for name, ids in groups.items():
-        members = [records[i] for i in ids if i in records]
-        if members:
-            pdf, _ = siblings_pdf(members, name, theme, options, "date", today)
-            write_atomic(out / "groups" / f"{safe_name(name)}.pdf", pdf)
-            written += 1
-    return written
-
-
 __all__ = [
     "BatchResult",
     "ChildOutcome",
     "child_of_problems",
     "csv_text",
-    "group_outputs",
+    "group_jobs",
     "render_children",
     "summary_row",
     "write_booklet",
@@ -305,26 +312,30 @@ def run_cohort(
         if problem.severity == "warning":
             warnings.setdefault(child, []).append(problem)
     work = [(r, warnings.get(r.child_id, [])) for r in records if r.child_id not in failed]
-    drawn: dict[str, ChildOutcome] = {}
-    total = len(work)
-    for outcome in render_children(work, cohort.template, cohort.options, out, cohort.today, jobs):
-        drawn[outcome.child_id] = outcome
-        if progress:
-            progress(len(drawn), total)
     names = {r.child_id: r.child.name or r.child_id for r in records}
-    outcomes = []
     everyone = [r.child_id for r in records] + [owners[p] for p in errors if p in owners]
-    for child_id in dict.fromkeys(everyone):
-        if child_id in drawn:
-            outcomes.append(drawn[child_id])
-            continue
-        summary = summary_row(child_id, None, warnings.get(child_id, []), "failed")
-        outcomes.append(ChildOutcome(child_id, names.get(child_id, child_id), summary, b"", 0))
-    _write_reports(cohort, out, outcomes, errors, owners)
-    not_drawn = {o.child_id for o in outcomes if not o.page_count}
-    groups = group_outputs(dataset, not_drawn, cohort.theme, cohort.options, out, cohort.today)
+    drawn: dict[str, ChildOutcome] = {}
+    options = cohort.options
+    with workers(jobs, cohort.template, options, out, cohort.today) as pool:
+        for outcome in render_children(work, pool):
+            drawn[outcome.child_id] = outcome
+            if progress:
+                progress(len(drawn), len(work))
+        outcomes = []
+        for child_id in dict.fromkeys(everyone):
+            if child_id in drawn:
+                outcomes.append(drawn[child_id])
+                continue
+            summary = summary_row(child_id, None, warnings.get(child_id, []), "failed")
+            outcomes.append(ChildOutcome(child_id, names.get(child_id, child_id), summary, b"", 0))
+        del drawn
+        not_drawn = {o.child_id for o in outcomes if not o.page_count}
+        tasks = group_jobs(dataset, records, not_drawn)
+        groups = pool.map_async(_render_group, tasks, 1) if pool else None
+        _write_reports(cohort, out, outcomes, errors, owners)  # while the groups are drawn
+        written = sum(groups.get() if groups else map(_render_group, tasks))
     ok = len(outcomes) - len(not_drawn)
-    return BatchResult(out, ok, len(not_drawn), groups, errors)
+    return BatchResult(out, ok, len(not_drawn), written, errors)
 
 
 def _write_reports(

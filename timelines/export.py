@@ -50,19 +50,31 @@ def write_pdf_pages(
     never held together; the outline (bookmarks) is shown when the PDF opens.
     """
     path = Path(path)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, invariant=1, pageCompression=1)
-    canvas.setTitle(title)
-    canvas.setAuthor(author)
-    canvas.setSubject(subject)
-    canvas.setCreator("timelines")
-    canvas.setProducer("timelines")
-    canvas.showOutline()
-    for page in pages:
-        canvas.setPageSize((page.width, page.height))
-        draw_page(canvas, page, fonts)
-    canvas.save()
-    return write_atomic(path, buffer.getvalue())
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        canvas = Canvas(tmp, invariant=1, pageCompression=1)
+        canvas.setTitle(title)
+        canvas.setAuthor(author)
+        canvas.setSubject(subject)
+        canvas.setCreator("timelines")
+        canvas.setProducer("timelines")
+        canvas.showOutline()
+        for page in pages:
+            canvas.setPageSize((page.width, page.height))
+            draw_page(canvas, page, fonts)
+        canvas.save()
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
 
 
 def _has_bookmark(page: Page) -> bool:

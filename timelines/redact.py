@@ -27,11 +27,12 @@ HIDDEN_EVENT = "Sensitive event (details withheld)"
 HIDDEN_DATE = "(date withheld)"
 HIDDEN_CARER = "carer"
 # Words in carer names that are not names: kept as they are.
-_TITLES = frozenset(
-    "mr mrs ms miss mx dr and the foster carer carers kinship gran granny grandmother "
-    "grandfather grandad grandpa mum mother dad father aunt uncle unit house home "
-    "residential children's childrens adopters prospective maternal paternal".split()
+_NOT_NAMES = (
+    "mr mrs ms miss mx dr and the foster carer carers kinship gran granny grandmother",
+    "grandfather grandad grandpa mum mother dad father aunt uncle unit house home",
+    "residential children's childrens adopters prospective maternal paternal",
 )
+_TITLES = frozenset(word for line in _NOT_NAMES for word in line.split())
 
 
 def redact_event(event: Event, full: bool) -> Event:

@@ -23,7 +23,6 @@ from timelines.layout.table import chronology_pages
 from timelines.model import ChildRecord, Event, Placement
 from timelines.options import RenderOptions
 from timelines.shadows import Shadow
-from timelines.words import rewrite
 
 PANEL_WIDTH = 196.0
 
@@ -78,7 +77,7 @@ def _threshold(ctx: Ctx, options: RenderOptions) -> int:
 
 def event_text(event: Event, ctx: Ctx) -> str:
     """A label as drawn: the date (showing its uncertainty) and the glossary-rewritten words."""
-    return f"{event.when.label()}  {rewrite(event.label, ctx.theme.glossary)}"
+    return f"{event.when.label()}  {ctx.plain(event.label)}"
 
 
 MAX_LABEL_WIDTH = 190.0
@@ -225,7 +224,6 @@ FACT_LABELS = {
 def _fact_values(
     record: ChildRecord, facts: Facts, ctx: Ctx, options: RenderOptions
 ) -> dict[str, str]:
-    glossary = ctx.theme.glossary
     values = {"name": record.child.name or record.child_id}
     if facts.date_of_birth and not options.redact:
         values["date_of_birth"] = f"{facts.date_of_birth:%d/%m/%Y}"
@@ -245,7 +243,7 @@ def _fact_values(
             f"{plain_duration(gap.days)} ({gap.start:%d/%m/%Y} to {gap.end:%d/%m/%Y})"
         )
     if facts.last_decision and facts.days_since_last_decision is not None:
-        what = rewrite(facts.last_decision.label, glossary)
+        what = facts.last_decision.label
         since = plain_duration(facts.days_since_last_decision)
         values["since_last_decision"] = f"{since} ({what}, {facts.last_decision.when.label()})"
     current = facts.current_placement
@@ -255,7 +253,7 @@ def _fact_values(
         values["current_placement"] = f"{kind}{who} since {current.start:%d/%m/%Y}"
     else:
         values["current_placement"] = "none recorded"
-    return {k: rewrite(v, glossary) for k, v in values.items()}
+    return values
 
 
 def plain_duration_months(months: int) -> str:
@@ -274,9 +272,7 @@ def _placement_lines(placements: tuple[Placement, ...], ctx: Ctx) -> list[str]:
         kind = ctx.theme.placement(p.placement_type).label
         end = f"{p.end:%d/%m/%Y}" if p.end else "now"
         carer = f", {p.carer}" if p.carer else ""
-        lines.append(
-            rewrite(f"P{number} {kind}{carer}: {p.start:%d/%m/%Y} to {end}", ctx.theme.glossary)
-        )
+        lines.append(f"P{number} {kind}{carer}: {p.start:%d/%m/%Y} to {end}")
     return lines
 
 

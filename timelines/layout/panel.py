@@ -84,20 +84,16 @@ def legend(
         page.add(ctx.text(x + 14, y - size, text, size, role="legend"))
     y -= lead + 2
     for symbol, text in extras:
-        if y - lead < col.bottom:
+        lines = ctx.wrap(text, size, col.width - 16)
+        step = size * 1.2
+        if y - lead - step * (len(lines) - 1) < col.bottom:
             break
         _extra_symbol(page, col.x, y - size, symbol, size)
-        page.add(
-            ctx.text(
-                col.x + 14,
-                y - size,
-                ctx.fit(text, size, col.width - 16),
-                size,
-                colour=MUTED,
-                role="legend",
+        for i, line in enumerate(lines):
+            page.add(
+                ctx.text(col.x + 14, y - size - i * step, line, size, colour=MUTED, role="legend")
             )
-        )
-        y -= lead
+        y -= lead + step * (len(lines) - 1)
     return Column(col.x, col.width, y, col.bottom)
 
 

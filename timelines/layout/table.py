@@ -6,7 +6,6 @@ from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.primitives import Line, Page, Rect
 from timelines.layout.style import MUTED, RULE, Ctx
 from timelines.model import Event
-from timelines.words import rewrite
 
 COLUMNS = (("No.", 0.05), ("Date", 0.11), ("Event", 0.34), ("Category", 0.13), ("Detail", 0.37))
 
@@ -71,12 +70,11 @@ def _new_page(ctx: Ctx, frame: FrameText, xs: list[float], size: float) -> tuple
 
 
 def _cells(number: int, event: Event, ctx: Ctx) -> list[str]:
-    glossary = ctx.theme.glossary
     category = ctx.theme.category(event.category).label
     return [
         str(number),
         event.when.label(),
-        rewrite(event.label, glossary),
-        rewrite(category, glossary),
-        rewrite(event.detail, glossary),
+        event.label,
+        category,
+        event.detail,
     ]
