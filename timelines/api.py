@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timelines.batch import BatchResult
+from timelines.batch import Cohort as BatchCohort
 from timelines.export import write_atomic
 from timelines.model import ChildRecord, Dataset
 from timelines.options import RenderOptions
@@ -227,11 +228,21 @@ def run_batch(
     """
     from timelines import batch
 
-    today = today or date.today()
+    jobs = jobs or os.cpu_count() or 1
+    # No name holds the cohort here, so run_cohort can free the records before the booklet.
+    return batch.run_cohort(
+        _cohort(inputs, options, template, today or date.today()), out, jobs, progress
+    )
+
+
+def _cohort(
+    inputs: Inputs, options: RenderOptions, template: str | None, today: date
+) -> BatchCohort:
+    from timelines import batch
+
     theme = load_template(template)
     vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
     dataset = load(inputs, today, vocabulary)
     errors = tuple(p for p in dataset.problems if p.severity == "error")
     rows = _raw_row_children(inputs, errors)
-    cohort = batch.Cohort(dataset, rows, theme, template, options, today)
-    return batch.run_cohort(cohort, out, jobs or os.cpu_count() or 1, progress)
+    return batch.Cohort(dataset, rows, theme, template, options, today)

@@ -11,13 +11,14 @@ Exit codes (see ``BatchResult.exit_code``): 0 all drawn, 2 some failed.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 import pickle
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from multiprocessing import get_context
 from multiprocessing.pool import Pool
@@ -50,9 +51,11 @@ ERROR_COLUMNS = ("file", "row", "column", "child_id", "message")
 CHUNK = 8
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChildOutcome:
-    """What a worker sends back for one child (small: compressed pages, no records)."""
+    """What a worker sends back for one child (small: compressed pages, no records).
+
+    Not frozen: the booklet writer empties ``pages`` once drawn, to keep memory flat."""
 
     child_id: str
     name: str
@@ -268,7 +271,8 @@ def write_booklet(
     def pages() -> Iterator[Page]:
         yield from index
         for outcome in outcomes:
-            yield from unpack(outcome)
+            pages, outcome.pages = unpack(outcome), b""
+            yield from pages
 
     write_pdf_pages(path, pages(), ctx.font_names, frame.title, frame.prepared_by, "Booklet")
     return first - 1
@@ -328,12 +332,13 @@ def run_cohort(
                 continue
             summary = summary_row(child_id, None, warnings.get(child_id, []), "failed")
             outcomes.append(ChildOutcome(child_id, names.get(child_id, child_id), summary, b"", 0))
-        del drawn
         not_drawn = {o.child_id for o in outcomes if not o.page_count}
         tasks = group_jobs(dataset, records, not_drawn)
-        groups = pool.map_async(_render_group, tasks, 1) if pool else None
-        _write_reports(cohort, out, outcomes, errors, owners)  # while the groups are drawn
-        written = sum(groups.get() if groups else map(_render_group, tasks))
+        written = sum(pool.imap(_render_group, tasks) if pool else map(_render_group, tasks))
+    del dataset, records, work, tasks, drawn  # the booklet needs none of the records
+    cohort = replace(cohort, dataset=Dataset())
+    gc.collect()
+    _write_reports(cohort, out, outcomes, errors, owners)
     ok = len(outcomes) - len(not_drawn)
     return BatchResult(out, ok, len(not_drawn), written, errors)
 

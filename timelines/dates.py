@@ -42,7 +42,7 @@ class DateError(ValueError):
     """A date that cannot be read; the message says why in plain words."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class FuzzyDate:
     """A date with its uncertainty: the span ``start``..``end`` holds the real day."""
 

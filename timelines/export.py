@@ -8,11 +8,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from timelines.draw import draw_page
 from timelines.layout.primitives import Page
 from timelines.problems import TimelinesError
+
+rl_config.useA85 = 0  # binary streams: smaller files, no slow ASCII85 encoding
 
 
 def pdf_bytes(

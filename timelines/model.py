@@ -13,7 +13,7 @@ from timelines.dates import FuzzyDate
 from timelines.problems import Problem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record came from: file name and spreadsheet row (header = row 1)."""
 
@@ -21,7 +21,7 @@ class Origin:
     row: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Child:
     child_id: str
     name: str = ""
@@ -30,7 +30,7 @@ class Child:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One dated entry of the chronology."""
 
@@ -50,7 +50,7 @@ class Event:
         return self.when.middle
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
     """Where the child lived from ``start`` to ``end`` (None: still there)."""
 
@@ -67,7 +67,7 @@ class Placement:
         return self.end if self.end is not None else today
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChildRecord:
     """Everything known about one child, events and placements sorted by date."""
 
@@ -81,7 +81,7 @@ class ChildRecord:
         return self.child.child_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dataset:
     """What the loaders read: all children, events and placements, and the problems found."""
 

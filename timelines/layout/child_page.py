@@ -53,9 +53,10 @@ def build_child_pages(
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
     rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows)
     plan = _plan(ctx, record.events, scale, rows)
-    if not plan.complete:
+    if plan is None:
         rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows, lane=True)
         plan = _plan(ctx, record.events, scale, rows, numbered=True)
+    assert plan is not None
     _events(page, ctx, record.events, scale, rows, plan)
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
@@ -85,8 +86,8 @@ MAX_LABEL_WIDTH = 190.0
 
 def _plan(
     ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, rows: plot.Rows, numbered: bool = False
-) -> LabelPlan:
-    """Where each event's label goes; ``numbered`` prefixes labels with the event number."""
+) -> LabelPlan | None:
+    """Where each event's label goes (None: not all fit); ``numbered`` prefixes the numbers."""
     sizes = _sizes(ctx)
     area = LabelArea(scale.x0, scale.x1, rows.labels[0], rows.labels[1])
     requests = []
@@ -101,8 +102,8 @@ def _plan(
         return ctx.measure(text, size, "label")
 
     if numbered:
-        sizes = sizes[-1:]
-    return place_labels(requests, area, sizes, measure)
+        return place_labels(requests, area, sizes[-1:], measure)
+    return place_labels(requests, area, sizes, measure, complete_only=True)
 
 
 def _events(

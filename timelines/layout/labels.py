@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from timelines.layout.primitives import Box
 
@@ -30,7 +31,8 @@ STEM_GAP = 1.2  # space between a stem and the start of its text
 SAME_POINT = 0.6  # events closer than this share one stem, points
 NUMBER_GAP = 2.5  # clearance between numbers in the lane, points
 DEMOTIONS = 4  # rounds of numbering neighbours to make room for key labels
-PEAKS = (0.5, 0.3, 0.7, 0.15, 0.85)  # where in a run of close events its mountain may peak
+HOPELESS = 0.2  # a size that leaves this share of labels out: smaller sizes will not save it
+PEAKS = (0.5, 0.15, 0.85)  # where in a run of close events its mountain may peak
 
 Measure = Callable[[str, float], float]
 
@@ -106,33 +108,58 @@ def line_height(size: float) -> float:
 
 @dataclass
 class _Occupancy:
-    """Boxes per level and stems, for fast clash tests."""
+    """Boxes per level (sorted, never overlapping) and stems, for fast clash tests."""
 
     levels: int
-    boxes: list[list[tuple[float, float]]] = field(default_factory=list)
+    starts: list[list[float]] = field(default_factory=list)
+    ends: list[list[float]] = field(default_factory=list)
     stem_xs: list[float] = field(default_factory=list)
     stem_tops: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.boxes = [[] for _ in range(self.levels)]
+        self.starts = [[] for _ in range(self.levels)]
+        self.ends = [[] for _ in range(self.levels)]
+
+    def covers(self, level: int, a: float, b: float) -> bool:
+        """True when a box on ``level`` comes within PAD of the span a..b."""
+        starts = self.starts[level]
+        at = bisect.bisect_left(starts, b + PAD) - 1
+        return at >= 0 and self.ends[level][at] + PAD > a
 
     def clear(self, a: float, b: float, level: int, stem_x: float, below: int) -> bool:
         """True when a box a..b at ``level`` and a stem rising to ``below`` clash with nothing."""
-        for s, e in self.boxes[level]:
-            if a < e + PAD and s < b + PAD:
-                return False
+        if self.covers(level, a, b):
+            return False
         lo = bisect.bisect_left(self.stem_xs, a - PAD)
         hi = bisect.bisect_right(self.stem_xs, b + PAD)
-        if any(top > level for top in self.stem_tops[lo:hi]):
+        if lo < hi and max(self.stem_tops[lo:hi]) > level:
             return False
-        for lower in range(below):
-            for s, e in self.boxes[lower]:
-                if s - PAD <= stem_x <= e + PAD:
-                    return False
-        return True
+        return not any(self.covers(lower, stem_x, stem_x) for lower in range(below))
+
+    def remove(self, a: float, level: int, stem_x: float) -> None:
+        """Take back a box (by its left edge) and one entry of its stem."""
+        at = bisect.bisect_left(self.starts[level], a)
+        del self.starts[level][at], self.ends[level][at]
+        at = bisect.bisect_left(self.stem_xs, stem_x)
+        del self.stem_xs[at], self.stem_tops[at]
+
+    def highest_stem(self, a: float, b: float) -> int:
+        """The top level of the highest stem standing within PAD of a..b (0 if none)."""
+        lo = bisect.bisect_left(self.stem_xs, a - PAD)
+        hi = bisect.bisect_right(self.stem_xs, b + PAD)
+        return max(self.stem_tops[lo:hi], default=0)
+
+    def lowest_cover(self, x: float) -> int:
+        """The lowest level with a label over ``x``: a stem at x may rise to it, no further."""
+        for level in range(self.levels):
+            if self.covers(level, x, x):
+                return level
+        return self.levels
 
     def take(self, a: float, b: float, level: int, stem_x: float, top: int) -> None:
-        self.boxes[level].append((a, b))
+        at = bisect.bisect_left(self.starts[level], a)
+        self.starts[level].insert(at, a)
+        self.ends[level].insert(at, b)
         at = bisect.bisect_left(self.stem_xs, stem_x)
         self.stem_xs.insert(at, stem_x)
         self.stem_tops.insert(at, top)
@@ -160,19 +187,24 @@ def _place_stack(
 
     The preferred side (first of ``sides``) is tried lowest level first; the
     other side highest level first, where a label blocks the fewest stems.
+    Only levels above every stem under the text and below every label over
+    the stem can work, so only those are tried.
     """
     count = len(stack.widths)
     top = occ.levels - count
     for preferred, side in enumerate(sides):
         spans = [_extent(stack.x, w, side) for w in stack.widths]
-        if min(a for a, _ in spans) < area.x0 or max(b for _, b in spans) > area.x1:
+        a, b = min(s for s, _ in spans), max(e for _, e in spans)
+        if a < area.x0 or b > area.x1:
             continue
+        low = occ.highest_stem(a, b)
+        high = min(occ.lowest_cover(stack.x), top)
         lowest_first = preferred == 0 and not from_top
-        bases = range(top + 1) if lowest_first else range(top, -1, -1)
+        bases = range(low, high + 1) if lowest_first else range(high, low - 1, -1)
         for base in bases:
-            if all(occ.clear(a, b, base + i, stack.x, base) for i, (a, b) in enumerate(spans)):
-                for i, (a, b) in enumerate(spans):
-                    occ.take(a, b, base + i, stack.x, base + count - 1)
+            if not any(occ.covers(base + i, s, e) for i, (s, e) in enumerate(spans)):
+                for i, (s, e) in enumerate(spans):
+                    occ.take(s, e, base + i, stack.x, base + count - 1)
                 return base, side
     return None
 
@@ -252,34 +284,37 @@ def settle(labels: Sequence[PlacedLabel], area: LabelArea, size: float) -> tuple
     stacks: dict[float, list[PlacedLabel]] = {}
     for label in labels:
         stacks.setdefault(label.x, []).append(label)
-    order = sorted(stacks, key=lambda x: min(lb.level for lb in stacks[x]))
+    occ = _Occupancy(area.levels(size))
+    for x, members in stacks.items():
+        top = max(lb.level for lb in members)
+        for lb in members:
+            occ.take(lb.box.x, lb.box.right, lb.level, x, top)
     height = line_height(size)
-    levels = area.levels(size)
-    for x in order:
+    for x in sorted(stacks, key=lambda x: min(lb.level for lb in stacks[x])):
         stack = sorted(stacks[x], key=lambda lb: lb.level)
-        occ = _Occupancy(levels)
-        for other, members in stacks.items():
-            if other != x:
-                for lb in members:
-                    occ.take(lb.box.x, lb.box.right, lb.level, lb.x, max(m.level for m in members))
+        for lb in stack:
+            occ.remove(lb.box.x, lb.level, x)
+        spans = [(lb.box.x, lb.box.right) for lb in stack]
         base = stack[0].level
-        for lower in range(base):
-            if all(
-                occ.clear(lb.box.x, lb.box.right, lower + i, x, lower) for i, lb in enumerate(stack)
-            ):
-                stacks[x] = [
-                    PlacedLabel(
-                        lb.index,
-                        x,
-                        Box(lb.box.x, area.y0 + (lower + i) * height, lb.box.w, lb.box.h),
-                        lower + i,
-                        lb.text,
-                        lb.size,
-                        lb.side,
-                    )
-                    for i, lb in enumerate(stack)
-                ]
+        low = occ.highest_stem(min(a for a, _ in spans), max(b for _, b in spans))
+        for lower in range(low, base):
+            if not any(occ.covers(lower + i, a, b) for i, (a, b) in enumerate(spans)):
+                base = lower
                 break
+        for i, lb in enumerate(stack):
+            occ.take(lb.box.x, lb.box.right, base + i, x, base + len(stack) - 1)
+        stacks[x] = [
+            PlacedLabel(
+                lb.index,
+                x,
+                Box(lb.box.x, area.y0 + (base + i) * height, lb.box.w, lb.box.h),
+                base + i,
+                lb.text,
+                lb.size,
+                lb.side,
+            )
+            for i, lb in enumerate(stack)
+        ]
     return tuple(lb for x in sorted(stacks) for lb in stacks[x])
 
 
@@ -343,17 +378,26 @@ def place_labels(
     sizes: Sequence[float],
     measure: Measure,
     number_size: float | None = None,
-) -> LabelPlan:
+    complete_only: bool = False,
+) -> LabelPlan | None:
     """Place every label that fits, largest size first; number the rest in the lane.
 
-    When even the smallest size cannot hold every label, two plans are tried
-    at that size: all events in one pass, and key events first. The plan that
-    labels every key event and the most events wins.
+    With ``complete_only``, return None when not every label fits. Otherwise,
+    when even the smallest size cannot hold every label, plans with the
+    mountain peaking at different places are tried; if key events are left
+    without a label, the labels in their way are numbered instead, and as a
+    last resort key events are placed first. The plan that labels every key
+    event and then the most events wins.
     """
+    measure = cache(measure)
     for size in sizes:
         placed, failed = _label_pass(requests, area, size, measure, _Occupancy(area.levels(size)))
         if not failed:
             return LabelPlan(settle(placed, area, size), size)
+        if len(failed) > HOPELESS * len(requests):
+            break
+    if complete_only:
+        return None
     size = min(sizes)
     keys = {r.index for r in requests if r.key}
     lane = number_size or size
@@ -373,32 +417,27 @@ def place_labels(
     def cost(plan: LabelPlan) -> tuple[int, int]:
         return (len(keys - plan.labelled), -len(plan.labels))
 
-    widths = {r.index: measure(r.text, size) for r in requests if r.key}
-    best: LabelPlan | None = None
-    for peak in PEAKS:
-        plan = plan_for([list(requests)], [], peak)
-        forced: set[int] = set()
-        for _ in range(DEMOTIONS):
-            missing = keys - plan.labelled
-            if not missing:
-                break
-            more = set().union(
-                *(
-                    _blockers(plan.labels, area, r.x, widths[r.index], area.levels(size), keys)
-                    for r in requests
-                    if r.index in missing
-                )
-            )
-            if not more - forced:
-                break
-            forced |= more
-            kept = [r for r in requests if r.index not in forced]
-            numbered = [r for r in requests if r.index in forced]
-            plan = min(plan, plan_for([kept], numbered, peak), key=cost)
-        best = plan if best is None else min(best, plan, key=cost)
-        if cost(best)[0] == 0 and peak == PEAKS[0]:
+    best, peak = min(
+        ((plan_for([list(requests)], [], p), p) for p in PEAKS), key=lambda t: cost(t[0])
+    )
+    forced: set[int] = set()
+    for _ in range(DEMOTIONS):
+        missing = [r for r in requests if r.index in keys - best.labelled]
+        if not missing:
             break
-    assert best is not None
+        levels = area.levels(size)
+        more = set().union(
+            *(
+                _blockers(best.labels, area, r.x, measure(r.text, size), levels, keys)
+                for r in missing
+            )
+        )
+        if not more - forced:
+            break
+        forced |= more
+        kept = [r for r in requests if r.index not in forced]
+        numbered = [r for r in requests if r.index in forced]
+        best = min(best, plan_for([kept], numbered, peak), key=cost)
     if keys - best.labelled:
         keys_first = [[r for r in requests if r.key], [r for r in requests if not r.key]]
         best = min(best, plan_for(keys_first, []), key=cost)

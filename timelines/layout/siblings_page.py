@@ -90,9 +90,9 @@ def _body(
     legend_h = _legend(page, ctx, group, indices, threshold, measure_only=True)
     bottom = ctx.margin + 16 + legend_h
     axis_top = top - 20
-    pitch = min((axis_top - bottom - 24) / max(len(indices), 1), 62.0)
+    pitch = min((axis_top - bottom - 24) / max(len(indices), 1), 62.0 * ctx.height / 595.0)
     axis_bottom = axis_top - 8 - pitch * len(indices)
-    band_h = min(max(pitch - 24, 8.0), 22.0)
+    band_h = min(max(pitch - 24, 8.0), 22.0 * ctx.height / 595.0)
     ys = {
         i: axis_top - 4 - (k + 1) * pitch + (pitch - band_h - 20) / 2 for k, i in enumerate(indices)
     }
@@ -107,7 +107,7 @@ def _body(
     drawn = _links(page, group, ys, band_h, scale, shift)
     for i in indices:
         _row(page, ctx, group.rows[i], ys[i], band_h, scale, shift, group.end)
-    _legend(page, ctx, group, indices, threshold, measure_only=False)
+    _legend(page, ctx, group, indices, threshold, measure_only=False, top=axis_bottom - 24)
     return drawn
 
 
@@ -214,7 +214,13 @@ def _links(
 
 
 def _legend(
-    page: Page, ctx: Ctx, group: Group, indices: list[int], threshold: int, measure_only: bool
+    page: Page,
+    ctx: Ctx,
+    group: Group,
+    indices: list[int],
+    threshold: int,
+    measure_only: bool,
+    top: float = 0.0,
 ) -> float:
     """A flowing legend along the bottom; returns its height."""
     size = ctx.size("facts_size") - 0.5
@@ -272,7 +278,7 @@ def _legend(
     height = (line + 1) * lead
     if measure_only:
         return height
-    base = ctx.margin + 14 + height - lead + 2
+    base = top - size
     for x, line, draw, text in placed:
         y = base - line * lead
         page.add(*draw(x, y))
