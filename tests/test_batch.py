@@ -125,3 +125,20 @@ def test_the_booklet_is_byte_for_byte_repeatable(tmp_path, done):
     assert result.exit_code == 2
     assert (out / "booklet.pdf").read_bytes() == (done[1] / "booklet.pdf").read_bytes()
     assert (out / "summary.csv").read_bytes() == (done[1] / "summary.csv").read_bytes()
+
+
+def test_large_cohorts_split_the_booklet_into_volumes(tmp_path, monkeypatch):
+    import timelines.batch
+
+    monkeypatch.setattr(timelines.batch, "BOOKLET_VOLUME", 4)
+    result, out = run_batch(tmp_path, jobs="1")
+    assert result.exit_code == 2
+    assert not (out / "booklet.pdf").exists()
+    first, second = PdfReader(out / "booklet-001.pdf"), PdfReader(out / "booklet-002.pdf")
+    assert len(first.pages) == 1 + 3  # C1, C2, C3 drawn; C4 failed
+    assert len(second.pages) == 1 + 2
+    assert "Dan Broken" in first.pages[0].extract_text()
+    assert [item.title for item in second.outline][1:] == [
+        "Timeline for Eve Three",
+        "Timeline for Finn Four",
+    ]

@@ -11,15 +11,16 @@ Exit codes (see ``BatchResult.exit_code``): 0 all drawn, 2 some failed.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import os
 import pickle
 import zlib
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
 from multiprocessing import get_context
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -48,7 +49,8 @@ SUMMARY_COLUMNS = (
     "status",
 )
 ERROR_COLUMNS = ("file", "row", "column", "child_id", "message")
-CHUNK = 8
+CHUNK = 8  # children sent to a worker at a time
+BOOKLET_VOLUME = 1000  # children per booklet file; more make booklet-001.pdf, booklet-002.pdf…
 
 
 @dataclass
@@ -60,8 +62,8 @@ class ChildOutcome:
     child_id: str
     name: str
     summary: dict[str, str]
-    pages: bytes  # zlib-compressed pickle of the page display lists; b"" when failed
-    page_count: int
+    pages: bytes  # zlib-compressed pickle of the booklet page (the picture); b"" when failed
+    page_count: int  # pages in the booklet: 1, or 0 when not drawn
     error: str = ""
 
 
@@ -151,9 +153,9 @@ def _render_one(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
     except Exception as exc:  # one bad child never stops the batch
         summary = summary_row(record.child_id, None, warnings, "failed")
         return ChildOutcome(record.child_id, name, summary, b"", 0, f"{type(exc).__name__}: {exc}")
-    packed = zlib.compress(pickle.dumps(done.layout.pages, pickle.HIGHEST_PROTOCOL), 1)
+    packed = zlib.compress(pickle.dumps(done.layout.pages[:1], pickle.HIGHEST_PROTOCOL), 1)
     summary = summary_row(record.child_id, done.facts, warnings, "rendered")
-    return ChildOutcome(record.child_id, name, summary, packed, len(done.layout.pages))
+    return ChildOutcome(record.child_id, name, summary, packed, 1)
 
 
 def _render_group(job: tuple[str, list[ChildRecord]]) -> int:
@@ -187,13 +189,31 @@ def workers(
 
 
 def render_children(
-    work: list[tuple[ChildRecord, list[Problem]]], pool: Pool | None
+    work: Iterable[tuple[ChildRecord, list[Problem]]], pool: Pool | None, in_flight: int = 4
 ) -> Iterator[ChildOutcome]:
-    """Render every child (in the pool when given), yielding outcomes in input order."""
-    chunks = [work[i : i + CHUNK] for i in range(0, len(work), CHUNK)]
-    results = pool.imap(_render_chunk, chunks) if pool else map(_render_chunk, chunks)
-    for outcomes in results:
+    """Render every child (in the pool when given), yielding outcomes in input order.
+
+    At most ``in_flight`` chunks wait in the pool at once, so the records sent
+    to the workers never pile up in memory, however large the cohort.
+    """
+    chunks = _chunks(work, CHUNK)
+    if pool is None:
+        for chunk in chunks:
+            yield from _render_chunk(chunk)
+        return
+    pending: deque = deque(pool.apply_async(_render_chunk, (c,)) for c in islice(chunks, in_flight))
+    while pending:
+        outcomes = pending.popleft().get()
+        nxt = next(chunks, None)
+        if nxt is not None:
+            pending.append(pool.apply_async(_render_chunk, (nxt,)))
         yield from outcomes
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def group_jobs(dataset: Dataset, records: list[ChildRecord], not_drawn: set[str]) -> list:
@@ -253,29 +273,62 @@ def unpack(outcome: ChildOutcome) -> list[Page]:
     return pickle.loads(zlib.decompress(outcome.pages)) if outcome.pages else []
 
 
-def write_booklet(
+def booklet_names(count: int) -> list[str]:
+    """booklet.pdf, or booklet-001.pdf, booklet-002.pdf… for more than one volume."""
+    volumes = max((count + BOOKLET_VOLUME - 1) // BOOKLET_VOLUME, 1)
+    if volumes == 1:
+        return ["booklet.pdf"]
+    return [f"booklet-{n:03d}.pdf" for n in range(1, volumes + 1)]
+
+
+def write_volume(
     path: Path,
     ctx: Ctx,
     frame: FrameText,
-    outcomes: list[ChildOutcome],
-) -> int:
-    """Index page(s), then every drawn child's pages, with an outline entry per child."""
-    first = count_index_pages(ctx, len(outcomes), frame) + 1
+    children: list[tuple[str, str, bool]],
+    outcomes: Iterator[ChildOutcome],
+    summaries: list[dict],
+    errors: list[tuple[str, str]],
+) -> None:
+    """One booklet volume: index, then each drawn child's picture page as it arrives.
+
+    ``children`` is (child id, name, will be drawn) in order; ``outcomes`` yields
+    the drawn children's outcomes in the same order. Page numbers are known
+    before drawing (one page a drawn child), so the index comes first; a child
+    whose drawing fails still gets a page, saying so, to keep them true.
+    """
+    first = count_index_pages(ctx, len(children), frame) + 1
     entries = []
-    for outcome in outcomes:
-        shown = str(first) if outcome.page_count else "not drawn (errors)"
-        entries.append((outcome.child_id, outcome.name, shown))
-        first += outcome.page_count
-    index = index_pages(ctx, entries, frame)
+    for child_id, name, drawable in children:
+        entries.append((child_id, name, str(first) if drawable else "not drawn (errors)"))
+        first += drawable
 
     def pages() -> Iterator[Page]:
-        yield from index
-        for outcome in outcomes:
-            pages, outcome.pages = unpack(outcome), b""
-            yield from pages
+        yield from index_pages(ctx, entries, frame)
+        for child_id, name, drawable in children:
+            if not drawable:
+                continue
+            outcome = next(outcomes)
+            summaries.append(outcome.summary)
+            if outcome.error:
+                errors.append((child_id, outcome.error))
+                yield not_drawn_page(ctx, frame, child_id, name, outcome.error)
+            else:
+                yield from unpack(outcome)
 
     write_pdf_pages(path, pages(), ctx.font_names, frame.title, frame.prepared_by, "Booklet")
-    return first - 1
+
+
+def not_drawn_page(ctx: Ctx, frame: FrameText, child_id: str, name: str, why: str) -> Page:
+    page = Page(ctx.width, ctx.height)
+    page.add(Bookmark(f"{name}: not drawn", f"child-{child_id}"))
+    y = add_frame(page, ctx, replace(frame, title=f"{name}: not drawn"), 1, 1)
+    size = ctx.size("facts_size")
+    text = ctx.fit(
+        f"This child's timeline could not be drawn: {why}", size, ctx.width - 2 * ctx.margin
+    )
+    page.add(ctx.text(ctx.margin, y - 2 * size, text, size, role="error"))
+    return page
 
 
 __all__ = [
@@ -286,7 +339,7 @@ __all__ = [
     "group_jobs",
     "render_children",
     "summary_row",
-    "write_booklet",
+    "write_volume",
 ]
 
 
@@ -305,7 +358,9 @@ class Cohort:
 def run_cohort(
     cohort: Cohort, out: Path, jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> BatchResult:
-    """Draw every child that has no errors, then the booklet, groups, summary and errors."""
+    """Draw every child that has no errors into its PDF and the booklet, then groups,
+    summary and errors. Children stream through the workers and into the booklet
+    volumes, so memory stays flat however large the cohort."""
     dataset, problems = cohort.dataset, cohort.dataset.problems
     errors = tuple(p for p in problems if p.severity == "error")
     owners = child_of_problems(dataset, problems, cohort.raw_rows)
@@ -315,40 +370,66 @@ def run_cohort(
     for problem, child in owners.items():
         if problem.severity == "warning":
             warnings.setdefault(child, []).append(problem)
-    work = [(r, warnings.get(r.child_id, [])) for r in records if r.child_id not in failed]
     names = {r.child_id: r.child.name or r.child_id for r in records}
-    everyone = [r.child_id for r in records] + [owners[p] for p in errors if p in owners]
-    drawn: dict[str, ChildOutcome] = {}
-    options = cohort.options
-    with workers(jobs, cohort.template, options, out, cohort.today) as pool:
-        for outcome in render_children(work, pool):
-            drawn[outcome.child_id] = outcome
-            if progress:
-                progress(len(drawn), len(work))
-        outcomes = []
-        for child_id in dict.fromkeys(everyone):
-            if child_id in drawn:
-                outcomes.append(drawn[child_id])
-                continue
-            summary = summary_row(child_id, None, warnings.get(child_id, []), "failed")
-            outcomes.append(ChildOutcome(child_id, names.get(child_id, child_id), summary, b"", 0))
-        not_drawn = {o.child_id for o in outcomes if not o.page_count}
+    order = list(
+        dict.fromkeys([r.child_id for r in records] + [owners[p] for p in errors if p in owners])
+    )
+    work = ((r, warnings.get(r.child_id, [])) for r in records if r.child_id not in failed)
+    ctx, frame = _booklet_frame(cohort, len(order) - len(failed & set(order)), len(order))
+    summaries: list[dict] = []
+    render_errors: list[tuple[str, str]] = []
+    with workers(jobs, cohort.template, cohort.options, out, cohort.today) as pool:
+        outcomes = _counted(render_children(work, pool), progress, len(order) - len(failed))
+        for path, volume in zip(
+            booklet_names(len(order)), _chunks(order, BOOKLET_VOLUME), strict=True
+        ):
+            children = [(cid, names.get(cid, cid), cid not in failed) for cid in volume]
+            write_volume(out / path, ctx, frame, children, outcomes, summaries, render_errors)
+            summaries += [
+                summary_row(cid, None, warnings.get(cid, []), "failed")
+                for cid in volume
+                if cid in failed
+            ]
+        not_drawn = failed | {cid for cid, _ in render_errors}
         tasks = group_jobs(dataset, records, not_drawn)
         written = sum(pool.imap(_render_group, tasks) if pool else map(_render_group, tasks))
-    del dataset, records, work, tasks, drawn  # the booklet needs none of the records
-    cohort = replace(cohort, dataset=Dataset())
-    gc.collect()
-    _write_reports(cohort, out, outcomes, errors, owners)
-    ok = len(outcomes) - len(not_drawn)
+    position = {cid: i for i, cid in enumerate(order)}
+    summaries.sort(key=lambda row: position[row["child_id"]])
+    _write_reports(out, summaries, errors, owners, render_errors)
+    ok = len(order) - len(not_drawn)
     return BatchResult(out, ok, len(not_drawn), written, errors)
 
 
+def _counted(
+    outcomes: Iterator[ChildOutcome], progress: Callable[[int, int], None] | None, total: int
+) -> Iterator[ChildOutcome]:
+    for done, outcome in enumerate(outcomes, start=1):
+        if progress:
+            progress(done, total)
+        yield outcome
+
+
+def _booklet_frame(cohort: Cohort, drawn: int, total: int) -> tuple[Ctx, FrameText]:
+    ctx = Ctx.for_theme(cohort.theme, cohort.options.page_size)
+    options = cohort.options
+    marking = cohort.theme.get("marking", "text") if options.marking is None else options.marking
+    frame = FrameText(
+        "Timelines booklet: index",
+        f"{drawn} of {total} children to draw · to {options.as_of or cohort.today:%d/%m/%Y}",
+        marking,
+        options.prepared_by,
+        options.prepared_on,
+        "",
+    )
+    return ctx, frame
+
+
 def _write_reports(
-    cohort: Cohort,
     out: Path,
-    outcomes: list[ChildOutcome],
+    summaries: list[dict],
     errors: tuple[Problem, ...],
     owners: dict[Problem, str],
+    render_errors: list[tuple[str, str]],
 ) -> None:
     rows = [
         {
@@ -361,19 +442,6 @@ def _write_reports(
         for p in errors
     ]
     blank = dict.fromkeys(ERROR_COLUMNS, "")
-    rows += [dict(blank, child_id=o.child_id, message=o.error) for o in outcomes if o.error]
-    ctx = Ctx.for_theme(cohort.theme, cohort.options.page_size)
-    options = cohort.options
-    marking = cohort.theme.get("marking", "text") if options.marking is None else options.marking
-    drawn = sum(1 for o in outcomes if o.page_count)
-    frame = FrameText(
-        "Timelines booklet: index",
-        f"{drawn} of {len(outcomes)} children drawn · to {options.as_of or cohort.today:%d/%m/%Y}",
-        marking,
-        options.prepared_by,
-        options.prepared_on,
-        "",
-    )
-    write_booklet(out / "booklet.pdf", ctx, frame, outcomes)
-    write_atomic(out / "summary.csv", csv_text(SUMMARY_COLUMNS, [o.summary for o in outcomes]))
+    rows += [dict(blank, child_id=cid, message=message) for cid, message in render_errors]
+    write_atomic(out / "summary.csv", csv_text(SUMMARY_COLUMNS, summaries))
     write_atomic(out / "errors.csv", csv_text(ERROR_COLUMNS, rows))

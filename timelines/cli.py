@@ -178,6 +178,10 @@ def render(
     click.echo(f"wrote {result.path} ({result.pages} page{'s' if result.pages != 1 else ''})")
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def _password(env_name: str | None, ask: bool) -> str | None:
     if env_name:
         value = os.environ.get(env_name)
@@ -205,9 +209,7 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     _report(problems)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    click.echo(
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    )
+    click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
     if errors:
         sys.exit(1)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -104,11 +106,13 @@ def _check_exists(path: Path) -> None:
 # --- text files -------------------------------------------------------------------------
 
 
-def _read_text_rows(path: Path) -> list[tuple[int, list[str]]]:
+def _read_text_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a text table, numbered from 1, read lazily so large files stay small in memory."""
     text = _decode(path.name, path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    del text
     try:
-        return [(number, row) for number, row in enumerate(reader, start=1)]
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         _fail(path.name, f"cannot be read as CSV ({exc})", reader.line_num)
 
@@ -133,7 +137,7 @@ def _decode(file: str, raw: bytes) -> str:
     text = text.rstrip("\x1a")  # an old DOS end-of-file mark
     if not text.strip():
         _fail(file, "the file is empty")
-    controls = sum(1 for ch in text if ch in _CONTROL)
+    controls = sum(map(text.count, _CONTROL))
     if controls > max(2, len(text) // 50):
         _fail(file, "not a text file; save the table as .csv or .xlsx")
     return text
@@ -141,7 +145,7 @@ def _decode(file: str, raw: bytes) -> str:
 
 def _delimiter(text: str) -> str:
     """Comma, unless the heading line is clearly tab- or semicolon-separated."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in text[:65536].splitlines() if line.strip()), "")
     counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] > counts[","] else ","
@@ -199,23 +203,33 @@ def _cell_text(value: Any) -> str:
 
 # --- shared: headings and rows --------------------------------------------------------------
 
+_SHORT = 40  # cells up to this length are interned: ids, dates and codes repeat a lot
 
-def _build(file: str, cells: list[tuple[int, list[str]]]) -> Table:
-    numbered = [(n, [str(c).strip() for c in row]) for n, row in cells]
-    numbered = [(n, row) for n, row in numbered if any(row)]
-    if not numbered:
+
+def _clean(cell: object) -> str:
+    text = str(cell).strip()
+    return sys.intern(text) if len(text) <= _SHORT else text
+
+
+
+def _build(file: str, cells: Iterable[tuple[int, list[str]]]) -> Table:
+    numbered = ((n, [_clean(c) for c in row]) for n, row in cells)
+    numbered = ((n, row) for n, row in numbered if any(row))
+    first = next(numbered, None)
+    if first is None:
         _fail(file, "the file is empty")
-    header_row, header = numbered[0]
+    header_row, header = first
     while header and not header[-1]:
         header.pop()
     columns = _columns(file, header_row, header)
+    width = len(columns)
     rows, problems = [], []
-    for number, row in numbered[1:]:
-        extra = [cell for cell in row[len(columns) :] if cell]
-        if extra:
+    for number, row in numbered:
+        if len(row) > width and any(row[width:]):
+            extra = [cell for cell in row[width:] if cell]
             used = max(i for i, cell in enumerate(row) if cell) + 1
-            problems.append(_extra_cells(file, number, used, len(columns), extra))
-        padded = row[: len(columns)] + [""] * (len(columns) - len(row))
+            problems.append(_extra_cells(file, number, used, width, extra))
+        padded = row[:width] + [""] * (width - len(row))
         rows.append((number, dict(zip(columns, padded, strict=True))))
     return Table(file, columns, tuple(header), tuple(rows), header_row, tuple(problems))
 
