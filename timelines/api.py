@@ -246,3 +246,13 @@ def _cohort(
     errors = tuple(p for p in dataset.problems if p.severity == "error")
     rows = _raw_row_children(inputs, errors)
     return batch.Cohort(dataset, rows, theme, template, options, today)
+
+
+def write_template(out: Path, force: bool = False) -> Path:
+    """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
+    from timelines.workbook import write_template_workbook
+
+    if out.exists() and not force:
+        raise TimelinesError(f"{out} already exists; use --force to replace it")
+    write_template_workbook(out)
+    return out

@@ -282,13 +282,40 @@ def siblings(
 @click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX).")
 @click.option("--children", type=EXISTING, help="Children file with sibling_group.")
 @click.option(
+    "--events",
+    "extra",
+    type=EXISTING,
+    multiple=True,
+    help="More events, e.g. a CIN census XML file (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["contract", "ssda903", "cin"]),
+    help="Input format; detected from the files when left out.",
+)
+@click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: every core).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
 @click.option("--as-of", callback=_date, help="End on this day (dd/mm/yyyy). Default: today.")
-def batch(source, chronology, placements, children, out, jobs, quiet, template, as_of) -> None:
+@click.option("--prepared-by", default="", help="Name or role of who prepared the timelines.")
+def batch(
+    source,
+    chronology,
+    placements,
+    children,
+    extra,
+    fmt,
+    out,
+    jobs,
+    quiet,
+    template,
+    as_of,
+    prepared_by,
+) -> None:
     """Render a cohort: every child's timeline, every sibling group, a booklet and a summary.
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf,
@@ -298,8 +325,8 @@ def batch(source, chronology, placements, children, out, jobs, quiet, template, 
     primary = chronology or source
     if primary is None:
         raise click.UsageError("give the chronology as SOURCE or with --chronology")
-    inputs = api.Inputs(primary, placements, children)
-    options = RenderOptions(as_of=as_of, prepared_on=date.today())
+    inputs = api.Inputs(primary, placements, children, tuple(extra), fmt)
+    options = RenderOptions(as_of=as_of, prepared_by=prepared_by, prepared_on=date.today())
     show = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
     try:
@@ -323,3 +350,19 @@ def _ticker(bar):
         bar.update(done - bar.pos)
 
     return tick
+
+
+@main.command("template")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def template_workbook(out: Path, force: bool) -> None:
+    """Write a blank Excel workbook to fill in: children, chronology and placements sheets.
+
+    It has drop-down lists for categories and placement types, date cells and an
+    instructions sheet. Fill it in, then run `timelines render OUT.xlsx`.
+    """
+    try:
+        api.write_template(out, force)
+    except TimelinesError as exc:
+        _fail(exc)
+    click.echo(f"wrote {out}: fill in the sheets, then run: timelines render {out}")
