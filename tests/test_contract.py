@@ -329,12 +329,12 @@ def test_overlapping_placements(tmp_path):
 def test_event_before_birth_and_dates_in_the_future(tmp_path):
     chronology = (
         "date,event,category\n12/03/2015,Born,birth\n01/01/2015,Pre-birth conference,cp\n"
-        "2014,Sibling removed,family\nMarch 2015,Referral,referral\n01/07/2024,Next hearing,\n"
+        "2013,Sibling removed,family\nMarch 2015,Referral,referral\n01/07/2024,Next hearing,\n"
     )
     placements = "start_date,end_date,placement_type\n01/03/2015,03/07/2024,foster\n"
     assert messages(load(tmp_path, chronology, placements)) == [
-        'chronology.csv, row 3, column "date": event is before the date of birth (12/03/2015)',
-        'chronology.csv, row 4, column "date": event is before the date of birth (12/03/2015)',
+        'chronology.csv, row 4, column "date": '
+        "event is more than 10 months before the date of birth (12/03/2015)",
         "chronology.csv, row 6, column \"date\": '01/07/2024' is in the future",
         "placements.csv, row 2, column \"end_date\": '03/07/2024' is in the future",
         'placements.csv, row 2, column "start_date": '

@@ -142,6 +142,9 @@ def siblings_pdf(
     as_of = options.as_of or today or date.today()
     months = options.gap_threshold_months
     threshold = theme.gap_threshold_days if months is None else round(months * 30.4375)
+    shared = {r.child.sibling_group for r in records}
+    if not group_name and len(shared) == 1 and "" not in shared:
+        group_name = f"sibling group {shared.pop()}"
     group = build_group(records, group_name or ALL_CHILDREN, as_of, threshold, options.redact)
     ctx = Ctx.for_theme(theme, options.page_size)
     marking = theme.get("marking", "text") if options.marking is None else options.marking

@@ -10,7 +10,7 @@ and those placements overlap in time. The link's span is that overlap.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from timelines.analyse import Gap, count_moves, event_gaps
 from timelines.dates import age_in_years
@@ -102,6 +102,9 @@ def together_links(records: list[ChildRecord], as_of: date) -> tuple[Link, ...]:
     return tuple(sorted(links, key=lambda k: (k.start, k.upper, k.lower)))
 
 
+AXIS_PADDING_DAYS = 61  # the axis starts this long before the first event, so it shows
+
+
 def _by_birth(records: list[ChildRecord]) -> list[ChildRecord]:
     indexed = list(enumerate(records))
     indexed.sort(key=lambda p: (p[1].child.date_of_birth is None, p[1].child.date_of_birth, p[0]))
@@ -109,10 +112,9 @@ def _by_birth(records: list[ChildRecord]) -> list[ChildRecord]:
 
 
 def _first_day(record: ChildRecord) -> date | None:
+    """The first event or placement: the axis shows the time in care, not whole lives."""
     days = [e.when.start for e in record.events] + [p.start for p in record.placements]
-    if record.child.date_of_birth:
-        days.append(record.child.date_of_birth)
-    return min(days, default=None)
+    return min(days, default=record.child.date_of_birth)
 
 
 def build_row(record: ChildRecord, as_of: date, threshold_days: int, redact: bool) -> SiblingRow:
@@ -147,7 +149,7 @@ def build_group(
     ordered = _by_birth(records)
     rows = tuple(build_row(r, as_of, threshold_days, redact) for r in ordered)
     firsts = [d for d in (_first_day(r) for r in ordered) if d is not None]
-    start = min(firsts, default=as_of)
+    start = min(firsts, default=as_of) - timedelta(days=AXIS_PADDING_DAYS)
     if start >= as_of:
         start = date.fromordinal(as_of.toordinal() - 365)
     return Group(name, rows, together_links(ordered, as_of), start, as_of)

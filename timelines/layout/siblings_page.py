@@ -90,9 +90,9 @@ def _body(
     legend_h = _legend(page, ctx, group, indices, threshold, measure_only=True)
     bottom = ctx.margin + 16 + legend_h
     axis_top = top - 20
-    pitch = min((axis_top - bottom - 24) / max(len(indices), 1), 62.0 * ctx.height / 595.0)
+    pitch = min((axis_top - bottom - 24) / max(len(indices), 1), 80.0 * ctx.height / 595.0)
     axis_bottom = axis_top - 8 - pitch * len(indices)
-    band_h = min(max(pitch - 24, 8.0), 22.0 * ctx.height / 595.0)
+    band_h = min(max(pitch - 24, 8.0), 30.0 * ctx.height / 595.0)
     ys = {
         i: axis_top - 4 - (k + 1) * pitch + (pitch - band_h - 20) / 2 for k, i in enumerate(indices)
     }
@@ -182,6 +182,9 @@ def _row(
         )
         if n:
             page.add(Marker(x1, g["band_top"] + 2.2, "triangle_down", 4.5, INK))
+        page.add(*_carer_tag(ctx, p.carer, x1, x2, mid))
+    if row.born and scale.start <= shift(row, row.born) <= scale.end:
+        page.add(Marker(x(row.born), mid, "star", 6.5, INK))
     for event in row.decisions:
         style = ctx.theme.category(event.category)
         page.add(
@@ -189,6 +192,17 @@ def _row(
         )
     moves = f"{row.moves} move" + ("" if row.moves == 1 else "s")
     page.add(ctx.text(scale.x1 + 6, mid - 2.5, moves, ctx.size("facts_size"), "bold", role="moves"))
+
+
+def _carer_tag(ctx: Ctx, carer: str, x1: float, x2: float, mid: float) -> list:
+    """The carer's name on a white tag inside the segment, when it fits legibly."""
+    size = ctx.min_size
+    text = ctx.fit(carer, size, x2 - x1 - 6) if carer else ""
+    if len(text) < 4:
+        return []
+    tag = ctx.text(x1 + 3, mid - size * 0.35, text, size, role="carer")
+    box = tag.box
+    return [Rect(box.x - 1.2, box.y - 0.6, box.w + 2.4, box.h + 1.2, "#FFFFFF", None), tag]
 
 
 def _links(

@@ -783,8 +783,8 @@ def _checks(dataset: Dataset, sources: dict[str, _Source]) -> list[Problem]:
     problems: list[Problem] = []
     for event in dataset.events:
         dob = born.get(event.child_id)
-        if dob and event.category != "birth" and event.when.end < dob:
-            message = f"event is before the date of birth ({dob:%d/%m/%Y})"
+        if dob and event.category != "birth" and (dob - event.when.end).days > PRE_BIRTH_DAYS:
+            message = f"event is more than 10 months before the date of birth ({dob:%d/%m/%Y})"
             problems.append(_at(event.origin, date_at, message))
     for placement in dataset.placements:
         dob = born.get(placement.child_id)
@@ -817,6 +817,9 @@ def _overlap_message(earlier: Placement) -> str:
 
 def _row(record: Placement) -> int:
     return (record.origin.row or 0) if record.origin else 0
+
+
+PRE_BIRTH_DAYS = 305  # pre-birth referrals and conferences are normal; earlier is worth a check
 
 
 def _at(origin: Origin | None, column: str, message: str) -> Problem:

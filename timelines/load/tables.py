@@ -211,7 +211,6 @@ def _clean(cell: object) -> str:
     return sys.intern(text) if len(text) <= _SHORT else text
 
 
-
 def _build(file: str, cells: Iterable[tuple[int, list[str]]]) -> Table:
     numbered = ((n, [_clean(c) for c in row]) for n, row in cells)
     numbered = ((n, row) for n, row in numbered if any(row))
