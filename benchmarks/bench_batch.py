@@ -86,13 +86,17 @@ def main() -> None:
         print(f"  peak memory: {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB (largest process)")
         tl_child, tl_page = timelines_in_process(folder, args.sample)
         floor = ref_reportlab.run(folder, args.sample)
+        floor_tt = ref_reportlab.run(folder, args.sample, unicode_font=True)
         mpl = ref_matplotlib.run(folder, args.sample)
         print(f"one core, first {args.sample} children, ms per child (per page for timelines):")
         print(f"  timelines   {tl_child:7.1f}  ({tl_page:.1f} per page)")
-        print(f"  reportlab   {floor:7.1f}  (bare drawing, no layout: the floor)")
+        print(f"  reportlab   {floor:7.1f}  (bare drawing, no layout, Helvetica: the floor)")
+        print(f"  reportlab   {floor_tt:7.1f}  (the same with embedded DejaVu, as timelines uses)")
         print(f"  matplotlib  {mpl:7.1f}")
-        print(f"  timelines per page / floor: {tl_page / floor:.1f}x (target <= 5x)")
-        print(f"  matplotlib / timelines per child: {mpl / tl_child:.1f}x (target >= 10x)")
+        print(f"  timelines per page / floor: {tl_page / floor:.1f}x,"
+              f" / DejaVu floor: {tl_page / floor_tt:.1f}x (target <= 5x)")  # fmt: skip
+        print(f"  matplotlib / timelines: {mpl / tl_child:.1f}x per child,"
+              f" {mpl / tl_page:.1f}x per page (target >= 10x)")  # fmt: skip
         print(f"  self peak memory: {peak_mb(resource.RUSAGE_SELF):.0f} MB")
 
 

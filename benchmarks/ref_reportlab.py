@@ -23,7 +23,14 @@ AS_OF = date(2025, 6, 1)
 COLOURS = {"home": "#F3E7A6", "kinship": "#7FBF7F", "foster": "#6FA8DC", "residential": "#D98C3F"}
 
 
-def draw_child(child: RawChild) -> bytes:
+def draw_child(child: RawChild, unicode_font: bool = False) -> bytes:
+    """One page; ``unicode_font`` uses embedded DejaVu (as timelines must), else Helvetica."""
+    regular, bold = ("Helvetica", "Helvetica-Bold")
+    if unicode_font:
+        from timelines.fonts import default_fonts
+
+        names = default_fonts()
+        regular, bold = names["label"], names["bold"]
     width, height = landscape(A4)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
@@ -33,10 +40,10 @@ def draw_child(child: RawChild) -> bytes:
     def x(d: date) -> float:
         return 40 + (d.toordinal() - first) / max(last - first, 1) * (width - 80)
 
-    canvas.setFont("Helvetica-Bold", 15)
+    canvas.setFont(bold, 15)
     canvas.drawString(40, height - 40, f"Timeline for {child.name}")
     canvas.line(40, 200, width - 40, 200)
-    canvas.setFont("Helvetica", 7)
+    canvas.setFont(regular, 7)
     for i, (day, label, _category) in enumerate(child.events):
         canvas.circle(x(day), 200, 3, fill=1)
         canvas.drawString(x(day), 210 + (i % 30) * 10, f"{day:%d/%m/%Y} {label}")
@@ -48,12 +55,13 @@ def draw_child(child: RawChild) -> bytes:
     return buffer.getvalue()
 
 
-def run(folder: Path, n: int, out: Path | None = None) -> float:
+def run(folder: Path, n: int, out: Path | None = None, unicode_font: bool = False) -> float:
     """Milliseconds per child for the first ``n`` children (reading excluded)."""
     children = read_cohort(folder, n)
+    draw_child(children[0], unicode_font)
     start = time.perf_counter()
     for child in children:
-        data = draw_child(child)
+        data = draw_child(child, unicode_font)
         if out:
             (out / f"{child.child_id}.pdf").write_bytes(data)
     return (time.perf_counter() - start) * 1000 / len(children)
