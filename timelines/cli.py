@@ -318,8 +318,9 @@ def batch(
 ) -> None:
     """Render a cohort: every child's timeline, every sibling group, a booklet and a summary.
 
-    Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf,
-    OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
+    Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
+    index and every child's picture page, bookmarked; booklet-001.pdf, … past
+    1,000 children), OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
     2 when some children failed (see errors.csv), 1 when nothing could be loaded.
     """
     primary = chronology or source

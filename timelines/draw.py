@@ -38,7 +38,10 @@ def _jpeg(path: str) -> bytes:
     return out.getvalue()
 
 
+@cache
 def image(path: str) -> ImageReader:
+    """One reader per image for the whole run: it decodes once, and its JPEG is copied
+    into each PDF as it is (reportlab rewinds the stream for every document)."""
     return ImageReader(io.BytesIO(_jpeg(path)))
 
 
