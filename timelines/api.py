@@ -196,24 +196,12 @@ def render_siblings(
 
 
 def _raw_row_children(inputs: Inputs, problems: tuple[Problem, ...]) -> dict[tuple[str, int], str]:
-    """(file, row) → child_id, read from the input tables named by problems (rows the
-    loader dropped are not in the Dataset, but their child is still known)."""
-    from timelines.load.tables import read_table
+    """(file, row) → child_id for the rows named by problems (see ``row_children``)."""
+    from timelines.load.inputs import row_children
 
-    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
     given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology]
-    paths = {p.name: p for p in given if p is not None and p.is_file()}
-    found: dict[tuple[str, int], str] = {}
-    for file in sorted({p.file for p in problems if p.row is not None and p.file}):
-        path = paths.get(file) or folder / file
-        try:
-            table = read_table(path)
-        except (TimelinesError, OSError):
-            continue
-        for row, cells in table.rows:
-            if cells.get("child_id", "").strip():
-                found[(table.file, row)] = cells["child_id"].strip()
-    return found
+    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
+    return row_children([p for p in given if p is not None], folder, problems)
 
 
 def run_batch(

@@ -24,7 +24,8 @@ from timelines.model import ChildRecord, Event, Placement
 from timelines.options import RenderOptions
 from timelines.shadows import Shadow
 
-PANEL_WIDTH = 196.0
+PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
+LABEL_SHARE = 0.226  # longest label on page 1, of the page width: 190 pt on A4 landscape
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def build_child_pages(
     page = Page(ctx.width, ctx.height)
     page.add(Bookmark(frame.title, record.child_id))
     top = add_frame(page, ctx, frame, 1, 1)
-    panel_x = ctx.width - ctx.margin - PANEL_WIDTH
+    panel_width = PANEL_SHARE * ctx.width
+    panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
     rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows)
@@ -63,7 +65,7 @@ def build_child_pages(
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
     page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
-    _panel(page, ctx, record, facts, Column(panel_x, PANEL_WIDTH, top - 2, ctx.margin + 8), options)
+    _panel(page, ctx, record, facts, Column(panel_x, panel_width, top - 2, ctx.margin + 8), options)
     pages = [page]
     if not plan.complete or _cut(plan, record.events, ctx):
         pages += chronology_pages(ctx, record.events, frame)
@@ -81,9 +83,6 @@ def event_text(event: Event, ctx: Ctx) -> str:
     return f"{event.when.label()}  {ctx.plain(event.label)}"
 
 
-MAX_LABEL_WIDTH = 190.0
-
-
 def _plan(
     ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, rows: plot.Rows, numbered: bool = False
 ) -> LabelPlan | None:
@@ -95,7 +94,7 @@ def _plan(
         text = event_text(event, ctx)
         if numbered:
             text = f"{i + 1}. {text}"
-        text = ctx.fit(text, sizes[-1], MAX_LABEL_WIDTH, "label")
+        text = ctx.fit(text, sizes[-1], LABEL_SHARE * ctx.width, "label")
         requests.append(LabelRequest(i, scale.clamp(event.day), text, event.key))
 
     def measure(text: str, size: float) -> float:

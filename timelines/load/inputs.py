@@ -331,3 +331,26 @@ def _is_workbook_template(path: Path) -> bool:
         return "chronology" in {name.strip().lower() for name in find_sheet_names(path)}
     except InputError:
         return False
+
+
+def row_children(
+    files: list[Path], folder: Path, problems: tuple[Problem, ...]
+) -> dict[tuple[str, int], str]:
+    """(file, row) → child id, read again from the tables that problems name.
+
+    Rows with errors are not in the Dataset, yet a batch must know whose they
+    were: this looks their child up in the file (``child_id`` or SSDA903 ``CHILD``).
+    """
+    paths = {p.name: p for p in files if p.is_file()}
+    found: dict[tuple[str, int], str] = {}
+    for file in sorted({p.file for p in problems if p.row is not None and p.file}):
+        path = paths.get(file) or folder / file
+        try:
+            table = read_table(path)
+        except (TimelinesError, OSError):
+            continue
+        for row, cells in table.rows:
+            child = (cells.get("child_id") or cells.get("child") or "").strip()
+            if child:
+                found[(table.file, row)] = child
+    return found
