@@ -1,12 +1,20 @@
-"""Helpers for tests: reading PDFs back and checking text boxes."""
+"""Helpers for tests: reading PDFs back, checking text boxes, finding the reference data."""
 
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Mapping
+from pathlib import Path
 
 import pdfplumber
+import pytest
 
 from timelines.layout.primitives import Page
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE_ENV = "TIMELINES_REFERENCE_DATA"
+REFERENCE_FALLBACK = Path("/work/shared/reference-data")
 
 
 def pdf_words(data: bytes) -> list[list[dict]]:
@@ -35,3 +43,42 @@ def _touching(a, b) -> bool:
     overlap_x = min(a.right, b.right) - max(a.x, b.x)
     overlap_y = min(a.top, b.top) - max(a.y, b.y)
     return overlap_x <= 0.01 or overlap_y <= 0.01
+
+
+# --- the public sample extracts in shared/reference-data (never copied into the repo) ------
+
+
+def reference_candidates(env: Mapping[str, str] | None = None, repo: Path = REPO) -> list[Path]:
+    """Where the reference data may be, in order: the TIMELINES_REFERENCE_DATA variable,
+    ``shared/reference-data`` beside the repository or any folder above it, then
+    /work/shared/reference-data."""
+    env = os.environ if env is None else env
+    given = env.get(REFERENCE_ENV, "").strip()
+    found = [Path(given).expanduser()] if given else []
+    found += [parent / "shared" / "reference-data" for parent in repo.parents]
+    return list(dict.fromkeys([*found, REFERENCE_FALLBACK]))
+
+
+def find_reference_data(env: Mapping[str, str] | None = None, repo: Path = REPO) -> Path | None:
+    """The first candidate folder that exists; ``ValueError`` when the variable names none."""
+    env = os.environ if env is None else env
+    given = env.get(REFERENCE_ENV, "").strip()
+    if given and not Path(given).expanduser().is_dir():
+        raise ValueError(f"{REFERENCE_ENV} is set to {given!r}, which is not a folder")
+    return next((path for path in reference_candidates(env, repo) if path.is_dir()), None)
+
+
+def reference(*parts: str) -> Path:
+    """A file or folder in the reference data; the test is skipped when it is not there
+    (and fails when TIMELINES_REFERENCE_DATA names a folder that does not exist)."""
+    try:
+        folder = find_reference_data()
+    except ValueError as exc:
+        pytest.fail(str(exc))
+    if folder is None:
+        tried = ", ".join(str(p) for p in reference_candidates())
+        pytest.skip(f"reference data not found (set {REFERENCE_ENV}; tried {tried})")
+    path = folder.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data not found: {path}")
+    return path

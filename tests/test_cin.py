@@ -6,12 +6,11 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import pytest
+from helpers import reference
 
 from timelines.load.cin import load_cin
 from timelines.vocab import CATEGORIES
 
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference-data"
 TODAY = date(2025, 1, 1)
 
 CHILD = """<Message><Children>
@@ -37,13 +36,6 @@ CHILD = """<Message><Children>
 </Child>
 </Children></Message>
 """
-
-
-def reference(*parts: str) -> Path:
-    path = REFERENCE.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"reference data not found: {path}")
-    return path
 
 
 def write(tmp_path: Path, text: str, name: str = "cin.xml") -> Path:

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import (
+    REFERENCE_ENV,
+    REFERENCE_FALLBACK,
+    find_reference_data,
+    reference,
+    reference_candidates,
+)
+from openpyxl import Workbook
 
-from timelines.load.inputs import describe_child, detect_format, load_inputs, merge_datasets
+from timelines.load.inputs import (
+    describe_child,
+    detect_format,
+    load_inputs,
+    merge_datasets,
+    row_children,
+)
 from timelines.model import Child, Dataset, Origin
 from timelines.problems import TimelinesError
 from timelines.workbook import write_template_workbook
 
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference-data"
 TODAY = date(2025, 1, 1)
-
-
-def reference(*parts: str) -> Path:
-    path = REFERENCE.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"reference data not found: {path}")
-    return path
 
 
 def write(path: Path, text: str) -> Path:
@@ -163,3 +169,62 @@ def test_describing_a_child_with_a_bad_date_of_birth():
     assert messages(dataset) == [
         "date of birth: '31/02/2010' is not a real date (February 2010 has 28 days)"
     ]
+
+
+def test_ssda903_workbook_is_told_from_its_sheets(tmp_path):
+    book = Workbook()
+    book.active.title = "header"
+    book.active.append(["CHILD", "SEX", "DOB"])
+    book.active.append(["7", "1", datetime(2012, 4, 3)])
+    episodes = book.create_sheet("episodes")
+    episodes.append(["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"])
+    episodes.append(["7", datetime(2016, 2, 1), "S", "C1", "U6", None, "X1"])
+    path = tmp_path / "extract.xlsx"
+    book.save(path)
+    assert detect_format(path) == "ssda903"
+    dataset = load_inputs(path, today=TODAY)
+    assert dataset.problems == ()
+    assert [(c.child_id, c.date_of_birth) for c in dataset.children] == [("7", date(2012, 4, 3))]
+    # --children may name the same workbook: its header sheet is read.
+    again = load_inputs(path, children=path, fmt="ssda903", today=TODAY)
+    assert (again.children, again.placements) == (dataset.children, dataset.placements)
+
+
+def test_reference_data_is_looked_for_in_order(tmp_path):
+    repo = tmp_path / "clones" / "main"
+    beside = tmp_path / "shared" / "reference-data"
+    given = tmp_path / "elsewhere"
+    assert reference_candidates({}, repo) == [
+        tmp_path / "clones" / "shared" / "reference-data",
+        beside,
+        *[p / "shared" / "reference-data" for p in tmp_path.parents],
+        REFERENCE_FALLBACK,
+    ]
+    env = {REFERENCE_ENV: str(given)}
+    assert reference_candidates(env, repo)[0] == given
+    with pytest.raises(ValueError, match="is set to .*elsewhere', which is not a folder"):
+        find_reference_data(env, repo)
+    beside.mkdir(parents=True)
+    given.mkdir()
+    assert find_reference_data({}, repo) == beside
+    assert find_reference_data(env, repo) == given
+
+
+def test_rows_refused_in_a_workbook_are_found_for_their_child(tmp_path):
+    """A batch needs the child of every refused row, in a workbook's sheets too."""
+    book = Workbook()
+    book.active.title = "chronology"
+    for row in (["child_id", "date", "event"], ["C1", "01/02/2020", "Referral"]):
+        book.active.append(row)
+    book.active.append(["C2", "31/02/2020", "Hearing"])
+    path = tmp_path / "cohort.xlsx"
+    book.save(path)
+    dataset = load_inputs(path, today=TODAY)
+    assert messages(dataset) == [
+        "cohort.xlsx [chronology], row 3, column \"date\": '31/02/2020' is not a real date"
+        " (February 2020 has 29 days)"
+    ]
+    assert row_children([path], tmp_path, dataset.problems) == {
+        ("cohort.xlsx [chronology]", 2): "C1",
+        ("cohort.xlsx [chronology]", 3): "C2",
+    }

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from timelines.load.contract import ALIASES, load_contract
+from timelines.load.inputs import detect_format, load_inputs
 from timelines.problems import TimelinesError
 from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
 from timelines.workbook import COLUMNS, ROWS, write_template_workbook
@@ -161,3 +162,95 @@ def test_refused_names_and_folders(tmp_path):
     with pytest.raises(TimelinesError, match="template.csv: the template workbook must be named"):
         write_template_workbook(tmp_path / "template.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def fill(sheet, *rows: list) -> None:
+    """Type rows under the heading, from row 2, as a person would in Excel."""
+    for number, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(number, column, value)
+
+
+def test_one_child_workbook_needs_no_child_ids(template, tmp_path):
+    """Filled in as Excel leaves it: date cells, dates typed as text, cleared rows."""
+    book = load_workbook(template)
+    fill(book["children"], [None, "Seònaid", datetime(2019, 8, 14)])
+    fill(
+        book["chronology"],
+        [None, "14/08/2019", "Birth", "birth"],
+        [None, datetime(2021, 2, 19, 0, 0), "Accommodated", "placement", "", "", "yes"],
+        [None, "c. 2020", "Gran unwell", "family"],
+        ["", "", " ", ""],  # a row whose cells were cleared
+    )
+    fill(
+        book["placements"],
+        [None, datetime(2021, 2, 19), "26/04/2021", "foster", "Mr & Mrs Duncan"],
+        [None, "26/04/2021", None, "kinship", "Gran"],
+        [None, None, None, None],
+    )
+    filled = tmp_path / "seonaid.xlsx"
+    book.save(filled)
+
+    assert detect_format(filled) == "contract"
+    dataset = load_inputs(filled, today=TODAY)
+    assert dataset.problems == ()
+    assert [(c.child_id, c.name, c.date_of_birth) for c in dataset.children] == [
+        ("child", "Seònaid", date(2019, 8, 14))
+    ]
+    assert [(e.when.label(), e.label) for e in dataset.events] == [
+        ("14/08/2019", "Birth"),
+        ("19/02/2021", "Accommodated"),
+        ("c. 2020", "Gran unwell"),
+    ]
+    assert [(p.start, p.end, p.placement_type) for p in dataset.placements] == [
+        (date(2021, 2, 19), date(2021, 4, 26), "foster"),
+        (date(2021, 4, 26), None, "kinship"),
+    ]
+
+
+def test_two_children_without_ids_in_the_children_sheet_are_refused(template, tmp_path):
+    book = load_workbook(template)
+    fill(book["children"], [None, "Sam"], [None, "Alex"])
+    fill(book["chronology"], [None, "01/02/2020", "Referral"])
+    filled = tmp_path / "two.xlsx"
+    book.save(filled)
+    dataset = load_inputs(filled, today=TODAY)
+    assert [str(p) for p in dataset.problems if p.severity == "error"] == [
+        'two.xlsx [children], row 2, column "child_id": no child_id given',
+        'two.xlsx [children], row 3, column "child_id": no child_id given',
+    ]
+
+
+def test_a_workbook_per_table_in_a_folder(tmp_path):
+    tables = {
+        "children": [["Child ID", "Name", "DOB"], ["C1", "Sam", datetime(2015, 3, 4)]],
+        "chronology": [["child_id", "Date", "Event"], ["C1", datetime(2016, 1, 2), "Referral"]],
+        "placements": [
+            ["child_id", "start_date", "end_date", "placement_type"],
+            ["C1", datetime(2016, 2, 1), None, "foster"],
+            [None, None, None, None],
+        ],
+    }
+    for name, rows in tables.items():
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(tmp_path / f"{name}.xlsx")
+    assert detect_format(tmp_path) == "contract"
+    dataset = load_inputs(tmp_path, today=TODAY)
+    assert dataset.problems == ()
+    assert dataset.children[0].date_of_birth == date(2015, 3, 4)
+    assert [e.when.start for e in dataset.events] == [date(2016, 1, 2)]
+    assert [(p.start, p.end) for p in dataset.placements] == [(date(2016, 2, 1), None)]
+
+
+def test_instructions_say_what_each_placement_type_means(template):
+    sheet = load_workbook(template)["instructions"]
+    rows: dict[str, str] = {}
+    for first, second in sheet.iter_rows(values_only=True):
+        rows.setdefault(first, second)  # the children sheet's child_id comes first
+    assert rows["placement_type"].startswith(
+        "Pick from the list: home (looked after at home with parents, on a supervision order),"
+        " kinship (with relatives or friends), foster (with foster carers),"
+    )
+    assert "leave child_id blank in every sheet" in rows["child_id"]

@@ -31,14 +31,25 @@ _FIXED_TIME = datetime(2024, 1, 1)  # workbook properties, so that output does n
 _HEADING_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
+# Placement types in plain words, for the instructions.
+PLACEMENT_WORDS: dict[str, str] = {
+    "home": "looked after at home with parents, on a supervision order",
+    "kinship": "with relatives or friends",
+    "foster": "with foster carers",
+    "residential": "in a children's home or residential school",
+    "secure": "in a secure unit",
+    "adoptive": "with prospective adopters",
+    "other": "anywhere else",
+}
+
 # Per sheet: (column, width, what to write). Order is the sheet's column order.
 COLUMNS: dict[str, tuple[tuple[str, int, str], ...]] = {
     "children": (
         (
             "child_id",
             14,
-            "A short id for the child, the same in every sheet (e.g. C1). "
-            "Leave the sheets' child_id blank if the workbook is about one child.",
+            "A short id for the child, the same in every sheet (e.g. C1). In a workbook "
+            "about one child you may leave child_id blank in every sheet.",
         ),
         ("name", 24, "The child's name as it should appear on the timeline."),
         ("date_of_birth", 14, "Date of birth, dd/mm/yyyy."),
@@ -68,7 +79,13 @@ COLUMNS: dict[str, tuple[tuple[str, int, str], ...]] = {
         ("child_id", 12, "Which child (as in the children sheet). Blank for a one-child workbook."),
         ("start_date", 14, "The day the placement started, dd/mm/yyyy."),
         ("end_date", 14, "The day it ended, dd/mm/yyyy. Blank if the child is still there."),
-        ("placement_type", 16, "Pick from the list: " + ", ".join(PLACEMENT_TYPES) + "."),
+        (
+            "placement_type",
+            16,
+            "Pick from the list: "
+            + ", ".join(f"{code} ({PLACEMENT_WORDS[code]})" for code in PLACEMENT_TYPES)
+            + ".",
+        ),
         ("carer", 28, "Carer or unit name, or initials (optional)."),
         ("reason", 36, "Why the placement started or ended (optional)."),
     ),

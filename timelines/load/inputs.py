@@ -10,6 +10,7 @@ files (a CIN census XML or a contract chronology) and describes the chosen child
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,12 +19,19 @@ from pathlib import Path
 from timelines.dates import DateError, parse_exact_date
 from timelines.load.cin import load_cin
 from timelines.load.contract import find_contract_files, load_contract, load_folder
-from timelines.load.ssda903 import find_ssda903_files, load_ssda903, load_ssda903_folder
+from timelines.load.ssda903 import (
+    find_ssda903_files,
+    load_ssda903,
+    load_ssda903_folder,
+    table_kind,
+)
 from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
 from timelines.model import Child, Dataset
 from timelines.problems import InputError, Problem, TimelinesError, error, warning
 
 FORMATS = ("contract", "ssda903", "cin")
+# How tables name a workbook's sheet: 'book.xlsx [chronology]'.
+_SHEET_OF = re.compile(r"^(?P<file>.+?\.xls[xm]) \[(?P<sheet>.+)\]$", re.IGNORECASE)
 SSDA903_COLUMNS = frozenset({"child", "decom"})
 
 
@@ -31,8 +39,10 @@ def detect_format(primary: Path) -> str:
     """'contract', 'ssda903' or 'cin' for a file or folder (contract when unsure).
 
     A folder with ``episodes.csv`` (or ``2019-episodes.csv`` ...) and no
-    ``chronology`` file is SSDA903; an ``.xml`` file is a CIN census; a table
-    whose columns include CHILD and DECOM is an SSDA903 episodes file.
+    ``chronology`` file is SSDA903; an ``.xml`` file is a CIN census; a workbook
+    with a ``chronology`` sheet is the contract's and one with an ``episodes``
+    sheet is SSDA903; a table whose columns include CHILD and DECOM is an
+    SSDA903 episodes file.
     """
     primary = Path(primary)
     if primary.is_dir():
@@ -42,8 +52,12 @@ def detect_format(primary: Path) -> str:
         return "contract"
     if primary.suffix.lower() == ".xml":
         return "cin"
-    if primary.suffix.lower() in EXCEL_SUFFIXES and _is_workbook_template(primary):
-        return "contract"
+    if primary.suffix.lower() in EXCEL_SUFFIXES:
+        sheets = _sheet_kinds(primary)
+        if "chronology" in sheets:
+            return "contract"
+        if "episodes" in sheets:
+            return "ssda903"
     try:
         columns = read_table(primary).columns
     except InputError:
@@ -325,12 +339,15 @@ def _given_dob(dob: str | date | None, problems: list[Problem]) -> date | None:
         return None
 
 
-def _is_workbook_template(path: Path) -> bool:
-    """True for a workbook with a 'chronology' sheet (the template, filled in)."""
+def _sheet_kinds(path: Path) -> set[str]:
+    """What a workbook's sheets hold: 'chronology' (the template, filled in) and the
+    SSDA903 tables ('episodes', 'header', ...) by their sheet names."""
     try:
-        return "chronology" in {name.strip().lower() for name in find_sheet_names(path)}
+        names = find_sheet_names(path)
     except InputError:
-        return False
+        return set()
+    kinds = {name.strip().lower() for name in names} & {"chronology"}
+    return kinds | {kind for name in names if (kind := table_kind(name))}
 
 
 def row_children(
@@ -340,13 +357,15 @@ def row_children(
 
     Rows with errors are not in the Dataset, yet a batch must know whose they
     were: this looks their child up in the file (``child_id`` or SSDA903 ``CHILD``).
+    A workbook's sheet is named as tables name it: ``book.xlsx [chronology]``.
     """
     paths = {p.name: p for p in files if p.is_file()}
     found: dict[tuple[str, int], str] = {}
     for file in sorted({p.file for p in problems if p.row is not None and p.file}):
-        path = paths.get(file) or folder / file
+        match = _SHEET_OF.match(file)
+        name, sheet = (match["file"], match["sheet"]) if match else (file, None)
         try:
-            table = read_table(path)
+            table = read_table(paths.get(name) or folder / name, sheet)
         except (TimelinesError, OSError):
             continue
         for row, cells in table.rows:

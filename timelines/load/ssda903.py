@@ -3,14 +3,18 @@
 The 903 ``episodes`` table has one row per episode of care: a new episode
 starts whenever the legal status, the placement or the carers change. Episodes
 become placements (an episode that only changes the legal status, in the same
-place, continues the placement), and the changes become chronology events:
-starting and leaving care, legal status, reviews, missing episodes and
-adoption decisions. Every code keeps its plain-English meaning next to it.
+place, continues the placement; the PLACE code's meaning is the placement's
+``description``, and its ``carer`` stays empty: 903 names no carers), and the
+changes become chronology events: starting and leaving care, moves (from RNE),
+legal status, reviews, missing episodes and adoption decisions. Every code
+keeps its plain-English meaning next to it. Tables are CSV files or workbooks
+(a file per table, or a sheet per table named ``episodes``, ``header``, ...).
 
 Extracts are messy and every oddity is reported, never silently fixed: the
 same episode repeated across yearly returns (open in one, closed in the next)
-is merged; overlapping episodes, gaps, unknown codes and future dates are
-warnings; an episode that cannot be drawn is an error for its row.
+is merged and its rows listed; rows repeating another exactly, overlapping
+episodes, gaps, unknown codes, several dates of birth and future dates are
+warnings on their row; an episode that cannot be drawn is an error for its row.
 ``load_ssda903_counted`` accounts for every row read.
 """
 
@@ -24,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from timelines.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
-from timelines.load.tables import Table, read_table
+from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_table
 from timelines.model import Child, Dataset, Event, Origin, Placement
 from timelines.problems import InputError, Problem, error, warning
 
@@ -74,6 +78,44 @@ PLACE_CODES: dict[str, tuple[str, str]] = {
     "Z14": ("other", "other placement"),
 }
 
+# PLACE: a few words for the label of a move ('Moved: foster care, long term (U4)').
+PLACE_SHORT: dict[str, str] = {
+    "A3": "placed for adoption",
+    "A4": "placed for adoption",
+    "A5": "placed for adoption",
+    "A6": "placed for adoption",
+    "H5": "semi-independent living",
+    "K1": "secure children's home",
+    "K2": "children's home",
+    "K3": "supported accommodation",
+    "P1": "placed with parent(s)",
+    "P2": "independent living",
+    "P3": "residential employment",
+    "Q1": "kinship foster care",
+    "Q2": "foster care",
+    "R1": "residential care home",
+    "R2": "NHS or health care",
+    "R3": "mother and baby unit",
+    "R5": "young offender institution",
+    "S1": "residential school",
+    "T0": "temporary move",
+    "T1": "hospital (temporary)",
+    "T2": "holiday (temporary)",
+    "T3": "while carer on holiday",
+    "T4": "stay of 7 days or less",
+    "U1": "kinship care, long term",
+    "U2": "kinship fostering for adoption",
+    "U3": "kinship foster care",
+    "U4": "foster care, long term",
+    "U5": "fostering for adoption",
+    "U6": "foster care",
+    "Z1": "other placement",
+    "Z11": "other placement",
+    "Z12": "other placement",
+    "Z13": "other placement",
+    "Z14": "other placement",
+}
+
 # LS: legal status code, the short words used in labels, and the full meaning.
 LEGAL_STATUS: dict[str, tuple[str, str]] = {
     "C1": ("interim care order", "interim care order (Children Act 1989 s38)"),
@@ -114,7 +156,7 @@ REC_CODES: dict[str, tuple[str, str, str]] = {
     "E12": ("adopted", "adopted: consent dispensed with by the court", "order"),
     "E2": ("died", "died", "other"),
     "E3": (
-        "care taken over by another local authority",
+        "another local authority took over",
         "care taken over by another LA",
         "placement",
     ),
@@ -129,7 +171,7 @@ REC_CODES: dict[str, tuple[str, str, str]] = {
         "placement",
     ),
     "E13": (
-        "went to live with family or others",
+        "to live with family or others",
         "left care to live with parent(s), relatives or others without PR",
         "placement",
     ),
@@ -241,14 +283,19 @@ ADOPTION_CEASED_REASONS: dict[str, str] = {
     "RD4": "any other reason",
 }
 
-# Folder file names: 'episodes.csv', '2019-episodes.csv', 'SSDA903_2020_episodes.csv'.
+# File or sheet names: 'episodes.csv', '2019-episodes.csv', 'SSDA903_2020_episodes.csv',
+# or a workbook with sheets 'episodes', 'header', ... ('2019 episodes' and so on).
 TABLES = ("episodes", "header", "reviews", "missing", "placed_for_adoption")
-_FILE_NAME = re.compile(
-    r"^(?:(?P<prefix>.*?)[_\- ])?(?P<kind>" + "|".join(TABLES) + r")\.(?:csv|xlsx|xlsm)$",
-    re.IGNORECASE,
+_TABLE_NAME = re.compile(
+    r"^(?:(?P<prefix>.*?)[_\- ])?(?P<kind>" + "|".join(TABLES) + r")$", re.IGNORECASE
 )
 _PREFIX = re.compile(r"^(?:.*(?:903|\d{4}).*)?$", re.IGNORECASE)
 _YEAR = re.compile(r"(\d{4})")
+_TABLE_SUFFIXES = (".csv", *EXCEL_SUFFIXES)
+# Files an extract's folder may hold that are worth saying were not read.
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xls", ".xml", *EXCEL_SUFFIXES)
+# A time of day after a date ('09/04/2017 00:00', as Excel writes it to CSV): ignored.
+_TIME_OF_DAY = re.compile(r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -304,11 +351,15 @@ def load_ssda903(
 def load_ssda903_folder(
     folder: Path, *, today: date | None = None, child_id: str | None = None
 ) -> Dataset:
-    """Load every SSDA903 table found in a folder (yearly files merged, oldest first)."""
-    files = find_ssda903_files(Path(folder))
+    """Load every SSDA903 table found in a folder (yearly files merged, oldest first).
+
+    Other data files in the folder (UASC, OC2, ...) are named in a warning: not read.
+    """
+    folder = Path(folder)
+    files = find_ssda903_files(folder)
     if not files.get("episodes"):
-        return Dataset(problems=(error("no episodes.csv in the folder", Path(folder).name),))
-    return load_ssda903(
+        return Dataset(problems=(error("no episodes.csv in the folder", folder.name),))
+    dataset = load_ssda903(
         files["episodes"],
         files.get("header"),
         reviews=files.get("reviews"),
@@ -317,22 +368,72 @@ def load_ssda903_folder(
         today=today,
         child_id=child_id,
     )
+    return dataset.with_problems(_files_not_read(folder, files))
+
+
+def _files_not_read(folder: Path, files: dict[str, list[Path]]) -> list[Problem]:
+    used = {path for paths in files.values() for path in paths}
+    names = sorted(
+        (
+            p.name
+            for p in folder.iterdir()
+            if p.is_file() and p.suffix.lower() in _DATA_SUFFIXES and p not in used
+        ),
+        key=str.lower,
+    )
+    if not names:
+        return []
+    message = (
+        f"{_n(len(names), 'file')} in the folder not read (only the episodes, header, reviews,"
+        f" missing and placed_for_adoption tables are): {', '.join(names)}"
+    )
+    return [warning(message, folder.name)]
 
 
 def find_ssda903_files(folder: Path) -> dict[str, list[Path]]:
     """The 903 tables in a folder by kind, each list oldest year first.
 
     Names may carry a year or return prefix: ``episodes.csv``, ``2019-episodes.csv``,
-    ``SSDA903_2020_episodes.csv`` (not ``sw_episodes.csv``, a different table).
+    ``SSDA903_2020_episodes.csv`` (not ``sw_episodes.csv``, a different table). When
+    no file is named for the episodes, a workbook with another name counts for each
+    table it has a sheet for.
     """
-    found: dict[str, list[Path]] = {}
     if not folder.is_dir():
-        return found
-    for path in folder.iterdir():
-        match = _FILE_NAME.match(path.name)
-        if path.is_file() and match and _PREFIX.match(match["prefix"] or ""):
-            found.setdefault(match["kind"].lower(), []).append(path)
+        return {}
+    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _TABLE_SUFFIXES]
+    found: dict[str, list[Path]] = {}
+    for path in files:
+        if kind := table_kind(path.stem):
+            found.setdefault(kind, []).append(path)
+    if "episodes" not in found:
+        for path in files:
+            for kind in _workbook_sheets(path) if not table_kind(path.stem) else ():
+                found.setdefault(kind, []).append(path)
     return {kind: sorted(paths, key=_year_order) for kind, paths in found.items()}
+
+
+def table_kind(name: str) -> str | None:
+    """'2019-episodes' -> 'episodes'; None when the name is not a 903 table's."""
+    match = _TABLE_NAME.match(name.strip())
+    if match and _PREFIX.match(match["prefix"] or ""):
+        return match["kind"].lower()
+    return None
+
+
+def _workbook_sheets(path: Path) -> dict[str, list[str]]:
+    """A workbook's 903 sheets by table kind, oldest year first ({} for other files)."""
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return {}
+    try:
+        names = find_sheet_names(path)
+    except InputError:
+        return {}  # the table reader says why, when the file is read
+    found: dict[str, list[str]] = {}
+    for name in names:
+        kind = table_kind(name)
+        if kind:
+            found.setdefault(kind, []).append(name)
+    return {kind: sorted(sheets, key=_year_order) for kind, sheets in found.items()}
 
 
 def load_ssda903_counted(
@@ -345,17 +446,23 @@ def load_ssda903_counted(
     today: date | None = None,
     child_id: str | None = None,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
-    """``load_ssda903``, also returning what became of each file's rows."""
+    """``load_ssda903``, also returning what became of each file's rows.
+
+    A workbook given as ``episodes`` also gives the tables not given separately
+    when it has sheets for them (``header``, ``reviews``, ...).
+    """
     loader = _Loader(today or date.today(), child_id.strip() if child_id else None)
-    loader.run(
-        {
-            "episodes": _paths(episodes),
-            "header": _paths(header),
-            "reviews": _paths(reviews),
-            "missing": _paths(missing),
-            "placed_for_adoption": _paths(placed_for_adoption),
-        }
-    )
+    paths = {
+        "episodes": _paths(episodes),
+        "header": _paths(header),
+        "reviews": _paths(reviews),
+        "missing": _paths(missing),
+        "placed_for_adoption": _paths(placed_for_adoption),
+    }
+    for kind, given in paths.items():
+        if not given:
+            given += [p for p in paths["episodes"] if kind in _workbook_sheets(p)]
+    loader.run(paths)
     return loader.dataset(), tuple(loader.counts.values())
 
 
@@ -363,6 +470,13 @@ def place_label(code: str) -> str:
     """'U4' -> 'U4: foster placement with other foster carer, long term'."""
     meaning = PLACE_CODES.get(code, ("other", "unknown placement code"))[1]
     return f"{code}: {meaning}" if code else meaning
+
+
+def place_short(code: str) -> str:
+    """'U4' -> 'foster care, long term (U4)': the words for an event label."""
+    if not code:
+        return "placement type not given"
+    return f"{PLACE_SHORT.get(code, 'unknown placement code')} ({code})"
 
 
 # --- internals -----------------------------------------------------------------------------
@@ -387,9 +501,20 @@ def _paths(given: Path | list[Path] | tuple[Path, ...] | None) -> list[Path]:
     return [Path(given)]
 
 
-def _year_order(path: Path) -> tuple[int, str]:
-    match = _YEAR.search(path.name)
-    return (int(match[1]) if match else 0, path.name)
+def _year_order(path: Path | str) -> tuple[int, str]:
+    name = path.name if isinstance(path, Path) else path
+    match = _YEAR.search(name)
+    return (int(match[1]) if match else 0, name)
+
+
+def _sources(kind: str, paths: list[Path]) -> list[tuple[Path, str | None]]:
+    """(file, sheet) to read for a table: a workbook's sheets for ``kind``, or its first
+    sheet when none is named for it; a text file has no sheet."""
+    sources: list[tuple[Path, str | None]] = []
+    for path in paths:
+        sheets = _workbook_sheets(path).get(kind) or [None]
+        sources += [(path, sheet) for sheet in sheets]
+    return sources
 
 
 @dataclass(frozen=True)
@@ -479,9 +604,9 @@ class _Loader:
 
     def _tables(self, kind: str, paths: list[Path]) -> list[Table]:
         tables = []
-        for path in paths:
+        for path, sheet in _sources(kind, paths):
             try:
-                table = read_table(path)
+                table = read_table(path, sheet)
             except InputError as exc:
                 self.problems += exc.problems
                 continue
@@ -516,7 +641,7 @@ class _Loader:
         severity: Callable[..., Problem] = error,
     ) -> date | None:
         """The cell's date; a problem (``severity``) when it cannot be read."""
-        text = cells.get(column, "").strip()
+        text = _TIME_OF_DAY.sub("", cells.get(column, "").strip())
         if not text:
             return None
         heading = table.original(column)
@@ -557,8 +682,8 @@ class _Loader:
 
     def _children(self, tables: list[Table], by_child: dict[str, list[_Episode]]) -> None:
         seen: dict[str, list[tuple[date | None, Origin, str]]] = {}
-        repeats: Counter = Counter()
-        without: Counter = Counter()
+        repeats: dict[str, list[int]] = {}
+        without: dict[str, list[int]] = {}
         for table in tables:
             for number, child, cells in self._rows(table):
                 problems = _required(table, number, cells, child)
@@ -567,26 +692,30 @@ class _Loader:
                 if _has_error(problems):
                     self.count(table.file, "errors")
                 elif child not in by_child:
-                    without[table.file] += 1
+                    without.setdefault(table.file, []).append(number)
                     self.count(table.file, "left_out")
                 else:
+                    if child in seen:
+                        repeats.setdefault(table.file, []).append(number)
                     self.count(table.file, "merged" if child in seen else "records")
-                    repeats[table.file] += child in seen
                     row = (born, Origin(table.file, number), table.original("dob"))
                     seen.setdefault(child, []).append(row)
-        for file, n in repeats.items():
-            if n:
-                self.problems.append(
-                    warning(
-                        f"merged {_n(n, 'row')} repeating a child already listed"
-                        " (yearly returns do)",
-                        file,
-                    )
-                )
-        for file, n in without.items():
-            self.problems.append(
-                warning(f"{_n(n, 'child', 'children')} with no episodes left out", file)
-            )
+        self._report_rows(repeats, "merged {} repeating a child already listed (yearly returns do)")
+        self._report_rows(without, "{} for children with no episodes left out")
+        self._absent_from_header(tables, by_child, seen)
+        for child, group in by_child.items():
+            born, origin = self._date_of_birth(child, seen.get(child, []))
+            self.children[child] = Child(child, "", born, "", origin or group[0].origin)
+
+    def _report_rows(self, rows: dict[str, list[int]], message: str) -> None:
+        """One warning per file: ``message`` (with '{}' for 'N rows') and the rows."""
+        for file, numbers in rows.items():
+            text = message.format(_n(len(numbers), "row"))
+            self.problems.append(warning(f"{text}: {_rows_text(numbers)}", file))
+
+    def _absent_from_header(
+        self, tables: list[Table], by_child: dict[str, list[_Episode]], seen: dict
+    ) -> None:
         absent = [child for child in by_child if child not in seen]
         if tables and absent:
             listed = ", ".join(absent[:10]) + (", ..." if len(absent) > 10 else "")
@@ -597,26 +726,23 @@ class _Loader:
                     tables[-1].file,
                 )
             )
-        for child, group in by_child.items():
-            rows = seen.get(child, [])
-            origin = rows[0][1] if rows else group[0].origin
-            self.children[child] = Child(child, "", self._date_of_birth(child, rows), "", origin)
 
     def _date_of_birth(
         self, child: str, rows: list[tuple[date | None, Origin, str]]
-    ) -> date | None:
-        """The most common date of birth (the latest file's on a tie); a warning if several."""
+    ) -> tuple[date | None, Origin | None]:
+        """The most common date of birth (the last listed on a tie: files are read oldest
+        first) and the first row giving it; a warning on that row if the rows give several."""
         dated = [row for row in rows if row[0] is not None]
         if not dated:
-            return None
+            return None, rows[0][1] if rows else None
         counts = Counter(row[0] for row in dated)
         last = {row[0]: i for i, row in enumerate(dated)}
         best = max(counts, key=lambda born: (counts[born], last[born]))
+        _, origin, heading = next(row for row in dated if row[0] == best)
         if len(counts) > 1:
             listed = "; ".join(f"{b:%d/%m/%Y} ({o.file}, row {o.row})" for b, o, _ in dated)
             tied = sum(1 for n in counts.values() if n == counts[best]) > 1
-            why = "the latest file's" if tied else "the most common"
-            _, origin, heading = dated[last[best]]
+            why = "the last one listed" if tied else "the most common"
             self.problems.append(
                 warning(
                     f"child {child} has {len(counts)} different dates of birth: {listed};"
@@ -626,7 +752,7 @@ class _Loader:
                     heading,
                 )
             )
-        return best
+        return best, origin
 
     def _dated_rows(
         self,
@@ -641,9 +767,9 @@ class _Loader:
         keeping the latest.
         """
         kept: dict[tuple[str, date], _DatedRow] = {}
-        merged: Counter = Counter()
+        merged: dict[str, list[int]] = {}
+        left_out: dict[str, list[int]] = {}
         for table in tables:
-            left_out = 0
             for number, child, cells in self._rows(table):
                 problems = _required(table, number, cells, child, column)
                 day = self.date(table, number, cells, column, problems)
@@ -651,34 +777,24 @@ class _Loader:
                     self.problems += problems
                     self.count(table.file, "errors")
                 elif child not in by_child:
-                    left_out += 1
+                    left_out.setdefault(table.file, []).append(number)
                     self.count(table.file, "left_out")
                 else:
                     if (child, day) in kept:
-                        dropped = kept[(child, day)].table.file
-                        merged[dropped] += 1
-                        self.count(dropped, "merged")
+                        dropped = kept[(child, day)]
+                        merged.setdefault(dropped.table.file, []).append(dropped.number)
+                        self.count(dropped.table.file, "merged")
                     kept[(child, day)] = _DatedRow(table, number, cells, child, day, problems)
-            if left_out:
-                self.problems.append(
-                    warning(
-                        f"{_n(left_out, 'row')} for children with no episodes left out",
-                        table.file,
-                    )
-                )
+        self._report_rows(left_out, "{} for children with no episodes left out")
         for row in kept.values():
             self.events += make(
                 self, row.table, row.number, row.cells, row.child, row.day, row.problems
             )
             self.problems += row.problems
             self.count(row.table.file, "records")
-        for file, n in merged.items():
-            self.problems.append(
-                warning(
-                    f"merged {_n(n, 'row')} repeated (same child and date) in this or a later file",
-                    file,
-                )
-            )
+        self._report_rows(
+            merged, "merged {} repeated (same child and date) in this or a later file"
+        )
 
     def _check_births(self) -> None:
         born = {c.child_id: c.date_of_birth for c in self.children.values() if c.date_of_birth}
@@ -734,39 +850,69 @@ def _merge_repeats(episodes: list[_Episode], loader: _Loader) -> list[_Episode]:
     """One episode per (child, start): keep the version with an end date, else the latest.
 
     Yearly returns repeat every episode still open; regional extracts stack the
-    returns in one file. Versions that disagree on more than the end are warned about.
+    returns in one file. Rows repeating another exactly are warned about one by
+    one, versions that disagree on more than the end too; the rest are listed by
+    row, per file. An episode that ends the day it starts is never a version of a
+    longer one starting that day: it is an episode of its own.
     """
-    versions: dict[tuple[str, date], list[_Episode]] = {}
+    versions: dict[tuple[str, date, bool], list[_Episode]] = {}
     for episode in episodes:
-        versions.setdefault((episode.child, episode.start), []).append(episode)
-    kept, exact, repeated = [], Counter(), Counter()
+        key = (episode.child, episode.start, episode.end == episode.start)
+        versions.setdefault(key, []).append(episode)
+    kept: list[_Episode] = []
+    repeated: dict[str, list[int]] = {}
     for group in versions.values():
         closed = [e for e in group if e.end is not None]
-        best = (closed or group)[-1]
+        latest = (closed or group)[-1]
+        best = next(e for e in group if _identical(e, latest))  # the first of exact repeats
         kept.append(best)
-        for other in group:
-            if other is best:
-                continue
-            loader.count(other.origin.file, "merged")
-            same = other.details() == best.details() and other.end == best.end
-            (exact if same and other.rec == best.rec else repeated)[other.origin.file] += 1
         loader.count(best.origin.file, "records")
+        for other in group:
+            if other is not best:
+                loader.count(other.origin.file, "merged")
+                _note_repeat(other, best, loader, repeated)
         conflict = _conflict(group, best)
         if conflict:
             loader.problems.append(conflict)
-    for file, n in repeated.items():
+    for file, rows in repeated.items():
         loader.problems.append(
             warning(
-                f"merged {_n(n, 'episode')} repeated in a later return (open, then closed or"
-                " changed); the version with an end date, or else the latest, is used",
+                f"merged {_n(len(rows), 'episode')} repeated in a later return (open, then"
+                " closed or changed); the version with an end date, or else the latest, is"
+                f" used: {_rows_text(rows)}",
                 file,
             )
         )
-    for file, n in exact.items():
-        loader.problems.append(
-            warning(f"merged {_n(n, 'row')} repeating another row exactly", file)
-        )
     return sorted(kept, key=lambda e: e.order)
+
+
+def _note_repeat(
+    other: _Episode, best: _Episode, loader: _Loader, repeated: dict[str, list[int]]
+) -> None:
+    """A warning for a row repeating ``best`` exactly; otherwise its row is listed."""
+    if _identical(other, best):
+        message = f"repeats {_row_of(best, other)} exactly (the same episode); merged"
+        loader.problems.append(other.warn("decom", message))
+    else:
+        repeated.setdefault(other.origin.file, []).append(other.origin.row or 0)
+
+
+def _identical(one: _Episode, other: _Episode) -> bool:
+    """The same episode in every field compared (codes, end date and reason)."""
+    return one.details() == other.details() and one.end == other.end and one.rec == other.rec
+
+
+def _rows_text(rows: list[int]) -> str:
+    """'row 4', or 'rows 2, 5, 7-9' (sorted, runs joined)."""
+    numbers = sorted(set(rows))
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
+    return ("row " if len(numbers) == 1 else "rows ") + ", ".join(parts)
 
 
 def _conflict(group: list[_Episode], best: _Episode) -> Problem | None:
@@ -838,7 +984,7 @@ class _History:
         if end is None or end > episode.start:
             self._overlap(previous, episode)
             self._close_placement(episode.start, previous)
-            self._new_placement(episode)
+            self._move(episode, previous)
             self._legal_status(episode, previous)
             return
         if end < episode.start:
@@ -874,8 +1020,30 @@ class _History:
                 )
             return
         self._close_placement(end, previous)
-        self._new_placement(episode)
+        self._move(episode, previous)
         self._legal_status(episode, previous)
+
+    def _move(self, episode: _Episode, previous: _Episode) -> None:
+        """A new placement within a period of care, and an event saying so (from RNE)."""
+        rne = episode.code("rne")
+        same_carers = rne in SAME_CARERS
+        what = "Same carers" if same_carers else "Moved"
+        parts = [place_label(episode.code("place"))]
+        if rne in RNE_CODES:
+            parts.append(f"new episode: {RNE_CODES[rne]} (RNE {rne})")
+        if rne == "L":
+            parts[-1] += ", but the placement changed"
+            message = (
+                "new episode for a change of legal status only (RNE L), but the placement"
+                " (PLACE, PLACE_PROVIDER, PL_POST or URN) changed; drawn as a move"
+            )
+            self._problem(episode.warn("rne", message))
+        ended = _end_reason(previous, episode.start)
+        if ended:
+            parts.append(f"previous placement {ended}")
+        label = f"{what}: {place_short(episode.code('place'))}"
+        self._event(episode.start, label, "placement", "; ".join(parts), episode)
+        self._new_placement(episode)
 
     def _overlap(self, previous: _Episode, episode: _Episode) -> None:
         ends = "has no end date" if previous.end is None else f"ends {previous.end:%d/%m/%Y}"
@@ -916,6 +1084,8 @@ class _History:
         rne = episode.code("rne")
         first = rne == "S"
         label = "Started to be looked after" if first else "Looked after (start not in the data)"
+        if first and episode is not self.episodes[0]:
+            label = "Started to be looked after again"
         parts = [place_label(episode.code("place"))]
         if not first:
             meaning = RNE_CODES.get(rne, "unknown code")
@@ -991,11 +1161,11 @@ class _History:
                 first.start,
                 end,
                 kind,
-                place_label(code),
-                "; ".join(r for r in reasons if r),
-                self.child,
-                code,
-                first.origin,
+                reason="; ".join(r for r in reasons if r),
+                child_id=self.child,
+                code=code,
+                origin=first.origin,
+                description=place_label(code),  # 903 names no carer: carer stays empty
             )
         )
         self.first = None
