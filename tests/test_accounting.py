@@ -3,10 +3,14 @@ belongs to another child, or is reported as an error naming its row: the counts 
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timelines.load.contract import load_contract_counted
 from timelines.options import RenderOptions
@@ -128,3 +132,64 @@ def test_many_events_on_one_day_all_reach_the_page(tmp_path):
     assert plan.labelled | set(plan.numbered) == set(range(300))
     table = [t.text for page in done.layout.pages[1:] for t in page.texts() if t.role == "table"]
     assert {f"Visit {i}" for i in range(300)} <= set(table)
+
+
+# --- property: however good and bad rows are mixed, CSV or Excel, the counts add up ----------
+
+GOOD_DAY = st.dates(min_value=date(1950, 1, 1), max_value=date(2030, 12, 31))
+BAD_DATES = ("31/02/2017", "", "hello", "00/00/0000", "13/13/2013", "1/1/1")
+WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=60)
+
+
+@st.composite
+def mixed_rows(draw) -> list[tuple[object, str, bool]]:
+    """(date, label, good) rows: a good row has a real date and a label."""
+    rows = []
+    for good in draw(st.lists(st.booleans(), min_size=1, max_size=40)):
+        if good:
+            rows.append((draw(GOOD_DAY), "E " + draw(WORDS), True))
+        elif draw(st.booleans()):
+            rows.append((draw(st.sampled_from(BAD_DATES)), "E " + draw(WORDS), False))
+        else:
+            rows.append((draw(GOOD_DAY), draw(st.sampled_from(["", "  "])), False))
+    return rows
+
+
+def write_mixed(folder: Path, rows: list[tuple[object, str, bool]], excel: bool) -> Path:
+    heading = ["child_id", "date", "event", "category"]
+    if excel:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "chronology"
+        sheet.append(heading)
+        for day, label, _ in rows:
+            sheet.append(["A1", day, label, "review"])
+        path = folder / "chronology.xlsx"
+        book.save(path)
+        return path
+    path = folder / "chronology.csv"
+    lines = [",".join(heading)]
+    for day, label, _ in rows:
+        text = f"{day:%d/%m/%Y}" if isinstance(day, date) else day
+        lines.append(",".join(f'"{c}"' for c in ("A1", text, label.replace('"', '""'), "review")))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@settings(max_examples=25, derandomize=True, database=None, deadline=None)
+@given(mixed_rows(), st.booleans())
+def test_counts_add_up_for_any_mix_of_rows(rows, excel):
+    with tempfile.TemporaryDirectory() as name:
+        path = write_mixed(Path(name), rows, excel)
+        dataset, counts = load_contract_counted(path, child_id="A1", today=date(2024, 6, 1))
+    good = sum(1 for *_, ok in rows if ok)
+    (count,) = [c for c in counts if c.file.startswith("chronology")]
+    assert (count.read, count.records, count.errors) == (len(rows), good, len(rows) - good)
+    assert len(error_rows(dataset.problems, count.file)) == len(rows) - good
+    if not good:
+        return
+    done = layout_child(
+        dataset.record("A1"), load_template(), RenderOptions(as_of=date(2024, 6, 1))
+    )
+    plan = done.layout.plan
+    assert plan.labelled | set(plan.numbered) == set(range(good))

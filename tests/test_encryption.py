@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -84,8 +85,58 @@ def test_asked_passwords_must_match(tmp_path):
     assert PdfReader(out).decrypt("one") in OPENED
 
 
-def test_password_option_is_not_an_argument():
-    """No option takes the password itself on the command line (it would show in `ps`)."""
-    names = {o for p in main.commands["render"].params for o in getattr(p, "opts", [])}
-    assert "--password" not in names
-    assert {"--password-env", "--ask-password"} <= names
+def test_password_option_is_not_an_argument(tmp_path):
+    """No option takes the password itself on the command line (it would show in `ps`);
+    one typed anyway is refused with the ways that work, and nothing is written."""
+    visible = {
+        o
+        for p in main.commands["render"].params
+        if not getattr(p, "hidden", False)
+        for o in getattr(p, "opts", [])
+    }
+    assert "--password" not in visible
+    assert {"--password-env", "--ask-password"} <= visible
+    result, out = render(tmp_path, "--password", PASSWORD)
+    assert result.exit_code == 2
+    assert "there is no --password option" in result.output
+    assert "--ask-password" in result.output and "--password-env VAR" in result.output
+    assert not out.exists()
+
+
+def test_help_shows_how_to_encrypt():
+    result = CliRunner().invoke(main, ["render", "--help"])
+    text = " ".join(result.output.split())
+    assert "To protect the PDF with a password (AES-256): --ask-password" in text
+    assert "--password-env VAR" in text
+    options = result.output.split("Options:")[1]
+    assert not re.search(r"^\s+--password\b(?!-)", options, re.M)  # no such option listed
+
+
+def test_both_ways_at_once_is_an_error(tmp_path):
+    result, out = render(
+        tmp_path, "--password-env", "TL_PASS", "--ask-password", env={"TL_PASS": PASSWORD}
+    )
+    assert result.exit_code == 2
+    assert "use --password-env or --ask-password, not both" in result.output
+    assert not out.exists()
+
+
+def test_pdfium_does_not_open_it_without_the_password(locked):
+    import pypdfium2
+
+    for password in (None, "", "wrong password", PASSWORD.lower()):
+        with pytest.raises(pypdfium2.PdfiumError, match="password"):
+            pypdfium2.PdfDocument(locked, password=password)
+    document = pypdfium2.PdfDocument(locked, password=PASSWORD)
+    assert len(document) >= 1
+    assert "Seònaid" in document[0].get_textpage().get_text_range()
+    document.close()
+
+
+def test_a_password_with_accents_and_spaces(tmp_path):
+    password = "Seònaid's gran ü 42 £"
+    result, out = render(tmp_path, "--password-env", "TL_PASS", env={"TL_PASS": password})
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    assert reader.decrypt("Seonaid's gran u 42 £") == PasswordType.NOT_DECRYPTED
+    assert reader.decrypt(password) in OPENED

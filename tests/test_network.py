@@ -49,6 +49,25 @@ def test_render_and_validate_offline(no_network, tmp_path):
     assert result.exception is None and result.exit_code == 0, result.output
 
 
+def test_every_kind_of_output_offline(no_network, tmp_path):
+    """Templates, redaction, encryption and the siblings page: no connection either."""
+    runner = CliRunner()
+    locked = tmp_path / "locked.pdf"
+    result = runner.invoke(
+        main,
+        ["render", str(SAMPLE), "-o", str(locked), "--template", "family", "--redact"]
+        + ["--password-env", "TL_PASS"],
+        env={"TL_PASS": "offline-secret"},
+    )
+    assert result.exception is None and result.exit_code == 0, result.output
+    group = tmp_path / "group.pdf"
+    siblings = ROOT / "samples" / "siblings"
+    result = runner.invoke(main, ["siblings", str(siblings), "-o", str(group), "--redact"])
+    assert result.exception is None and result.exit_code == 0, result.output
+    result = runner.invoke(main, ["templates"])
+    assert result.exception is None and result.exit_code == 0, result.output
+
+
 GUARD = textwrap.dedent(
     """
     import socket, sys

@@ -140,3 +140,22 @@ def test_no_text_is_smaller_than_the_minimum(name):
         chars = [c for page in pdf.pages for c in page.chars if c["text"].strip()]
     assert chars
     assert min(c["size"] for c in chars) >= smallest - 0.01
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_no_text_on_the_siblings_page_is_smaller_than_the_minimum(name):
+    from timelines.api import siblings_pdf
+
+    theme = load_template(name)
+    smallest = theme.get("text", "min_size")
+    records = [
+        ChildRecord(
+            Child(f"S{i}", f"Child {i}", date(2012 + i, 1, 1), "G"),
+            busy_child().events[:6],
+            busy_child().placements,
+        )
+        for i in range(14)
+    ]
+    _, layout = siblings_pdf(records, "G", theme, RenderOptions(as_of=date(2024, 6, 1)))
+    assert len(layout.pages) == 2
+    assert min(t.size for page in layout.pages for t in page.texts()) >= smallest

@@ -286,3 +286,199 @@ def test_legend_words_are_not_cut(name):
     legend = [t.text for t in done.layout.pages[0].texts() if t.role == "legend"]
     assert len(legend) >= 5
     assert [text for text in legend if text.endswith("…")] == []
+
+
+# --- the sample child, as each reader sees it -------------------------------------------------
+
+FAMILY_BANNED = SYSTEM_WORDS + (
+    "IRD",
+    "CP",
+    "SCRA",
+    "Reporter",
+    "looked after",
+    "accommodated",
+    "placement",
+    "placements",
+    "permanence",
+    "Sheriff",
+    "referral",
+    "case conference",
+    "paediatric",
+    "rehabilitation",
+    "proof",
+    "lodged",
+    "bridging",
+)
+
+
+def sample_pdf(tmp_path: Path, command: str, template: str, *args: str) -> str:
+    folder = SAMPLE if command == "render" else SAMPLE.parent / "siblings"
+    out = tmp_path / f"{command}-{template}.pdf"
+    result = CliRunner().invoke(
+        main,
+        [command, str(folder), "-o", str(out), "--template", template, "--as-of", "01/10/2025"]
+        + list(args),
+    )
+    assert result.exit_code == 0, result.output
+    return " ".join(page_text(out.read_bytes()).split())
+
+
+@pytest.mark.parametrize("command", ["render", "siblings"])
+@pytest.mark.parametrize("redact", [False, True])
+def test_the_family_sample_has_no_system_words_on_any_page(tmp_path, command, redact):
+    text = sample_pdf(tmp_path, command, "family", *(["--redact"] if redact else []))
+    found = [
+        word for word in FAMILY_BANNED if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I)
+    ]
+    assert found == []
+    assert not re.search(r"(?<!\w)a [aeiou]", text, re.I)  # 'a order' after rewriting
+
+
+def test_the_family_sample_reads_kindly(tmp_path):
+    text = sample_pdf(tmp_path, "render", "family")
+    for words in (
+        "Pre-birth meeting about keeping you safe",
+        "Request for a hearing",
+        "Final decision",
+        "Panel recommends an order that means you can be adopted",
+        "Meeting to match you with a new family",
+        "Moved to people who hope to adopt you",
+    ):
+        assert words in text
+
+
+def test_the_england_sample_uses_english_terms(tmp_path):
+    text = sample_pdf(tmp_path, "render", "england")
+    for words in ("care order", "placement order", "IRO review", "child protection conference"):
+        assert words in text
+    for word in ("CSO", "LAC", "Children's Hearing", "Sheriff", "POA", "IRD", "Reporter"):
+        assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), word
+
+
+def test_the_family_key_lists_everything_even_when_crowded():
+    """Larger text must not push the key off the page: the side panel shrinks to fit."""
+    from timelines.load.contract import load_folder
+
+    record = load_folder(SAMPLE).record("C001")
+    theme = load_template("family")
+    done = render_child(record, theme, RenderOptions(as_of=date(2025, 10, 1)))
+    legend = {t.text for t in done.layout.pages[0].texts() if t.role == "legend"}
+    wanted = {theme.placement(p.placement_type).label for p in record.placements}
+    wanted |= {theme.category(e.category).label for e in record.events}
+    assert wanted <= legend
+    assert "Move to a new home" in legend
+    facts = [t for t in done.layout.pages[0].texts() if t.role in ("fact", "placement")]
+    assert min(t.size for t in facts) >= theme.get("text", "min_size")
+
+
+# --- more mistakes: ranges, lists, placeholders, files -------------------------------------
+
+MORE_MISTAKES = [
+    ("[page]\nmargin = 400.0\n", "key 'page.margin' should be a number from 0 to 144, not 400.0"),
+    ("[text]\nmin_size = 0\n", "key 'text.min_size' should be a number from 4 to 24, not 0"),
+    (
+        "[text]\ntitle_size = inf\n",
+        "key 'text.title_size' should be a number from 6 to 48, not inf",
+    ),
+    (
+        "[show]\nkey_facts = ['name', 'nope']\n",
+        "key 'show.key_facts' has 'nope'; expected some of: name, date_of_birth, age, "
+        "first_looked_after, time_looked_after, placements, moves, longest_gap, "
+        "since_last_decision, current_placement",
+    ),
+    (
+        "[words]\ntitle = 'Timeline for {child}'\n",
+        "key 'words.title' may hold {name} and {initials} only, not {child} "
+        "(write {{ and }} for a brace)",
+    ),
+    (
+        "[words]\ntitle = '{name.__class__}'\n",
+        "key 'words.title' may hold {name} and {initials} only, not {name.__class__} "
+        "(write {{ and }} for a brace)",
+    ),
+    (
+        "[words]\nredacted_title = 'For {initials'\n",
+        "key 'words.redacted_title' has a lone { or } (write {{ and }} for a brace)",
+    ),
+    ("[categories.review]\nlabel = ' '\n", "key 'categories.review.label' should not be empty"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), MORE_MISTAKES)
+def test_more_template_mistakes_are_named(tmp_path, text, message):
+    with pytest.raises(TemplateError) as caught:
+        load_template(write(tmp_path, text))
+    assert str(caught.value) == f"mine.toml: {message}"
+
+
+def test_braces_can_be_written_twice(tmp_path):
+    theme = load_template(write(tmp_path, "[words]\ntitle = '{{draft}} {name}'\n"))
+    assert theme.get("words", "title").format(name="A", initials="A.") == "{draft} A"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"name = '\xff\xfe'\n", "mine.toml: not a text file in UTF-8; save the template as UTF-8"),
+        (bytes(range(256)), "mine.toml: not a text file in UTF-8; save the template as UTF-8"),
+        (b"\x00\x01[page", "mine.toml: not valid TOML ("),
+    ],
+)
+def test_a_template_that_is_not_toml_text(tmp_path, data, message):
+    (tmp_path / "mine.toml").write_bytes(data)
+    with pytest.raises(TemplateError) as caught:
+        load_template(tmp_path / "mine.toml")
+    assert str(caught.value).startswith(message)
+
+
+def test_a_folder_is_not_a_template(tmp_path):
+    (tmp_path / "mine.toml").mkdir()
+    with pytest.raises(TemplateError, match="mine.toml is a folder, not a template file"):
+        load_template(tmp_path / "mine.toml")
+
+
+def test_a_folder_named_like_a_shipped_template_does_not_hide_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "panel").mkdir()
+    assert load_template("panel").get("page", "size") == "A3"
+
+
+def test_cli_reports_a_template_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin.toml"
+    path.write_bytes(b"[marking]\ntext = 'caf\xe9'\n")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(
+        main, ["render", str(SAMPLE), "-o", str(out), "--template", str(path)]
+    )
+    assert result.exit_code == 1
+    assert "Error: latin.toml: not a text file in UTF-8" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+@pytest.mark.parametrize("redact", [False, True])
+@pytest.mark.parametrize("name", SHIPPED)
+def test_no_text_overlaps_or_leaves_the_page(name, redact):
+    """Each template's sizes fit its page: the sample child and the sibling group, every page."""
+    from helpers import overlapping_texts
+
+    from timelines.api import Inputs, load, siblings_pdf
+    from timelines.load.contract import load_folder
+
+    theme = load_template(name)
+    options = RenderOptions(as_of=date(2025, 10, 1), redact=redact, prepared_by="Team 3")
+    record = load_folder(SAMPLE).record("C001")
+    pages = render_child(record, theme, options).layout.pages
+    group = load(Inputs(SAMPLE.parent / "siblings")).records()
+    pages += siblings_pdf(group, "", theme, options)[1].pages
+    for page in pages:
+        assert overlapping_texts(page) == []
+        for text in page.texts():
+            box = text.box
+            assert box.x >= 0 and box.right <= page.width and 0 <= box.y <= box.top <= page.height
+
+
+def test_family_words_for_a_hidden_event():
+    from timelines.redact import HIDDEN_EVENT
+
+    words = rewrite(HIDDEN_EVENT, load_template("family").glossary)
+    assert words == "Something private (not written here)"

@@ -69,7 +69,42 @@ def input_options(func):
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class InternalError(click.ClickException):
+    """Something went wrong that is not the input's fault: a bug, reported without a traceback."""
+
+    exit_code = 3
+
+    def __init__(self, exc: BaseException):
+        super().__init__(
+            f"unexpected {type(exc).__name__}: {exc} -- this is a bug in timelines, not a"
+            " problem with your files; please report it (TIMELINES_DEBUG=1 shows the details)"
+        )
+
+
+class Commands(click.Group):
+    """The command group: every error ends in a clean message and exit status, never a traceback.
+
+    Exit status 1: the input, a file or an option is wrong (the message says which);
+    3: a bug. ``TIMELINES_DEBUG=1`` lets a bug's traceback through.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except TimelinesError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except Exception as exc:
+            if os.environ.get("TIMELINES_DEBUG"):
+                raise
+            raise InternalError(exc) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="timelines")
 def main() -> None:
     """Visual timelines for looked-after children, from chronology and placement files.
@@ -101,7 +136,7 @@ def main() -> None:
 @click.option(
     "--gap-months",
     type=click.FloatRange(min=0),
-    help="Mark waits longer than this many months (default 3).",
+    help="Mark waits longer than this many months (default: the template's, 3).",
 )
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timeline.")
 @click.option("--prepared-on", callback=_date, help="Date prepared (dd/mm/yyyy). Default: today.")
@@ -127,6 +162,13 @@ def main() -> None:
     "--ask-password",
     is_flag=True,
     help="Encrypt (AES-256) with a password typed at a prompt (not echoed).",
+)
+@click.option(
+    "--password",
+    "password_given",
+    hidden=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: _no_password_here(value),
 )
 def render(
     chronology,
@@ -156,6 +198,12 @@ def render(
     CHRONOLOGY is a chronology CSV/XLSX, a workbook from `timelines template`,
     a folder holding chronology.csv (and placements.csv, children.csv), or an
     SSDA903 extract (episodes file or folder).
+
+    To share beyond the professionals: --redact (initials, age, no carers or
+    details). To protect the PDF with a password (AES-256): --ask-password,
+    or --password-env VAR in a script. There is no --password option: a
+    password typed on the command line can be seen by other users and stays
+    in the shell history.
     """
     password = _password(password_env, ask_password)
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id, name, dob)
@@ -182,7 +230,18 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 
+def _no_password_here(value: str | None) -> None:
+    if value is not None:
+        raise click.UsageError(
+            "there is no --password option: a password on the command line can be seen by"
+            " other users and stays in the shell history. Use --ask-password (typed, not"
+            " shown) or --password-env VAR (the name of an environment variable holding it)."
+        )
+
+
 def _password(env_name: str | None, ask: bool) -> str | None:
+    if env_name and ask:
+        raise click.UsageError("use --password-env or --ask-password, not both")
     if env_name:
         value = os.environ.get(env_name)
         if not value:

@@ -4,42 +4,209 @@ Works on the model, before layout, so the redacted strings never reach a page,
 the PDF metadata or a file name. ``--redact`` shows the child's initials, the
 age but never the date of birth, no carer names and no event detail; a
 ``redact`` event keeps its marker but loses its words, with or without
-``--redact``. As a safety net for words typed into the chronology's own labels,
-``redaction_words`` rewrites the child's name, the carers' names and the date
-of birth (in the common formats) wherever they appear on the page.
+``--redact``.
 
-What stays: dates of events (the point of a timeline), the child id (used in
-the default file name ``timeline-<child id>-redacted.pdf``: ids must not be
-names), and ``prepared_by`` as the PDF author (a professional's name or role).
+Names typed into the chronology's own labels are hidden however they are
+written: any case, with or without accents ("Seonaid" for "Seònaid"), with
+any apostrophe ("O’Neill", "ONeill"), possessive ("Seònaid's") or plural ("the
+Robertsons"). The names hidden are the child's, the carers' and those of the
+other children given (brothers and sisters in the same files). The date of
+birth is hidden in the common ways of writing a date ("14/8/19", "14th August
+2019", "August 14, 2019", "2019-08-14"). As a second net, ``redacting_theme``
+adds the names and dates to the template's glossary, which rewrites every word
+on the page, and hides names in the template's own words.
+
+What stays: dates of events (the point of a timeline), the child id when it
+holds no name (used in the default file name ``timeline-<child id>-redacted.pdf``;
+an id that holds a name or the date of birth is replaced by a hash of it), and
+``prepared_by`` as the PDF author (a professional's name or role).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import replace
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache, lru_cache
 
 from timelines.model import ChildRecord, Event
+from timelines.options import RenderOptions
 from timelines.template import Theme
 from timelines.words import initials
 
 HIDDEN_EVENT = "Sensitive event (details withheld)"
 HIDDEN_DATE = "(date withheld)"
 HIDDEN_CARER = "carer"
-# Words in carer names that are not names: kept as they are.
+# Words in names that are not names: kept as they are.
 _NOT_NAMES = (
     "mr mrs ms miss mx dr and the foster carer carers kinship gran granny grandmother",
     "grandfather grandad grandpa mum mother dad father aunt uncle unit house home",
     "residential children's childrens adopters prospective maternal paternal",
+    "baby unborn child nan nana papa granda auntie sister brother cousin step",
+    "family friend friends of with for at in on to by st saint care centre",
 )
 _TITLES = frozenset(word for line in _NOT_NAMES for word in line.split())
+_APOSTROPHES = "'’‘`ʼ´"
+_LETTERS = r"(?:[^\W\d_][\u0300-\u036f]*)+"
+_WORD = re.compile(rf"{_LETTERS}(?:[{_APOSTROPHES}]{_LETTERS})*")
+# Letters that Unicode does not take apart into a base letter and an accent.
+_BASE_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
+)
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
-def redact_event(event: Event, full: bool) -> Event:
+def fold(word: str) -> str:
+    """How names are compared: 'Seònaid' → 'seonaid', 'O’Neill' → 'oneill', 'Łukasz' → 'lukasz'."""
+    plain = unicodedata.normalize("NFKD", word.casefold())
+    kept = (c for c in plain if not unicodedata.combining(c) and c not in _APOSTROPHES)
+    return "".join(kept).translate(_BASE_LETTERS)
+
+
+def name_words(text: str, every_word: bool = True) -> list[str]:
+    """The words of a name worth hiding: not titles or relations, not single letters.
+
+    ``every_word=False`` keeps only capitalised words ('Mr & Mrs Kaur (foster carers)').
+    """
+    words = []
+    for word in _WORD.findall(_clean(text)):
+        if word[-2:-1] in _APOSTROPHES and word[-1] in "sS":
+            word = word[:-2]  # Mary's → Mary
+        key = fold(word)
+        if len(key) > 1 and key not in _TITLES and (every_word or word[0].isupper()):
+            words.append(word)
+    return words
+
+
+def _clean(text: str) -> str:
+    """Composed accents, and no invisible format characters that could split a name."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Hides names (folded word → what to show) and a date of birth in free text."""
+
+    names: dict[str, str]
+    phrases: tuple[str, ...] = ()  # whole strings, e.g. each carer as written
+    birth: date | None = None
+
+    def __call__(self, text: str, proper_only: bool = False) -> str:
+        """``text`` with every name and the date of birth hidden.
+
+        ``proper_only`` hides only capitalised words (for a template's own words,
+        where 'hope' is a word and 'Hope' a name).
+        """
+        if not text:
+            return text
+        text = _clean(text)
+        for phrase in self.phrases:
+            text = _phrase_pattern(phrase).sub(HIDDEN_CARER, text)
+        if self.birth:
+            text = birth_pattern(self.birth).sub(HIDDEN_DATE, text)
+        return _WORD.sub(lambda match: self._word(match.group(0), proper_only), text)
+
+    def finds(self, text: str) -> bool:
+        """True when ``text`` holds a name or the date of birth."""
+        return self(text) != _clean(text)
+
+    def _word(self, word: str, proper_only: bool) -> str:
+        if proper_only and not word[0].isupper():
+            return word
+        key = fold(word)
+        if key in self.names:
+            return self.names[key]
+        if word[-2:-1] in _APOSTROPHES and word[-1] in "sS" and fold(word[:-2]) in self.names:
+            return self.names[fold(word[:-2])] + word[-2:]  # Seònaid's → S.'s
+        for plural in ("s", "es"):  # the Robertsons → the R.
+            if key.endswith(plural) and key[: -len(plural)] in self.names:
+                return self.names[key[: -len(plural)]]
+        return word
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(w) for w in phrase.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.I)
+
+
+@cache
+def birth_pattern(day: date) -> re.Pattern[str]:
+    """A date written any common way: 14/8/19, 14.08.2019, 14th of Aug 2019, 14-Aug-19…"""
+    full = _MONTHS[day.month - 1]
+    month_name = "|".join(dict.fromkeys((full, full[:3], full[:4])))
+    d = rf"0?{day.day}(?:st|nd|rd|th)?"
+    m = rf"0?{day.month}"
+    y = rf"(?:{day.year}|{day.year % 100:02d})"
+    named = rf"(?:{month_name})\.?"
+    sep = r"\s*[/.\-]\s*"
+    forms = (
+        rf"{d}{sep}{m}{sep}{y}",
+        rf"{day.year}{sep}{m}{sep}0?{day.day}",
+        rf"{d}[\s/.\-]*(?:of\s+)?{named}[\s,/.\-]*{y}",
+        rf"{named}[\s/.\-]*{d},?[\s/.\-]+{y}",
+        f"{day:%d%m%Y}|{day:%Y%m%d}|{day:%d%m%y}",
+    )
+    return re.compile(r"(?<!\d)(?:" + "|".join(forms) + r")(?!\d)", re.I)
+
+
+def redactor(record: ChildRecord, others: Iterable[str] = ()) -> Redactor:
+    """What to hide for this child: their name, carers, date of birth, and ``others`` (names)."""
+    names: dict[str, str] = {}
+    for name in (record.child.name, *others):
+        for word in name_words(name):
+            names.setdefault(fold(word), word[0].upper() + ".")
+    carers = sorted({c for p in record.placements if (c := " ".join(p.carer.split()))}, key=len)
+    named = []  # carers with a name in them: 'Gran' or 'Mum and Dad' stay as written
+    for carer in reversed(carers):
+        for word in name_words(carer, every_word=carer == carer.lower()):
+            names.setdefault(fold(word), word[0].upper() + ".")
+            named.append(carer)
+    return Redactor(names, tuple(dict.fromkeys(named)), record.child.date_of_birth)
+
+
+def group_redactor(records: Iterable[ChildRecord]) -> Redactor:
+    """Hides every child's and carer's name of a sibling group (for its name and title)."""
+    names: dict[str, str] = {}
+    for record in records:
+        names.update(redactor(record).names)
+    return Redactor(names)
+
+
+def redact_group_name(name: str, records: Iterable[ChildRecord]) -> str:
+    """A sibling group's name ('Robertson family') with every child's and carer's name hidden."""
+    return group_redactor(records)(name)
+
+
+def redact_options(options: RenderOptions, hide: Redactor) -> RenderOptions:
+    """The words given on the command line (prepared by, marking, title) with names hidden too.
+
+    They reach the page and the PDF's metadata (the author), so a name typed there by
+    accident ('prepared for Seònaid's hearing') is hidden like one in the chronology.
+    """
+    return replace(
+        options,
+        prepared_by=hide(options.prepared_by, proper_only=True),
+        marking=None if options.marking is None else hide(options.marking, proper_only=True),
+        title=None if options.title is None else hide(options.title, proper_only=True),
+    )
+
+
+def redact_event(event: Event, full: bool, hide: Redactor | None = None) -> Event:
     """Hide an event's words when it is marked ``redact`` (and its detail when ``full``)."""
     if event.redact:
         return replace(event, label=HIDDEN_EVENT, detail="", source="")
-    return replace(event, detail="", source="") if full else event
+    if not full:
+        return event
+    label = hide(event.label) if hide else event.label
+    return replace(event, label=label, detail="", source="")
 
 
 def redact_events(record: ChildRecord) -> ChildRecord:
@@ -49,28 +216,45 @@ def redact_events(record: ChildRecord) -> ChildRecord:
     return replace(record, events=tuple(redact_event(e, full=False) for e in record.events))
 
 
-def redact_record(record: ChildRecord) -> ChildRecord:
-    """Initials for the name, no date of birth, no carers, no free-text detail."""
-    child = replace(record.child, name=initials(record.child.name or "Child"), date_of_birth=None)
-    events = tuple(redact_event(e, full=True) for e in record.events)
+def redact_record(record: ChildRecord, others: Iterable[str] = ()) -> ChildRecord:
+    """Initials for the name, no date of birth, no carers, no free-text detail, no names.
+
+    ``others``: more names to hide in the labels (the child's brothers and sisters).
+    """
+    hide = redactor(record, others)
+    child = replace(
+        record.child,
+        child_id=redacted_id(record, hide),
+        name=initials(record.child.name or "Child"),
+        date_of_birth=None,
+        sibling_group=hide(record.child.sibling_group),
+    )
+    events = tuple(redact_event(e, full=True, hide=hide) for e in record.events)
     placements = tuple(replace(p, carer="", reason="") for p in record.placements)
     return replace(record, child=child, events=events, placements=placements)
 
 
-def redaction_words(record: ChildRecord) -> dict[str, str]:
-    """Glossary entries that hide the child's name, carers' names and date of birth."""
+def redacted_id(record: ChildRecord, hide: Redactor | None = None) -> str:
+    """The child id, or a short hash of it when it holds a name or the date of birth."""
+    hide = hide or redactor(record)
+    child_id = record.child_id
+    if not hide.finds(child_id):
+        return child_id
+    return "child-" + hashlib.sha256(child_id.encode()).hexdigest()[:8]
+
+
+def redaction_words(record: ChildRecord, others: Iterable[str] = ()) -> dict[str, str]:
+    """Glossary entries that hide the names and the date of birth wherever the page shows them."""
+    hide = redactor(record, others)
     words: dict[str, str] = {}
-    name = record.child.name.strip()
-    if name:
-        words[name] = initials(name)
-        for part in re.split(r"[\s\-]+", name):
-            if len(part) > 1:
-                words[part] = part[0].upper() + "."
-    for carer in {p.carer.strip() for p in record.placements if p.carer.strip()}:
-        words[carer] = HIDDEN_CARER
-        for part in re.findall(r"[^\W\d_][\w'’]+", carer):
-            if part[0].isupper() and part.lower() not in _TITLES:
-                words.setdefault(part, part[0] + ".")
+    for name in (record.child.name, *others):
+        if name.strip():
+            words[" ".join(name.split())] = initials(name)
+    words.update(dict.fromkeys(hide.phrases, HIDDEN_CARER))
+    for name in (record.child.name, *others, *hide.phrases):
+        for word in _WORD.findall(_clean(name)):
+            if fold(word) in hide.names:
+                words.setdefault(word, hide.names[fold(word)])
     if record.child.date_of_birth:
         words.update(dict.fromkeys(date_forms(record.child.date_of_birth), HIDDEN_DATE))
     return words
@@ -78,7 +262,7 @@ def redaction_words(record: ChildRecord) -> dict[str, str]:
 
 def date_forms(day: date) -> list[str]:
     """A day written the ways a chronology might write it."""
-    month, short = day.strftime("%B"), day.strftime("%b")
+    month = _MONTHS[day.month - 1]
     return [
         f"{day:%d/%m/%Y}",
         f"{day.day}/{day.month}/{day.year}",
@@ -87,13 +271,19 @@ def date_forms(day: date) -> list[str]:
         f"{day:%d-%m-%Y}",
         day.isoformat(),
         f"{day.day} {month} {day.year}",
-        f"{day.day} {short} {day.year}",
+        f"{day.day} {month[:3]} {day.year}",
         f"{day:%d} {month} {day.year}",
-        f"{day:%d} {short} {day.year}",
+        f"{day:%d} {month[:3]} {day.year}",
     ]
 
 
-def redacting_theme(theme: Theme, record: ChildRecord) -> Theme:
-    """The theme with the redaction words added to its glossary (they win over the template's)."""
-    glossary = {**theme.glossary, **redaction_words(record)}
+def redacting_theme(theme: Theme, record: ChildRecord, others: Iterable[str] = ()) -> Theme:
+    """The theme with names hidden in its own words, and the redaction words in its glossary.
+
+    The redaction words win over the template's glossary entries for the same term.
+    """
+    others = tuple(others)
+    hide = redactor(record, others)
+    glossary = {term: hide(words, proper_only=True) for term, words in theme.glossary.items()}
+    glossary.update(redaction_words(record, others))
     return replace(theme, settings={**theme.settings, "glossary": glossary})

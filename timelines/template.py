@@ -10,6 +10,7 @@ file, the key and what was expected.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,16 @@ _CHOICES = {
     ("axis", "start"): ("birth", "first_event"),
     ("axis", "end"): ("today", "last_event"),
 }
+# Numbers that must stay in a range for the page to be drawn: (smallest, largest).
+_RANGES = {
+    ("page", "margin"): (0.0, 144.0),
+    ("text", "title_size"): (6.0, 48.0),
+    ("text", "label_size"): (4.0, 24.0),
+    ("text", "min_size"): (4.0, 24.0),
+    ("text", "facts_size"): (4.0, 24.0),
+    ("axis", "gap_threshold_months"): (0.0, 600.0),
+}
+_PLACEHOLDERS = ("name", "initials")  # what a title in [words] may hold, as {name}
 
 
 class TemplateError(TimelinesError):
@@ -125,11 +136,13 @@ def _theme(data: dict[str, Any]) -> Theme:
 
 def _locate(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
+    shipped = templates_dir() / f"{name_or_path}.toml"
+    if path.suffix == ".toml" or path.is_file() or (path.exists() and not shipped.is_file()):
+        if path.is_dir():
+            raise TemplateError(f"{path} is a folder, not a template file")
         if not path.is_file():
             raise TemplateError(f"template file not found: {path}")
         return path
-    shipped = templates_dir() / f"{name_or_path}.toml"
     if not shipped.is_file():
         names = ", ".join(shipped_templates())
         raise TemplateError(f"unknown template '{name_or_path}' (shipped templates: {names})")
@@ -142,6 +155,10 @@ def _read(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{path.name}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise TemplateError(
+            f"{path.name}: not a text file in UTF-8; save the template as UTF-8 text"
+        ) from None
     except OSError as exc:
         raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from None
 
@@ -259,6 +276,37 @@ def _check_value(dotted: str, value: Any, expected: Any, file: str) -> None:
         raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(choices)}")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise TemplateError(f"{file}: key '{dotted}' should not be negative")
+    _check_range(dotted, value, file)
+    if isinstance(expected, list) and (unknown := [v for v in value if v not in expected]):
+        raise TemplateError(
+            f"{file}: key '{dotted}' has {unknown[0]!r}; expected some of: {', '.join(expected)}"
+        )
+    if dotted.startswith("words."):
+        _check_placeholders(dotted, value, file)
+    if name == "label" and not value.strip():
+        raise TemplateError(f"{file}: key '{dotted}' should not be empty")
+
+
+def _check_range(dotted: str, value: Any, file: str) -> None:
+    low, high = _RANGES.get(tuple(dotted.split(".")[-2:]), (None, None))
+    if low is not None and not low <= value <= high:
+        raise TemplateError(
+            f"{file}: key '{dotted}' should be a number from {low:g} to {high:g}, not {value!r}"
+        )
+
+
+def _check_placeholders(dotted: str, value: str, file: str) -> None:
+    expected = " and ".join("{" + p + "}" for p in _PLACEHOLDERS)
+    braces = "write {{ and }} for a brace"
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+    except ValueError:
+        raise TemplateError(f"{file}: key '{dotted}' has a lone {{ or }} ({braces})") from None
+    for field in fields:
+        if field not in _PLACEHOLDERS:
+            raise TemplateError(
+                f"{file}: key '{dotted}' may hold {expected} only, not {{{field}}} ({braces})"
+            )
 
 
 def _same_kind(value: Any, expected: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from timelines.dates import plain_duration
 
@@ -16,22 +16,57 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in ordered) + r")(?!\w)", re.I)
 
 
+@lru_cache(maxsize=64)
+def _compiled(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern and the lower-cased lookup for a glossary (cached: pages rewrite often)."""
+    return _pattern(tuple(term for term, _ in entries)), {t.lower(): w for t, w in entries}
+
+
+_last: tuple = (None, None)  # the last glossary rewritten with, and its pattern and lookup
+
+
+def _compiled_for(glossary: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """``_compiled`` for this very dict (the same one is used for a whole page), else by content."""
+    global _last
+    last = _last  # read once: another thread may replace it
+    if last[0] is not glossary:
+        last = _last = (glossary, _compiled(tuple(glossary.items())))
+    return last[1]
+
+
 def rewrite(text: str, glossary: dict[str, str]) -> str:
     """Replace every glossary term (whole words, any case) with its plain words.
 
-    A term that opens the text with a capital letter keeps the capital.
+    A term that opens the text with a capital letter keeps the capital, and an
+    'a' or 'an' just before a term is made to fit the new words ('a PO' → 'an order').
+    A glossary is compiled once and remembered: do not change a dict after using it.
     """
     if not glossary or not text:
         return text
-    lookup = {k.lower(): v for k, v in glossary.items()}
-
-    def plain(match: re.Match[str]) -> str:
+    pattern, lookup = _compiled_for(glossary)
+    parts: list[str] = []
+    done = 0
+    for match in pattern.finditer(text):
         words = lookup[match.group(0).lower()]
         if match.start() == 0 and match.group(0)[:1].isupper():
-            return words[:1].upper() + words[1:]
-        return words
+            words = words[:1].upper() + words[1:]
+        parts.append(_article(text[done : match.start()], words))
+        parts.append(words)
+        done = match.end()
+    parts.append(text[done:])
+    return "".join(parts)
 
-    return _pattern(tuple(glossary)).sub(plain, text)
+
+_ARTICLE = re.compile(r"(?<!\w)([Aa])(n?) $")
+
+
+def _article(before: str, words: str) -> str:
+    """'a' before words that start with a vowel becomes 'an', and 'an' before a consonant 'a'."""
+    match = _ARTICLE.search(before)
+    if not match or not words[:1].isalpha():
+        return before
+    vowel = words[:1].lower() in "aeiou"
+    return before[: match.start()] + match.group(1) + ("n" if vowel else "") + " "
 
 
 def repeated_terms(glossary: dict[str, str]) -> list[tuple[str, str]]:
