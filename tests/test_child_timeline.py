@@ -199,3 +199,20 @@ def test_redacted_record_is_not_the_original(sample_record, today):
     options = replace(RenderOptions(), redact=True)
     done = render_child(sample_record, load_template(), options, today)
     assert "Seònaid" not in " ".join(pdf_text(done.pdf))
+
+
+@pytest.mark.parametrize("redact", [False, True])
+def test_a_placement_code_and_its_meaning_are_shown_and_survive_redaction(redact):
+    """SSDA903 names no carer: the PLACE code's meaning is shown where a carer would be,
+    and redaction (which removes carers) keeps it: a code is not a name."""
+    meaning = "U4: foster placement with other foster carer, long term"
+    placements = (
+        Placement(date(2016, 1, 1), date(2017, 1, 1), "foster", "Mr & Mrs Duncan", child_id="C1"),
+        Placement(date(2017, 1, 1), None, "foster", child_id="C1", code="U4", description=meaning),
+    )
+    record = ChildRecord(Child("C1", "Ann Bell", date(2012, 5, 1)), (), placements)
+    options = RenderOptions(as_of=date(2020, 1, 1), redact=redact)
+    text = " ".join(pdf_text(render_child(record, load_template(), options).pdf)[0].split())
+    assert "P2 Foster care, U4: foster placement with other foster carer, long term:" in text
+    assert "Current placement: Foster care, U4: foster placement" in text
+    assert ("Duncan" in text) is not redact

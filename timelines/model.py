@@ -62,9 +62,17 @@ class Placement:
     child_id: str = ""
     code: str = ""  # the original code, e.g. SSDA903 PLACE 'U4', kept for the label
     origin: Origin | None = None
+    # What a coded placement is, e.g. 'U4: foster placement with other foster carer, long
+    # term' (SSDA903 PLACE). Not a name: ``carer`` stays empty when no carer is named, so
+    # only real carer names link siblings, and redaction (which removes carers) keeps it.
+    description: str = ""
 
     def end_or(self, today: date) -> date:
         return self.end if self.end is not None else today
+
+    def caption(self) -> str:
+        """The carer and what the placement is, as written beside it ('' when neither)."""
+        return ", ".join(text for text in (self.carer, self.description) if text)
 
 
 @dataclass(frozen=True, slots=True)

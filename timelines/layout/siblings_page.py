@@ -1,35 +1,54 @@
 """The grouped placement history page: one row per child on a shared time axis.
 
-Each row shows the child's placements (coloured and patterned by type), moves
-(small triangles), key decisions (markers above the band), long waits between
-events (a hatched bar under the band) and the number of moves at the right.
-Children who lived together (same carer, same time: see ``timelines.siblings``)
-get a dark strip above both bands over the overlap, joined by a connector with
-a dot on each of the two rows. With ``axis="age"`` the rows are aligned by age:
-x is the child's age in years instead of the date.
+Each row, from the top: key decisions and the birth (markers); who the child
+lived with (a strip over every stretch shared with a brother or sister, naming
+them when the row is tall enough); the placements (coloured and patterned by
+type, with the carer, or the placement's description, and how long it lasted
+written inside when they fit, and a triangle at each move); and long waits
+between events (hatched, with their length when it fits). The number of moves
+is at the right. Children who lived together (same carer, same time: see
+``timelines.siblings``) are also joined by a connector where their time
+together starts. The rows share the page's height: a few children get tall
+rows. With ``axis="age"`` the rows are aligned by age: x is the child's age in
+years instead of the date, and the strips alone show who lived together (a
+connector would join different ages).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from timelines.dates import plain_duration
 from timelines.layout import plot
 from timelines.layout.frame import FrameText, add_frame
-from timelines.layout.primitives import Line, Marker, Page, Rect, Text
+from timelines.layout.primitives import Box, Line, Marker, Page, Rect, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.style import INK, MUTED, RULE, Ctx
-from timelines.siblings import Group, SiblingRow
+from timelines.model import Placement
+from timelines.siblings import Group, SiblingRow, Together
 from timelines.vocab import DECISION_CATEGORIES
 
 ROWS_PER_PAGE = 12
 LABEL_WIDTH = 132.0
-RIGHT_WIDTH = 52.0
+RIGHT_WIDTH = 56.0
 LINK = "#00585E"
+LINK_FILL = "#CFE6E3"
 EPOCH = date(2000, 1, 1)  # age axis: every child is 'born' on this day
-LEGEND_LINKED = "Linked: lived together (same carer, same time)"
+LEGEND_LINKED = "Lived together: same carer at the same time"
+MAX_PITCH = 112.0  # the tallest row on A4 (scaled with the page height)
+MAX_BAND = 44.0
+FIXED = 20.7  # a row's height besides its band, together strip and wait words
+STRIP_NAMED = 10.0  # a strip tall enough to say who with
+STRIP_THIN = 2.6
+WAIT_WORDS = 8.0  # room under the wait bars for '7 months'
+WAIT_BAR = 3.2
+LEAD = 1.2  # line height, in text sizes
+KEEP = 6  # a name cut shorter than this many letters is left out instead
+
+# (text, size, font, colour): one line of words inside a placement segment.
+Words = tuple[str, float, str, str]
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,50 @@ class SiblingsLayout:
     links_drawn: int  # connectors drawn, over all pages
 
 
+@dataclass(frozen=True)
+class RowBox:
+    """One row's parts, bottom up: wait bars, band, together strip, decision markers."""
+
+    bottom: float  # of the row's slot
+    top: float
+    wait: float  # bottom of the wait bars
+    band: float  # bottom of the placement band
+    band_h: float
+    strip: float  # bottom of the together strip
+    strip_h: float
+    marks: float  # centre line of the markers
+    wait_words: bool  # room under the wait bars for their length
+
+    @property
+    def band_top(self) -> float:
+        return self.band + self.band_h
+
+    @property
+    def mid(self) -> float:
+        return self.band + self.band_h / 2
+
+    @property
+    def named(self) -> bool:
+        """Tall enough to write on the together strip who with."""
+        return self.strip_h >= STRIP_NAMED
+
+
+def row_box(top: float, pitch: float, scale: float = 1.0) -> RowBox:
+    """Share out a row's height: the band as tall as it can be (up to ``MAX_BAND``
+    times ``scale``), names on the strip and words under the waits when there is room."""
+    room = pitch - FIXED
+    strip_h = STRIP_NAMED if room - STRIP_NAMED >= 14 else STRIP_THIN
+    words = WAIT_WORDS if room - strip_h - WAIT_WORDS >= 22 else 0.0
+    band_h = min(max(room - strip_h - words, min(8.0, room - strip_h)), MAX_BAND * scale)
+    spare = max(room - strip_h - words - band_h, 0.0)
+    bottom = top - pitch
+    wait = bottom + 2 + spare / 2 + words
+    band = wait + WAIT_BAR + 2.5
+    strip = band + band_h + 5
+    marks = strip + strip_h + 4.5
+    return RowBox(bottom, top, wait, band, band_h, strip, strip_h, marks, words > 0)
+
+
 def build_siblings_pages(
     group: Group, ctx: Ctx, frame: FrameText, axis: str = "date", threshold_days: int = 92
 ) -> SiblingsLayout:
@@ -46,14 +109,15 @@ def build_siblings_pages(
     shift = _shifter(axis)
     scale = _scale(group, ctx, axis)
     chunks = [
-        range(i, min(i + ROWS_PER_PAGE, len(group.rows)))
+        list(range(i, min(i + ROWS_PER_PAGE, len(group.rows))))
         for i in range(0, max(len(group.rows), 1), ROWS_PER_PAGE)
     ]
     pages, drawn = [], 0
     for number, chunk in enumerate(chunks, start=1):
         page = Page(ctx.width, ctx.height)
         top = add_frame(page, ctx, frame, number, len(chunks))
-        drawn += _body(page, ctx, group, list(chunk), scale, shift, axis, top, threshold_days)
+        sheet = _Sheet(page, ctx, group, scale, shift, axis == "age")
+        drawn += sheet.body(chunk, top, threshold_days)
         pages.append(page)
     return SiblingsLayout(pages, scale, drawn)
 
@@ -76,45 +140,296 @@ def _scale(group: Group, ctx: Ctx, axis: str) -> TimeScale:
     return TimeScale(EPOCH, EPOCH + timedelta(days=max(oldest, 365)), x0, x1)
 
 
-def _body(
-    page: Page,
-    ctx: Ctx,
-    group: Group,
-    indices: list[int],
-    scale: TimeScale,
-    shift: Shift,
-    axis: str,
-    top: float,
-    threshold: int,
-) -> int:
-    legend_h = _legend(page, ctx, group, indices, threshold, measure_only=True)
-    bottom = ctx.margin + 16 + legend_h
-    axis_top = top - 20
-    pitch = min((axis_top - bottom - 24) / max(len(indices), 1), 80.0 * ctx.height / 595.0)
-    axis_bottom = axis_top - 8 - pitch * len(indices)
-    band_h = min(max(pitch - 24, 8.0), 30.0 * ctx.height / 595.0)
-    ys = {
-        i: axis_top - 4 - (k + 1) * pitch + (pitch - band_h - 20) / 2 for k, i in enumerate(indices)
-    }
-    for k, i in enumerate(indices):
-        if k % 2 == 0:
-            g = _row_geometry(ys[i], band_h)
-            page.add(Rect(ctx.margin - 4, g["gap"] - 3, ctx.width - 2 * ctx.margin + 8,
-                          g["marks"] + 6 - g["gap"], "#F3F3F3", None))  # fmt: skip
-    _grid(page, scale, axis_top, axis_bottom)
-    page.add(*_axis(ctx, scale, axis_top, above=True, age=axis == "age"))
-    page.add(*_axis(ctx, scale, axis_bottom, above=False, age=axis == "age"))
-    drawn = _links(page, group, ys, band_h, scale, shift)
-    for i in indices:
-        _row(page, ctx, group.rows[i], ys[i], band_h, scale, shift, group.end)
-    _legend(page, ctx, group, indices, threshold, measure_only=False, top=axis_bottom - 24)
-    return drawn
+@dataclass
+class _Sheet:
+    """One page of rows: the page, the group and the shared scale."""
+
+    page: Page
+    ctx: Ctx
+    group: Group
+    scale: TimeScale
+    shift: Shift
+    age: bool
+    placed: list[Box] = field(default_factory=list)  # text and tags so far, never overlapped
+
+    def x(self, row: SiblingRow, day: date) -> float:
+        return self.scale.clamp(self.shift(row, day))
+
+    def birth(self, row: SiblingRow) -> float | None:
+        """Where the birth is drawn: on the date axis, when it is on it (the age axis starts
+        at birth for everyone), and never when redacted (only the age is shown)."""
+        if self.age or row.redacted or row.born is None:
+            return None
+        if not self.scale.start <= row.born <= self.scale.end:
+            return None
+        return self.scale.x(row.born)
+
+    def body(self, indices: list[int], top: float, threshold: int) -> int:
+        """Axes, rows, links and legend; returns the number of connectors drawn."""
+        ctx, page = self.ctx, self.page
+        born = any(self.birth(self.group.rows[i]) is not None for i in indices)
+        legend_h = _legend(page, ctx, self.group, indices, threshold, None, (born, True))
+        axis_top = top - 20
+        bottom = ctx.margin + 16 + legend_h
+        k = ctx.height / 595.0
+        pitch = min((axis_top - bottom - 32) / max(len(indices), 1), MAX_PITCH * k)
+        boxes = {i: row_box(axis_top - 4 - n * pitch, pitch, k) for n, i in enumerate(indices)}
+        axis_bottom = axis_top - 8 - pitch * len(indices)
+        self._zebra([boxes[i] for i in indices])
+        self._grid(axis_top, axis_bottom)
+        page.add(*_axis(ctx, self.scale, axis_top, above=True, age=self.age))
+        page.add(*_axis(ctx, self.scale, axis_bottom, above=False, age=self.age))
+        links = self._connectors(boxes)
+        together = self.group.together or tuple(() for _ in self.group.rows)
+        for i in indices:
+            self._row(self.group.rows[i], boxes[i], together[i])
+        for xa, ya, xb, yb in links:
+            page.add(Marker(xa, ya, "circle", 3.4, LINK), Marker(xb, yb, "circle", 3.4, LINK))
+        named = any(b.named for b in boxes.values())
+        _legend(page, ctx, self.group, indices, threshold, axis_bottom - 24, (born, named))
+        return len(links)
+
+    def _zebra(self, boxes: list[RowBox]) -> None:
+        """Every other row on a pale grey ground, so each row reads as one."""
+        m, w = self.ctx.margin, self.ctx.width - 2 * self.ctx.margin + 8
+        for b in boxes[::2]:
+            self.page.add(Rect(m - 4, b.bottom, w, b.top - b.bottom, "#F3F3F3", None))
+
+    def _grid(self, top: float, bottom: float) -> None:
+        for day in plot.year_ticks(self.scale):
+            x = self.scale.x(day)
+            self.page.add(Line(x, bottom, x, top, "#E3E3E3", 0.4))
+
+    def _connectors(self, boxes: dict[int, RowBox]) -> list[tuple[float, float, float, float]]:
+        """A line between two rows where their time together starts (under the bands),
+        from the bottom edge of the upper row's strip to the top edge of the lower's.
+        Children already together who move on together get none: their strip goes on.
+        Nor does the age axis, where the same day is at a different x on every row."""
+        starts = set()
+        for row, spans in enumerate(self.group.together):
+            starts |= {(row, span.start) for span in spans}
+        ends: list[tuple[float, float, float, float]] = []
+        for link in () if self.age else self.group.links:
+            shown = link.upper in boxes and link.lower in boxes
+            if shown and starts & {(link.upper, link.start), (link.lower, link.start)}:
+                a, b = boxes[link.upper], boxes[link.lower]
+                xa = self.x(self.group.rows[link.upper], link.start)
+                xb = self.x(self.group.rows[link.lower], link.start)
+                ya, yb = a.strip, b.strip + b.strip_h  # edges: the dots miss the names
+                self.page.add(Line(xa, ya, xb, yb, LINK, 1.0))
+                ends.append((xa, ya, xb, yb))
+        return ends
+
+    def _row(self, row: SiblingRow, box: RowBox, together: tuple[Together, ...]) -> None:
+        self._names(row, box)
+        self.page.add(Line(self.scale.x0, box.band, self.scale.x1, box.band, RULE, 0.3))
+        self._waits(row, box)
+        for n, placement in enumerate(row.placements):
+            self._placement(row, box, placement, moved=n > 0)
+        for span in together:
+            self._strip(row, box, span)
+        self._marks(row, box)
+        born = self.birth(row)
+        if born is not None:  # on the row's baseline, in front of the band
+            self.page.add(Marker(born, box.band, "star", 8.5, "#FFFFFF"))
+            self.page.add(Marker(born, box.band, "star", 6.5, INK))
+
+    def _add(self, text: Text, pad: float = 0.0) -> bool:
+        """Add the text unless it would overlap text already on the page."""
+        box = text.box
+        grown = Box(box.x - pad, box.y - pad, box.w + 2 * pad, box.h + 2 * pad)
+        if any(grown.overlaps(other) for other in self.placed):
+            return False
+        self.page.add(text)
+        self.placed.append(grown)
+        return True
+
+    def _names(self, row: SiblingRow, box: RowBox) -> None:
+        """Name (on two lines when it needs them and the row has room), and birth or age."""
+        ctx = self.ctx
+        size, small, width = ctx.size("facts_size") + 0.5, ctx.min_size, LABEL_WIDTH - 10
+        lines = ctx.wrap(row.name, size, width, "bold")
+        if len(lines) > 2 or box.band_h < 2 * size * LEAD + small:
+            lines = [ctx.fit(row.name, size, width, "bold")]
+        height = len(lines) * size * LEAD + small * LEAD
+        y = box.mid + height / 2
+        for line in lines:
+            y -= size * LEAD
+            self._add(ctx.text(ctx.margin, y + 0.25 * size, line, size, "bold", role="name"))
+        caption = ctx.fit(row.caption, small, width)
+        self._add(
+            ctx.text(
+                ctx.margin,
+                y - small * LEAD + 0.25 * small,
+                caption,
+                small,
+                colour=MUTED,
+                role="dob",
+            )
+        )
+        self._counts(row, box)
+
+    def _counts(self, row: SiblingRow, box: RowBox) -> None:
+        """'3 moves' at the row's end, and the number of placements when there is room."""
+        ctx, x = self.ctx, self.scale.x1 + 6
+        size = ctx.size("facts_size")
+        moves = f"{row.moves} move" + ("" if row.moves == 1 else "s")
+        if box.band_h < 2.4 * size:
+            self._add(ctx.text(x, box.mid - 0.35 * size, moves, size, "bold", role="moves"))
+            return
+        self._add(ctx.text(x, box.mid + 0.6, moves, size, "bold", role="moves"))
+        count = len(row.placements)
+        places = f"{count} placement" + ("" if count == 1 else "s")
+        below = box.mid - ctx.min_size - 1
+        self._add(ctx.text(x, below, places, ctx.min_size, colour=MUTED, role="placements"))
+
+    def _waits(self, row: SiblingRow, box: RowBox) -> None:
+        """Hatched bars for long waits (a hair apart, so neighbours read as two); the
+        longest one's length under it when there is room."""
+        longest = max(row.gaps, key=lambda g: g.days, default=None)
+        for gap in row.gaps:
+            x1, x2 = self.x(row, gap.start) + 0.7, self.x(row, gap.end) - 0.7
+            w = max(x2 - x1, 0.8)
+            self.page.add(
+                Rect(x1, box.wait, w, WAIT_BAR, plot.GAP_FILL, MUTED, "backdiagonal", 0.3)
+            )
+            if box.wait_words and gap is longest:
+                self._wait_words(gap.days, (x1 + x2) / 2, w, box.wait - 6.5)
+
+    def _wait_words(self, days: int, x: float, width: float, y: float) -> None:
+        """'longest wait: 7 months' (or '7 months') centred under the bar, if as wide."""
+        size, words = self.ctx.min_size, plain_duration(days)
+        for text in (f"longest wait: {words}", words):
+            label = self.ctx.text(x, y, text, size, colour=MUTED, align="centre", role="gap")
+            if label.width <= width + 4 and label.box.inside(self._plot_box()):
+                self._add(label, 1.0)
+                return
+
+    def _plot_box(self) -> Box:
+        return Box(self.scale.x0, 0, self.scale.x1 - self.scale.x0, self.ctx.height)
+
+    def _placement(self, row: SiblingRow, box: RowBox, p: Placement, moved: bool) -> None:
+        style = self.ctx.theme.placement(p.placement_type)
+        x1, x2 = self.x(row, p.start), self.x(row, p.end_or(self.group.end))
+        self.page.add(
+            Rect(x1, box.band, max(x2 - x1, 0.8), box.band_h, style.colour, INK, style.pattern, 0.5)
+        )
+        if moved:
+            self.page.add(Marker(x1, box.band_top + 2.2, "triangle_down", 4.5, INK))
+        days = (p.end_or(self.group.end) - p.start).days
+        lines = segment_words(self.ctx, p, x2 - x1 - 5, box.band_h - 2, days)
+        self._tags(lines, x1 + 2.5, box.mid)
+
+    def _tags(self, lines: list[Words], x: float, mid: float) -> None:
+        """Lines of words on white tags, centred on ``mid``; none when any would collide."""
+        height = sum(size * LEAD for _, size, _, _ in lines)
+        y, texts = mid + height / 2, []
+        for text, size, font, colour in lines:
+            y -= size * LEAD
+            texts.append(self.ctx.text(x, y + 0.25 * size, text, size, font, colour, role="carer"))
+        if any(t.box.overlaps(other) for t in texts for other in self.placed):
+            return
+        for t in texts:
+            b = t.box
+            self.page.add(Rect(b.x - 1.2, b.y - 0.6, b.w + 2.4, b.h + 1.2, "#FFFFFF", None))
+        for t in texts:
+            self._add(t)
+
+    def _strip(self, row: SiblingRow, box: RowBox, span: Together) -> None:
+        """The stretch shared with brothers and sisters; their names on it when they fit."""
+        x1, x2 = self.x(row, span.start), self.x(row, span.end)
+        w = max(x2 - x1, 0.8)
+        if not box.named:
+            self.page.add(Rect(x1, box.strip, w, box.strip_h, LINK, None))
+            return
+        self.page.add(Rect(x1, box.strip, w, box.strip_h, LINK_FILL, LINK, "none", 0.6))
+        size = self.ctx.min_size
+        names = [self.group.rows[o].short for o in span.others]
+        for words in together_words(names):
+            text = self.ctx.text(
+                x1 + 3,
+                box.strip + box.strip_h / 2 - 0.27 * size,
+                words,
+                size,
+                colour=INK,
+                role="together",
+            )
+            if text.width <= w - 6:
+                self._add(text)
+                return
+
+    def _marks(self, row: SiblingRow, box: RowBox) -> None:
+        """Key decisions, above the row."""
+        for event in row.decisions:
+            style = self.ctx.theme.category(event.category)
+            x = self.x(row, event.day)
+            self.page.add(
+                Marker(x, box.marks, style.marker, 5.5, style.colour, event.when.uncertain)
+            )
 
 
-def _grid(page: Page, scale: TimeScale, top: float, bottom: float) -> None:
-    for day in plot.year_ticks(scale):
-        x = scale.x(day)
-        page.add(Line(x, bottom, x, top, "#E3E3E3", 0.4))
+def together_words(names: list[str]) -> list[str]:
+    """'with Zoë and Aoife', then shorter ways of saying it: 'with Z., A.'."""
+    if not names:
+        return []
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    letters = ", ".join(_initial(name) for name in names)
+    return [f"with {joined}", f"with {', '.join(names)}", f"with {letters}"]
+
+
+def _initial(name: str) -> str:
+    """'Zoë' -> 'Z.'; initials ('Z. N.') give their first; an id ('C042') stays whole."""
+    if name.endswith("."):
+        return name.split()[0]
+    return f"{name[0]}." if name[0].isalpha() else name
+
+
+def segment_words(ctx: Ctx, p: Placement, width: float, height: float, days: int) -> list[Words]:
+    """What fits inside a placement's segment: the carer (else its description or code),
+    on as many lines as the band holds, then how long it lasted."""
+    small = ctx.min_size
+    if width < 8 or height < small * LEAD:
+        return []
+    shown = [p.carer] if p.carer else [t for t in (p.description, p.code) if t]
+    lines = next((found for text in shown if (found := _name_lines(ctx, text, width, height))), [])
+    used = sum(size * LEAD for _, size, _, _ in lines)
+    if height - used >= small * LEAD:
+        words = plain_duration(days)
+        for text in (words, _short_duration(words)):
+            if ctx.measure(text, small) <= width:
+                return [*lines, (text, small, "regular", MUTED)]
+    return lines
+
+
+def _name_lines(ctx: Ctx, text: str, width: float, height: float) -> list[Words]:
+    """The name on whole lines at the label size, else the minimum; cut only when it must,
+    and never so short that it says nothing ('Mot…')."""
+    for size in (ctx.size("label_size"), ctx.min_size):
+        lines = ctx.wrap(text, size, width)
+        whole = all(line.strip() and "…" not in line for line in lines)
+        if whole and len(lines) * size * LEAD <= height:
+            return [(line, size, "regular", INK) for line in lines]
+    small = ctx.min_size
+    room = max(int(height // (small * LEAD)), 1)
+    lines = ctx.wrap(text, small, width)
+    if len(lines) > room:
+        lines = lines[: room - 1] + [ctx.fit(" ".join(lines[room - 1 :]) + " …", small, width)]
+    for candidate in (lines, [ctx.fit(text, small, width)]):
+        if all(_says_something(line) for line in candidate):
+            return [(line, small, "regular", INK) for line in candidate]
+    return []
+
+
+def _says_something(line: str) -> bool:
+    """A line is worth writing unless it was cut to a few letters (or to nothing)."""
+    kept = line.replace("…", "").strip()
+    return bool(kept) and ("…" not in line or len(kept) >= KEEP)
+
+
+def _short_duration(words: str) -> str:
+    for long, short in ((" years", "y"), (" year", "y"), (" months", "m"), (" month", "m")):
+        words = words.replace(long, short)
+    return words.replace(" weeks", "w").replace(" days", "d").replace(" day", "d")
 
 
 def _axis(ctx: Ctx, scale: TimeScale, y: float, above: bool, age: bool) -> list:
@@ -135,96 +450,7 @@ def _axis(ctx: Ctx, scale: TimeScale, y: float, above: bool, age: bool) -> list:
     return out
 
 
-def _row_geometry(y0: float, band_h: float) -> dict[str, float]:
-    band = y0 + 5
-    return {
-        "gap": y0,
-        "band": band,
-        "band_top": band + band_h,
-        "strip": band + band_h + 5,
-        "marks": band + band_h + 12.5,
-    }
-
-
-def _row(
-    page: Page,
-    ctx: Ctx,
-    row: SiblingRow,
-    y0: float,
-    band_h: float,
-    scale: TimeScale,
-    shift: Shift,
-    end: date,
-) -> None:
-    g = _row_geometry(y0, band_h)
-    x = lambda day: scale.clamp(shift(row, day))  # noqa: E731
-    name_size = ctx.size("facts_size") + 0.5
-    name = ctx.fit(row.name, name_size, LABEL_WIDTH - 10, "bold")
-    mid = g["band"] + band_h / 2
-    page.add(ctx.text(ctx.margin, mid + 1.5, name, name_size, "bold", role="name"))
-    caption = ctx.fit(row.caption, ctx.min_size, LABEL_WIDTH - 10)
-    page.add(
-        ctx.text(
-            ctx.margin, mid - ctx.min_size - 1.5, caption, ctx.min_size, colour=MUTED, role="dob"
-        )
-    )
-    page.add(Line(scale.x0, g["band"], scale.x1, g["band"], RULE, 0.3))
-    for gap in row.gaps:
-        x1, x2 = x(gap.start), x(gap.end)
-        page.add(
-            Rect(x1, g["gap"], max(x2 - x1, 0.8), 3.2, plot.GAP_FILL, INK, "backdiagonal", 0.4)
-        )
-    for n, p in enumerate(row.placements):
-        style = ctx.theme.placement(p.placement_type)
-        x1, x2 = x(p.start), x(p.end_or(end))
-        page.add(
-            Rect(x1, g["band"], max(x2 - x1, 0.8), band_h, style.colour, INK, style.pattern, 0.5)
-        )
-        if n:
-            page.add(Marker(x1, g["band_top"] + 2.2, "triangle_down", 4.5, INK))
-        page.add(*_carer_tag(ctx, p.carer, x1, x2, mid))
-    if row.born and scale.start <= shift(row, row.born) <= scale.end:
-        page.add(Marker(x(row.born), mid, "star", 6.5, INK))
-    for event in row.decisions:
-        style = ctx.theme.category(event.category)
-        page.add(
-            Marker(x(event.day), g["marks"], style.marker, 5.5, style.colour, event.when.uncertain)
-        )
-    moves = f"{row.moves} move" + ("" if row.moves == 1 else "s")
-    page.add(ctx.text(scale.x1 + 6, mid - 2.5, moves, ctx.size("facts_size"), "bold", role="moves"))
-
-
-def _carer_tag(ctx: Ctx, carer: str, x1: float, x2: float, mid: float) -> list:
-    """The carer's name on a white tag inside the segment, when it fits legibly."""
-    size = ctx.min_size
-    text = ctx.fit(carer, size, x2 - x1 - 6) if carer else ""
-    if len(text) < 4:
-        return []
-    tag = ctx.text(x1 + 3, mid - size * 0.35, text, size, role="carer")
-    box = tag.box
-    return [Rect(box.x - 1.2, box.y - 0.6, box.w + 2.4, box.h + 1.2, "#FFFFFF", None), tag]
-
-
-def _links(
-    page: Page, group: Group, ys: dict[int, float], band_h: float, scale: TimeScale, shift: Shift
-) -> int:
-    """Strips over each linked overlap, and a connector joining the two rows' strips."""
-    drawn = 0
-    for link in group.links:
-        if link.upper not in ys or link.lower not in ys:
-            continue
-        ends = []
-        for index in (link.upper, link.lower):
-            row = group.rows[index]
-            g = _row_geometry(ys[index], band_h)
-            x1, x2 = scale.clamp(shift(row, link.start)), scale.clamp(shift(row, link.end))
-            page.add(Rect(x1, g["strip"], max(x2 - x1, 0.8), 2.6, LINK, None))
-            ends.append((x1, g["strip"] + 1.3))
-        (xa, ya), (xb, yb) = ends
-        page.add(Line(xa, ya, xb, yb, LINK, 1.1))
-        page.add(Marker(xa, ya, "circle", 3.4, LINK), Marker(xb, yb, "circle", 3.4, LINK))
-        drawn += 1
-    return drawn
+Draw = Callable[[float, float], list]
 
 
 def _legend(
@@ -233,71 +459,86 @@ def _legend(
     group: Group,
     indices: list[int],
     threshold: int,
-    measure_only: bool,
-    top: float = 0.0,
+    top: float | None,
+    marks: tuple[bool, bool] = (False, True),
 ) -> float:
-    """A flowing legend along the bottom; returns its height."""
+    """A flowing legend along the bottom (drawn from ``top`` unless None); its height.
+    ``marks``: whether a birth is marked, and whether the strips name who with."""
     size = ctx.size("facts_size") - 0.5
-    kinds, cats = [], []
-    for i in indices:
-        for p in group.rows[i].placements:
-            kinds.append(p.placement_type)
-        for e in group.rows[i].decisions:
-            cats.append(e.category)
-    entries: list[tuple[Callable[[float, float], list], str]] = []
-    for code in _ordered(kinds, ctx, "placements"):
-        style = ctx.theme.placement(code)
-        entries.append(
-            (
-                lambda x, y, s=style: [
-                    Rect(x, y - 1.5, 11, size + 1, s.colour, INK, s.pattern, 0.4)
-                ],
-                style.label,
-            )
-        )
-    for code in _ordered([c for c in cats if c in DECISION_CATEGORIES], ctx, "categories"):
-        style = ctx.theme.category(code)
-        entries.append(
-            (
-                lambda x, y, s=style: [Marker(x + 5, y + size * 0.35, s.marker, 6, s.colour)],
-                style.label,
-            )
-        )
-    entries.append((lambda x, y: [Marker(x + 5, y + size * 0.35, "triangle_down", 5, INK)], "Move"))
-    entries.append(
-        (
-            lambda x, y: [Rect(x, y, 11, 3.2, plot.GAP_FILL, INK, "backdiagonal", 0.4)],
-            f"Wait over {plain_duration(threshold)} between events",
-        )
-    )
-    entries.append(
-        (
-            lambda x, y: [
-                Rect(x, y + 1, 11, 2.6, LINK, None),
-                Marker(x, y + 2.3, "circle", 3.4, LINK),
-            ],
-            LEGEND_LINKED,
-        )
-    )
+    entries = _legend_entries(ctx, group, indices, threshold, marks, size)
     lead = size * 1.7
     x, line = ctx.margin, 0
     right = ctx.width - ctx.margin
-    placed: list[tuple[float, int, Callable, str]] = []
+    placed: list[tuple[float, int, Draw, str]] = []
     for draw, text in entries:
         w = 14 + ctx.measure(text, size) + 12
         if x + w > right and x > ctx.margin:
             x, line = ctx.margin, line + 1
         placed.append((x, line, draw, text))
         x += w
-    height = (line + 1) * lead
-    if measure_only:
-        return height
-    base = top - size
-    for x, line, draw, text in placed:
-        y = base - line * lead
-        page.add(*draw(x, y))
-        page.add(ctx.text(x + 14, y, text, size, role="legend"))
-    return height
+    if top is not None:
+        for x, line, draw, text in placed:
+            y = top - size - line * lead
+            page.add(*draw(x, y))
+            page.add(ctx.text(x + 14, y, text, size, role="legend"))
+    return (line + 1) * lead
+
+
+def _legend_entries(
+    ctx: Ctx,
+    group: Group,
+    indices: list[int],
+    threshold: int,
+    marks: tuple[bool, bool],
+    size: float,
+) -> list[tuple[Draw, str]]:
+    """Placement types and decisions on the page, then the signs used on it. ``marks``:
+    whether a birth is marked, and whether the strips are tall enough to name."""
+    born, named = marks
+    kinds = [p.placement_type for i in indices for p in group.rows[i].placements]
+    cats = [e.category for i in indices for e in group.rows[i].decisions]
+    waits = any(group.rows[i].gaps for i in indices)
+    together = any(group.together[i] for i in indices) if group.together else False
+    entries: list[tuple[Draw, str]] = []
+    for code in _ordered(kinds, ctx, "placements"):
+        s = ctx.theme.placement(code)
+        entries.append(
+            (
+                lambda x, y, s=s: [Rect(x, y - 1.5, 11, size + 1, s.colour, INK, s.pattern, 0.4)],
+                s.label,
+            )
+        )
+    for code in _ordered([c for c in cats if c in DECISION_CATEGORIES], ctx, "categories"):
+        s = ctx.theme.category(code)
+        entries.append(
+            (lambda x, y, s=s: [Marker(x + 5, y + size * 0.35, s.marker, 6, s.colour)], s.label)
+        )
+    if born:
+        entries.append((lambda x, y: [Marker(x + 5, y + size * 0.35, "star", 6.5, INK)], "Born"))
+    entries.append((lambda x, y: [Marker(x + 5, y + size * 0.35, "triangle_down", 5, INK)], "Move"))
+    if waits:
+        entries.append(
+            (
+                lambda x, y: [Rect(x, y, 11, WAIT_BAR, plot.GAP_FILL, MUTED, "backdiagonal", 0.3)],
+                f"Wait over {plain_duration(threshold)} between events",
+            )
+        )
+    if together:
+        entries.append((_together_sample(size, named), LEGEND_LINKED))
+    return entries
+
+
+def _together_sample(size: float, named: bool) -> Draw:
+    """The legend's strip as the rows draw it: pale with names, or a thin dark line."""
+    if named:
+        return lambda x, y: [
+            Rect(x, y - 1.5, 11, size + 1, LINK_FILL, LINK, "none", 0.6),
+            Marker(x, y - 1.5, "circle", 3.4, LINK),
+        ]
+    return lambda x, y: [
+        Rect(x, y + 1, 11, STRIP_THIN, LINK, None),
+        Marker(x, y + 1 + STRIP_THIN / 2, "circle", 3.4, LINK),
+    ]
 
 
 def _ordered(codes: list[str], ctx: Ctx, table: str) -> list[str]:
