@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,13 @@ from timelines.export import write_atomic
 from timelines.model import ChildRecord, Dataset
 from timelines.options import RenderOptions
 from timelines.problems import InputError, Problem, TimelinesError, has_errors
+from timelines.redact import (
+    group_redactor,
+    redact_group_name,
+    redact_options,
+    redacted_id,
+    redactor,
+)
 from timelines.render import write_child_pdf
 from timelines.template import Theme, load_template
 
@@ -117,10 +124,55 @@ def render(
         raise InputError(dataset.problems)
     record = choose_record(dataset, inputs.child_id)
     target = out or default_output(inputs, record.child_id)
-    if options.redact and out is None:
-        target = target.with_name(f"timeline-{safe_name(record.child_id)}-redacted.pdf")
+    if options.redact:
+        others = _sibling_names(inputs, dataset, record, today, vocabulary)
+        options = replace(options, redact_names=options.redact_names + others)
+        options = redact_options(options, redactor(record, options.redact_names))
+        target = redacted_target(record, options, out, target)
     done = write_child_pdf(record, theme, options, target, password, today)
     return RenderResult(target, len(done.layout.pages), record.child_id, dataset.problems)
+
+
+def redacted_target(
+    record: ChildRecord, options: RenderOptions, out: Path | None, default: Path
+) -> Path:
+    """Where a redacted timeline goes: never to a file name holding a name or date of birth."""
+    hide = redactor(record, options.redact_names)
+    if out is None:
+        return default.with_name(f"timeline-{safe_name(redacted_id(record, hide))}-redacted.pdf")
+    if hide.finds(out.stem):
+        raise TimelinesError(
+            f"the file name {out.name} holds a name or date of birth that --redact hides;"
+            " choose another name, or leave out -o"
+        )
+    return out
+
+
+def _sibling_names(
+    inputs: Inputs, dataset: Dataset, record: ChildRecord, today: date | None, vocabulary: tuple
+) -> tuple[str, ...]:
+    """Brothers' and sisters' names to redact (files read again when one child was chosen)."""
+    if not record.child.sibling_group:
+        return ()
+    if inputs.child_id is not None:
+        try:
+            everyone = replace(inputs, child_id=None, name=None, dob=None)
+            dataset = load(everyone, today, vocabulary)
+        except TimelinesError:
+            return ()
+    return siblings_of(dataset, record)
+
+
+def siblings_of(dataset: Dataset, record: ChildRecord) -> tuple[str, ...]:
+    """The names of the child's brothers and sisters (same ``sibling_group``), to redact."""
+    group = record.child.sibling_group
+    if not group:
+        return ()
+    return tuple(
+        c.name
+        for c in dataset.children
+        if c.sibling_group == group and c.child_id != record.child_id and c.name
+    )
 
 
 def siblings_pdf(
@@ -145,6 +197,9 @@ def siblings_pdf(
     shared = {r.child.sibling_group for r in records}
     if not group_name and len(shared) == 1 and "" not in shared:
         group_name = f"sibling group {shared.pop()}"
+    if options.redact:
+        group_name = redact_group_name(group_name, records)
+        options = redact_options(options, group_redactor(records))
     group = build_group(records, group_name or ALL_CHILDREN, as_of, threshold, options.redact)
     ctx = Ctx.for_theme(theme, options.page_size)
     marking = theme.get("marking", "text") if options.marking is None else options.marking
@@ -189,8 +244,9 @@ def render_siblings(
         raise TimelinesError("the input has no children to draw")
     pdf, layout = siblings_pdf(records, group or "", theme, options, axis, today)
     folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
+    shown = redact_group_name(group or "all", records) if options.redact else group or "all"
     suffix = "-redacted" if options.redact else ""
-    target = out or folder / f"placements-{safe_name(group or 'all')}{suffix}.pdf"
+    target = out or folder / f"placements-{safe_name(shown)}{suffix}.pdf"
     write_atomic(target, pdf)
     return RenderResult(target, len(layout.pages), group or "", dataset.problems)
 
@@ -234,8 +290,9 @@ def _cohort(
     theme = load_template(template)
     vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
     dataset = load(inputs, today, vocabulary)
-    errors = tuple(p for p in dataset.problems if p.severity == "error")
-    rows = _raw_row_children(inputs, errors)
+    # Every problem with a row: warnings on rows that start no record count for their child too.
+    located = tuple(p for p in dataset.problems if p.row is not None)
+    rows = _raw_row_children(inputs, located)
     return batch.Cohort(dataset, rows, theme, template, options, today)
 
 

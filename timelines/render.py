@@ -45,7 +45,7 @@ def fingerprint(record: ChildRecord) -> str:
         )
     ]
     parts += [repr((e.when, e.label, e.category, e.detail, e.key)) for e in record.events]
-    parts += [repr((p.start, p.end, p.placement_type, p.carer)) for p in record.placements]
+    parts += [repr((p.start, p.end, p.placement_type, p.caption())) for p in record.placements]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
 
 
@@ -67,8 +67,8 @@ def layout_child(
     print_fingerprint = options.fingerprint or fingerprint(record)
     drawn = redact_events(record)
     if options.redact:
-        theme = redacting_theme(theme, record)
-        shared = redact_record(record)
+        theme = redacting_theme(theme, record, options.redact_names)
+        shared = redact_record(record, options.redact_names)
         # The date of birth places the ages and shadows; it is never written on the page.
         drawn = replace(
             shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth)

@@ -7,7 +7,7 @@ label fits, the numbered chronology follows on the next page(s).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from timelines.analyse import Facts
@@ -164,6 +164,23 @@ def _cut(plan: LabelPlan, events: tuple[Event, ...], ctx: Ctx) -> bool:
 def _panel(
     page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
 ) -> None:
+    """Key facts, placements and key; in smaller text (not below the minimum) when crowded."""
+    size = ctx.size("facts_size")
+    while size > ctx.min_size:
+        trial = Page(ctx.width, ctx.height)
+        end = _panel_items(trial, ctx, record, facts, replace(col, bottom=-1e9), options)
+        if end.y >= col.bottom:
+            break
+        size = max(size - 0.5, ctx.min_size)
+        text = {**ctx.theme.settings["text"], "facts_size": size}
+        theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
+        ctx = replace(ctx, theme=theme)
+    _panel_items(page, ctx, record, facts, col, options)
+
+
+def _panel_items(
+    page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
+) -> Column:
     col = heading(page, ctx, col, "Key facts")
     col = fact_lines(page, ctx, col, key_facts(record, facts, ctx, options))
     if record.placements:
@@ -177,7 +194,7 @@ def _panel(
         ("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"),
         ("move", "Move to a new placement"),
     ]
-    legend(
+    return legend(
         page,
         ctx,
         col,
@@ -249,7 +266,7 @@ def _fact_values(
     current = facts.current_placement
     if current:
         kind = ctx.theme.placement(current.placement_type).label
-        who = f", {current.carer}" if current.carer else ""
+        who = f", {current.caption()}" if current.caption() else ""
         values["current_placement"] = f"{kind}{who} since {current.start:%d/%m/%Y}"
     else:
         values["current_placement"] = "none recorded"
@@ -271,8 +288,8 @@ def _placement_lines(placements: tuple[Placement, ...], ctx: Ctx) -> list[str]:
     for number, p in enumerate(placements, start=1):
         kind = ctx.theme.placement(p.placement_type).label
         end = f"{p.end:%d/%m/%Y}" if p.end else "now"
-        carer = f", {p.carer}" if p.carer else ""
-        lines.append(f"P{number} {kind}{carer}: {p.start:%d/%m/%Y} to {end}")
+        who = f", {p.caption()}" if p.caption() else ""
+        lines.append(f"P{number} {kind}{who}: {p.start:%d/%m/%Y} to {end}")
     return lines
 
 
