@@ -1,27 +1,34 @@
 """Event label placement: every label clear of every other label and every stem.
 
-Labels are flags: a vertical stem rises from the event's marker on the axis to
-its label, and the text starts just beside the stem. A label at level L must
-not overlap another label, must not be crossed by a stem rising past it, and
-its own stem must not cross a label below it. Events on the same point share
-one stem with their labels stacked.
+Labels are flags: a stem rises from the event's marker on the axis to its label
+on some level, and the text starts just beside the stem, pointing right or left.
+Two labels on a level never touch, a label never sits over a stem that rises past
+it, and a stem never passes through a label below its own. Events on the same
+point share one stem with their labels stacked.
 
-With these rules a run of close events fits best as a "mountain": flags left
-of the peak point left and rise towards it, flags right of it point right and
-fall away. Flags near the page edges that cannot point outwards go high.
+Close events fit best as staircases. Flags pointing right are placed from the
+right, each just above the stems its text covers (a staircase falling to the
+right); flags pointing left are placed from the left (rising to the right). Which
+way each flag points is a *pattern* per run of events that could touch: a
+mountain (left, then right: the two sides never clash), a valley (right, then
+left, which the page edges force on a run that touches both), or one way
+throughout. A few patterns are tried on a grid of bit masks, one per level, so
+each test is a handful of integer operations; the pattern that labels every key
+event, then the most events, then reaches least high, wins.
 
-Sizes are tried from the template's label size down to its minimum. When even
-the minimum cannot hold every label, key events are labelled first and every
-event without a label gets its number in a lane just under the axis, where
-close numbers merge into ranges ('12–17'); the chronology table then follows
-on the next page. The lane never runs out of room, so every event is marked.
+Sizes are tried from the template's label size down to its minimum. When even the
+minimum cannot hold every label, key events are labelled first and every event
+without a label gets its number in a lane just under the axis, where close
+numbers merge into ranges ('12–17'); the chronology table then follows on the
+next page. The lane never runs out of room, so every event is marked.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cache
 
 from timelines.layout.primitives import Box
@@ -30,11 +37,18 @@ PAD = 1.5  # clearance between labels and stems, points
 STEM_GAP = 1.2  # space between a stem and the start of its text
 SAME_POINT = 0.6  # events closer than this share one stem, points
 NUMBER_GAP = 2.5  # clearance between numbers in the lane, points
-DEMOTIONS = 4  # rounds of numbering neighbours to make room for key labels
 HOPELESS = 0.2  # a size that leaves this share of labels out: smaller sizes will not save it
-PEAKS = (0.5, 0.15, 0.85)  # where in a run of close events its mountain may peak
+RES = 4.0  # grid columns per point (finer than SAME_POINT, so each stem has its own column)
+REACH = PAD - 1 / RES  # a query reaches this far: rounding to columns adds up to 2 / RES
+PEAKS = (0.5, 0.25, 0.75)  # where in its run a mountain may peak
+VALLEYS = 3  # how many of a run's widest gaps are tried as valleys
+KEY_VALLEYS = 4  # valleys tried at key events left out
+SHORTER = (1.0, 0.7, 0.45)  # how much a key event's words may be cut to keep its label
+ROOMS = 6  # places tried for a key event left out
+GIVE_UP = 0.1  # a share of labels left out that other patterns will not save
 
 Measure = Callable[[str, float], float]
+Span = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -106,63 +120,103 @@ def line_height(size: float) -> float:
     return size * 1.16
 
 
-@dataclass
-class _Occupancy:
-    """Boxes per level (sorted, never overlapping) and stems, for fast clash tests."""
+@dataclass(frozen=True)
+class _Shape:
+    """A stack's labels pointing one way, as grid masks (columns of 1/RES points)."""
 
-    levels: int
-    starts: list[list[float]] = field(default_factory=list)
-    ends: list[list[float]] = field(default_factory=list)
-    stem_xs: list[float] = field(default_factory=list)
-    stem_tops: list[int] = field(default_factory=list)
+    boxes: tuple[int, ...]  # each label's text, bottom first
+    near: tuple[int, ...]  # the same widened by the clearance, with the stem beside them
+    stem: int  # the stem, widened by the clearance
+    column: int  # the stem itself
 
-    def __post_init__(self) -> None:
-        self.starts = [[] for _ in range(self.levels)]
-        self.ends = [[] for _ in range(self.levels)]
 
-    def covers(self, level: int, a: float, b: float) -> bool:
-        """True when a box on ``level`` comes within PAD of the span a..b."""
-        starts = self.starts[level]
-        at = bisect.bisect_left(starts, b + PAD) - 1
-        return at >= 0 and self.ends[level][at] + PAD > a
+class _Grid:
+    """What is taken on each level, as bit masks over columns.
 
-    def clear(self, a: float, b: float, level: int, stem_x: float, below: int) -> bool:
-        """True when a box a..b at ``level`` and a stem rising to ``below`` clash with nothing."""
-        if self.covers(level, a, b):
-            return False
-        lo = bisect.bisect_left(self.stem_xs, a - PAD)
-        hi = bisect.bisect_right(self.stem_xs, b + PAD)
-        if lo < hi and max(self.stem_tops[lo:hi]) > level:
-            return False
-        return not any(self.covers(lower, stem_x, stem_x) for lower in range(below))
+    ``boxes[level]`` holds the labels on that level; ``stems[level]`` the stems that
+    rise to that level or higher (so a level's stems include every higher level's).
+    A label may go where neither comes within PAD of it, and only if its own stem
+    meets no label on the way up.
+    """
 
-    def remove(self, a: float, level: int, stem_x: float) -> None:
-        """Take back a box (by its left edge) and one entry of its stem."""
-        at = bisect.bisect_left(self.starts[level], a)
-        del self.starts[level][at], self.ends[level][at]
-        at = bisect.bisect_left(self.stem_xs, stem_x)
-        del self.stem_xs[at], self.stem_tops[at]
+    __slots__ = ("boxes", "stems", "union")
 
-    def highest_stem(self, a: float, b: float) -> int:
-        """The top level of the highest stem standing within PAD of a..b (0 if none)."""
-        lo = bisect.bisect_left(self.stem_xs, a - PAD)
-        hi = bisect.bisect_right(self.stem_xs, b + PAD)
-        return max(self.stem_tops[lo:hi], default=0)
+    def __init__(self, levels: int) -> None:
+        self.boxes = [0] * levels
+        self.stems = [0] * levels
+        self.union = 0  # every label on every level
 
-    def lowest_cover(self, x: float) -> int:
-        """The lowest level with a label over ``x``: a stem at x may rise to it, no further."""
-        for level in range(self.levels):
-            if self.covers(level, x, x):
-                return level
-        return self.levels
+    def lowest(self, shape: _Shape) -> int | None:
+        """The lowest level where the shape's labels fit, bottom first; None if none does."""
+        if len(shape.near) == 1:
+            return self._lowest_one(shape.near[0], shape.stem)
+        boxes, stems, near = self.boxes, self.stems, shape.near
+        last = len(boxes) - len(near)
+        low, high = 0, last + 1  # stems only thin out going up: find the first level clear of them
+        while low < high:
+            mid = (low + high) // 2
+            if any(stems[mid + i] & mask for i, mask in enumerate(near)):
+                low = mid + 1
+            else:
+                high = mid
+        if not self._stem_clear(shape.stem, low):
+            return None
+        for base in range(low, last + 1):
+            if not any(boxes[base + i] & mask for i, mask in enumerate(near)):
+                return base
+            if boxes[base] & shape.stem:
+                return None
+        return None
 
-    def take(self, a: float, b: float, level: int, stem_x: float, top: int) -> None:
-        at = bisect.bisect_left(self.starts[level], a)
-        self.starts[level].insert(at, a)
-        self.ends[level].insert(at, b)
-        at = bisect.bisect_left(self.stem_xs, stem_x)
-        self.stem_xs.insert(at, stem_x)
-        self.stem_tops.insert(at, top)
+    def _lowest_one(self, near: int, stem: int) -> int | None:
+        """``lowest`` for a single label (most stacks), without the loops over labels."""
+        boxes, stems = self.boxes, self.stems
+        low, high = 0, len(boxes)
+        while low < high:
+            mid = (low + high) // 2
+            if stems[mid] & near:
+                low = mid + 1
+            else:
+                high = mid
+        if not self._stem_clear(stem, low):
+            return None
+        for base in range(low, len(boxes)):
+            row = boxes[base]
+            if not row & near:
+                return base
+            if row & stem:
+                return None
+        return None
+
+    def _stem_clear(self, stem: int, top: int) -> bool:
+        """True when a stem meets no label on levels below ``top``."""
+        if self.union & stem:
+            boxes = self.boxes
+            for level in range(top):
+                if boxes[level] & stem:
+                    return False
+        return True
+
+    def copy(self) -> _Grid:
+        grid = _Grid(0)
+        grid.boxes, grid.stems, grid.union = list(self.boxes), list(self.stems), self.union
+        return grid
+
+    def take(self, shape: _Shape, base: int) -> None:
+        for i, mask in enumerate(shape.boxes):
+            self.boxes[base + i] |= mask
+            self.union |= mask
+        for level in range(base + len(shape.boxes)):
+            self.stems[level] |= shape.column
+
+    def remove(self, shape: _Shape, base: int) -> None:
+        for i, mask in enumerate(shape.boxes):
+            self.boxes[base + i] &= ~mask
+        for level in range(base + len(shape.boxes)):
+            self.stems[level] &= ~shape.column
+        self.union = 0
+        for row in self.boxes:
+            self.union |= row
 
 
 @dataclass(frozen=True)
@@ -173,40 +227,23 @@ class _Stack:
     requests: tuple[LabelRequest, ...]
     widths: tuple[float, ...]
 
+    @property
+    def key(self) -> bool:
+        return any(r.key for r in self.requests)
 
-def _extent(x: float, width: float, side: str) -> tuple[float, float]:
+    def spans(self, side: str) -> list[Span]:
+        return [_extent(self.x, w, side) for w in self.widths]
+
+    def reach(self) -> Span:
+        """How far its text could go, pointing left or right."""
+        widest = max(self.widths)
+        return self.x - STEM_GAP - widest, self.x + STEM_GAP + widest
+
+
+def _extent(x: float, width: float, side: str) -> Span:
     if side == "right":
         return x + STEM_GAP, x + STEM_GAP + width
     return x - STEM_GAP - width, x - STEM_GAP
-
-
-def _place_stack(
-    occ: _Occupancy, area: LabelArea, stack: _Stack, sides: Sequence[str], from_top: bool
-) -> tuple[int, str] | None:
-    """Find a level where a stack fits on its stem.
-
-    The preferred side (first of ``sides``) is tried lowest level first; the
-    other side highest level first, where a label blocks the fewest stems.
-    Only levels above every stem under the text and below every label over
-    the stem can work, so only those are tried.
-    """
-    count = len(stack.widths)
-    top = occ.levels - count
-    for preferred, side in enumerate(sides):
-        spans = [_extent(stack.x, w, side) for w in stack.widths]
-        a, b = min(s for s, _ in spans), max(e for _, e in spans)
-        if a < area.x0 or b > area.x1:
-            continue
-        low = occ.highest_stem(a, b)
-        high = min(occ.lowest_cover(stack.x), top)
-        lowest_first = preferred == 0 and not from_top
-        bases = range(low, high + 1) if lowest_first else range(high, low - 1, -1)
-        for base in bases:
-            if not any(occ.covers(base + i, s, e) for i, (s, e) in enumerate(spans)):
-                for i, (s, e) in enumerate(spans):
-                    occ.take(s, e, base + i, stack.x, base + count - 1)
-                return base, side
-    return None
 
 
 def _stacks(requests: Sequence[LabelRequest], size: float, measure: Measure) -> list[_Stack]:
@@ -220,102 +257,373 @@ def _stacks(requests: Sequence[LabelRequest], size: float, measure: Measure) -> 
     return [_Stack(g[0].x, tuple(g), tuple(measure(r.text, size) for r in g)) for g in groups]
 
 
-_Job = tuple[_Stack, tuple[str, ...], bool]
+def _runs(stacks: list[_Stack]) -> list[list[_Stack]]:
+    """Split stacks (in x order) where no label on one side could reach the other."""
+    runs: list[list[_Stack]] = []
+    lefts = [s.reach()[0] for s in stacks]
+    suffix_min = lefts[:]
+    for i in range(len(stacks) - 2, -1, -1):
+        suffix_min[i] = min(lefts[i], suffix_min[i + 1])
+    furthest = float("-inf")
+    for i, stack in enumerate(stacks):
+        if runs and furthest + 2 * PAD < suffix_min[i]:
+            runs.append([])
+        if not runs:
+            runs.append([])
+        runs[-1].append(stack)
+        furthest = max(furthest, stack.reach()[1])
+    return runs
 
 
-def _mountain(stacks: list[_Stack], area: LabelArea, peak: float = 0.5) -> list[_Job]:
-    """Placement order and sides: one mountain per run of stacks whose flags could touch."""
-    jobs: list[_Job] = []
-    run: list[_Stack] = []
-    for stack in stacks:
-        if run and stack.x - run[-1].x > max(run[-1].widths) + max(stack.widths):
-            jobs.extend(_run_jobs(run, area, peak))
-            run = []
-        run.append(stack)
-    if run:
-        jobs.extend(_run_jobs(run, area, peak))
-    return jobs
+Sides = tuple[str, ...]
+SIDES = ("left", "right")
 
 
-def _run_jobs(run: list[_Stack], area: LabelArea, peak_at: float) -> list[_Job]:
-    """Rising left flags, then falling right flags; edge flags that cannot point out go high."""
-    fits_left = [s.x - max(s.widths) - STEM_GAP >= area.x0 for s in run]
-    fits_right = [s.x + max(s.widths) + STEM_GAP <= area.x1 for s in run]
-    start = next((k for k, ok in enumerate(fits_left) if ok), len(run))
-    stop = len(run)
-    while stop > start and not fits_right[stop - 1]:
-        stop -= 1
-    middle = run[start:stop]
-    peak = round(len(middle) * peak_at)
-    rising = [(s, ("left", "right"), False) for s in middle[:peak]]
-    falling = [(s, ("right", "left"), False) for s in reversed(middle[peak:])]
-    left_edge = [(s, ("right", "left"), True) for s in run[:start]]
-    right_edge = [(s, ("left", "right"), True) for s in reversed(run[stop:])]
-    return left_edge + right_edge + rising + falling
+class _Run:
+    """A run of stacks (in x order) measured once for every pattern tried on it."""
+
+    def __init__(self, stacks: list[_Stack], area: LabelArea, levels: int) -> None:
+        self.stacks = stacks
+        self.area = area
+        self.levels = levels
+        self.keys = [s.key for s in stacks]
+        self.key_counts = [sum(1 for r in s.requests if r.key) for s in stacks]
+        xs = [s.x for s in stacks]
+        reaches = [s.reach() for s in stacks]
+        self.fits = {
+            "left": [r[0] >= area.x0 for r in reaches],
+            "right": [r[1] <= area.x1 for r in reaches],
+        }
+        # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
+        self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
+        self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
+        self.shapes = {side: [_shape(s, side, area.x0) for s in stacks] for side in SIDES}
+
+    def covered(self, k: int, side: str) -> range:
+        if side == "right":
+            return range(k + 1, self.cover_hi[k])
+        return range(self.cover_lo[k], k)
+
+    def shorten(self, k: int, share: float, size: float, measure: Measure) -> None:
+        """Cut stack ``k``'s texts to ``share`` of their width, with an ellipsis.
+
+        Its reach only shrinks, so the stacks it could cover stay a safe guess."""
+        stack = self.stacks[k]
+        texts = [
+            _cut(r.text, w * share, size, measure)
+            for r, w in zip(stack.requests, stack.widths, strict=True)
+        ]
+        requests = tuple(replace(r, text=t) for r, t in zip(stack.requests, texts, strict=True))
+        short = _Stack(stack.x, requests, tuple(measure(t, size) for t in texts))
+        self.stacks[k] = short
+        left, right = short.reach()
+        self.fits["left"][k], self.fits["right"][k] = left >= self.area.x0, right <= self.area.x1
+        for side in SIDES:
+            self.shapes[side][k] = _shape(short, side, self.area.x0)
 
 
-def _label_pass(
+def _cut(text: str, width: float, size: float, measure: Measure) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` points."""
+    if measure(text, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if measure(text[:mid].rstrip() + "…", size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
+
+
+def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
+    def mask(a: float, b: float) -> int:
+        lo = max(math.floor((a - x0) * RES), 0)
+        hi = max(math.ceil((b - x0) * RES), lo + 1)
+        return ((1 << (hi - lo)) - 1) << lo
+
+    spans = stack.spans(side)
+    stem = mask(stack.x - REACH, stack.x + REACH)
+    return _Shape(
+        tuple(mask(a, b) for a, b in spans),
+        # Beside its own labels the stem needs room too: on their levels, nothing near it.
+        tuple(mask(a - REACH, b + REACH) | stem for a, b in spans),
+        stem,
+        1 << max(int((stack.x - x0) * RES), 0),
+    )
+
+
+def _patterns(run: _Run) -> list[Sides]:
+    """Candidate ways for the flags of a run to point.
+
+    A mountain (left-pointing flags, then right-pointing ones) loses nothing at its
+    peak; a valley (right, then left) loses the labels of close pairs that would
+    cover each other's stems, so valleys are tried at the run's widest gaps. Flags
+    that would leave the page pointing one way point the other, which forces a
+    valley near an edge that the run touches.
+    """
+    stacks = run.stacks
+    n = len(stacks)
+    gaps = sorted(range(1, n), key=lambda v: (stacks[v - 1].x - stacks[v].x, v))
+    found = [_sides(run, n), _sides(run, 0)]
+    found += [_sides(run, 0, round(n * share)) for share in PEAKS]
+    found += [_sides(run, valley) for valley in gaps[:VALLEYS]]
+    return list(dict.fromkeys(found))
+
+
+def _key_patterns(run: _Run, missing: list[int]) -> list[Sides]:
+    """Valleys at the key events left out, and at the keys they clash with, so that
+    clashing keys can point the same way."""
+    cuts: set[int] = set()
+    for k in missing:
+        near = range(run.cover_lo[k], run.cover_hi[k])
+        cuts |= {c for j in near if run.keys[j] for c in (j, j + 1)}
+    return list(dict.fromkeys(_sides(run, cut) for cut in sorted(cuts)))
+
+
+def _sides(run: _Run, *cuts: int) -> Sides:
+    """Right before the first cut, then flipping at each cut; flags that would leave
+    the page pointing one way point the other."""
+    out = []
+    for i in range(len(run.stacks)):
+        side = SIDES[1 - sum(1 for c in cuts if i >= c) % 2]
+        if not run.fits[side][i]:
+            side = "left" if side == "right" else "right"
+        out.append(side)
+    return tuple(out)
+
+
+def _order(run: _Run, sides: Sides) -> list[int]:
+    """Placing order: every stack after the stacks whose stems its text covers.
+
+    Blocks of same-way flags start at their low end (where a staircase starts);
+    blocks that meet in a valley grow out of it together. Where two flags cover
+    each other's stems (only one can have its label) the first asked goes first
+    and wins, unless the other is a key event and it is not.
+    """
+    stacks = run.stacks
+    n = len(stacks)
+    distance = [0.0] * n
+    start = 0
+    while start < n:
+        stop = start
+        while stop < n and sides[stop] == sides[start]:
+            stop += 1
+        low = stacks[start].x if sides[start] == "left" else stacks[stop - 1].x
+        for k in range(start, stop):
+            distance[k] = abs(stacks[k].x - low)
+        start = stop
+    order: list[int] = []
+    seen = [False] * n
+
+    lo, hi, keys = run.cover_lo, run.cover_hi, run.keys
+
+    def visit(k: int) -> None:
+        seen[k] = True
+        for j in run.covered(k, sides[k]):
+            if seen[j]:
+                continue
+            clash = j < k < hi[j] if sides[j] == "right" else lo[j] <= k < j
+            if not clash or (keys[j] and not keys[k]):
+                visit(j)
+        order.append(k)
+
+    for k in sorted(range(n), key=lambda k: (distance[k], k)):
+        if not seen[k]:
+            visit(k)
+    return order
+
+
+@dataclass
+class _Attempt:
+    """One pattern placed on a grid: each stack's level and side, and the stacks left out."""
+
+    grid: _Grid
+    placed: dict[int, tuple[int, str]]
+    failed: list[int]
+
+    def keys_missing(self, run: _Run) -> int:
+        return sum(run.key_counts[k] for k in self.failed)
+
+    def score(self, run: _Run) -> tuple[int, int, int]:
+        top = max((level for level, _ in self.placed.values()), default=0)
+        return (self.keys_missing(run), len(self.failed), top)
+
+
+def _attempt(run: _Run, sides: Sides) -> _Attempt:
+    grid = _Grid(run.levels)
+    placed: dict[int, tuple[int, str]] = {}
+    failed: list[int] = []
+    for k in _order(run, sides):
+        for side in (sides[k], "left" if sides[k] == "right" else "right"):
+            if not run.fits[side][k]:
+                continue
+            shape = run.shapes[side][k]
+            base = grid.lowest(shape)
+            if base is not None:
+                grid.take(shape, base)
+                placed[k] = (base, side)
+                break
+        else:
+            failed.append(k)
+    return _Attempt(grid, placed, failed)
+
+
+def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Attempt:
+    """The best of the candidate patterns; key events it leaves out then take the place
+    of the fewest other labels.
+
+    With ``complete_only`` only a pattern that places every label is of use, so
+    the search gives up once the patterns tried leave out many.
+    """
+    tried: list[_Attempt] = []
+    patterns = _patterns(run)
+    for pattern in patterns:
+        attempt = _attempt(run, pattern)
+        if not attempt.failed:
+            return attempt
+        tried.append(attempt)
+        if complete_only and _hopeless(run, tried):
+            break
+    best = min(tried, key=lambda a: a.score(run))
+    if complete_only or not best.keys_missing(run):
+        return best
+    missing = [k for k in best.failed if run.keys[k]]
+    known = set(patterns)
+    more = [_attempt(run, p) for p in _key_patterns(run, missing)[:KEY_VALLEYS] if p not in known]
+    best = min([best, *more], key=lambda a: a.score(run))
+    for k in [k for k in best.failed if run.keys[k]]:
+        _make_room(run, best, k, size, measure)
+    return best
+
+
+def _hopeless(run: _Run, attempts: list[_Attempt]) -> bool:
+    """True when the patterns tried so far leave out too many for any to place them all."""
+    fewest = min(len(a.failed) for a in attempts)
+    return len(attempts) >= 2 and fewest > GIVE_UP * len(run.stacks)
+
+
+def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measure) -> None:
+    """Place key stack ``k`` where it displaces the fewest labels, cutting its words
+    short if that is the only way. Other keys in its way are lifted over it, never
+    left out."""
+    for share in SHORTER:
+        if share < 1:
+            run.shorten(k, share, size, measure)
+        for base, side, blockers in _rooms(run, attempt, k)[:ROOMS]:
+            if _displace(run, attempt, k, base, side, blockers):
+                return
+
+
+def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[int]]]:
+    """Where stack ``k`` could go, fewest labels displaced first (keys count most)."""
+    rooms = []
+    for side in SIDES:
+        if not run.fits[side][k]:
+            continue
+        shape = run.shapes[side][k]
+        blocks = {j: _blocked_bases(run, shape, j, *attempt.placed[j]) for j in attempt.placed}
+        keys = [0] * run.levels
+        counts = [0] * run.levels
+        for j, bases in blocks.items():
+            for base in bases:
+                counts[base] += 1
+                keys[base] += run.keys[j]
+        for base in range(run.levels - len(shape.near) + 1):
+            rooms.append(((keys[base], counts[base], base), side, blocks))
+    rooms.sort(key=lambda room: room[0])
+    return [
+        (base, side, [j for j, bases in blocks.items() if base in bases])
+        for (_, _, base), side, blocks in rooms[:ROOMS]
+    ]
+
+
+def _blocked_bases(run: _Run, shape: _Shape, j: int, level: int, side: str) -> set[int] | range:
+    """The levels where a shape would clash with placed stack ``j`` (at ``level``)."""
+    other = run.shapes[side][j]
+    top = level + len(other.boxes) - 1
+    last = run.levels - len(shape.near)
+    blocked: set[int] = set()
+    for i, mask in enumerate(shape.near):
+        if other.column & mask:  # its stem stands beside or under our label i
+            blocked.update(range(0, min(top - i, last) + 1))
+    for i, box in enumerate(other.boxes):
+        if box & shape.stem:  # its label sits over our stem: we must stay below it
+            blocked.update(range(level + i + 1, last + 1))
+        for m, mask in enumerate(shape.near):  # its label on one of our levels
+            if box & mask and 0 <= level + i - m <= last:
+                blocked.add(level + i - m)
+    return blocked
+
+
+def _displace(
+    run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: list[int]
+) -> bool:
+    """Put ``k`` at ``base``, leaving out the labels in its way; keys among them must find
+    another place (displacing only labels that are not keys), or nothing changes."""
+    saved = (attempt.grid.copy(), dict(attempt.placed), list(attempt.failed))
+    _put(run, attempt, k, base, side, blockers)
+    for j in [j for j in blockers if run.keys[j]]:
+        room = next(
+            (r for r in _rooms(run, attempt, j) if not any(run.keys[i] for i in r[2])), None
+        )
+        if room is None:
+            attempt.grid, attempt.placed, attempt.failed = saved
+            return False
+        _put(run, attempt, j, *room)
+    return True
+
+
+def _put(run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: list[int]) -> None:
+    """Place stack ``k``, leaving out the placed stacks in its way."""
+    for j in blockers:
+        level, their_side = attempt.placed.pop(j)
+        attempt.grid.remove(run.shapes[their_side][j], level)
+        attempt.failed.append(j)
+    attempt.grid.take(run.shapes[side][k], base)
+    attempt.placed[k] = (base, side)
+    attempt.failed.remove(k)
+
+
+def _settle(run: _Run, attempt: _Attempt) -> None:
+    """Let each stack drop to the lowest level where it still clashes with nothing."""
+    grid = attempt.grid
+    for k, (base, side) in sorted(attempt.placed.items(), key=lambda item: item[1][0]):
+        shape = run.shapes[side][k]
+        grid.remove(shape, base)
+        lower = grid.lowest(shape)
+        base = base if lower is None else min(lower, base)
+        grid.take(shape, base)
+        attempt.placed[k] = (base, side)
+
+
+def _place_size(
     requests: Sequence[LabelRequest],
     area: LabelArea,
     size: float,
     measure: Measure,
-    occ: _Occupancy,
-    peak: float = 0.5,
+    complete_only: bool = False,
 ) -> tuple[list[PlacedLabel], list[LabelRequest]]:
-    """Place the requests' labels where they fit; return the placed and the failed."""
-    placed: list[PlacedLabel] = []
+    """Every label that fits at this size, and the requests left without one."""
+    levels = area.levels(size)
+    height = line_height(size)
+    labels: list[PlacedLabel] = []
     failed: list[LabelRequest] = []
-    height = line_height(size)
-    for stack, sides, from_top in _mountain(_stacks(requests, size, measure), area, peak):
-        found = _place_stack(occ, area, stack, sides, from_top)
-        if found is None:
-            failed.extend(stack.requests)
-            continue
-        base, side = found
-        for i, (req, width) in enumerate(zip(stack.requests, stack.widths, strict=True)):
-            a, _ = _extent(stack.x, width, side)
-            box = Box(a, area.y0 + (base + i) * height, width, size)
-            placed.append(PlacedLabel(req.index, stack.x, box, base + i, req.text, size, side))
-    return placed, failed
-
-
-def settle(labels: Sequence[PlacedLabel], area: LabelArea, size: float) -> tuple[PlacedLabel, ...]:
-    """Let each stack of labels drop to the lowest level where it still clashes with nothing."""
-    stacks: dict[float, list[PlacedLabel]] = {}
-    for label in labels:
-        stacks.setdefault(label.x, []).append(label)
-    occ = _Occupancy(area.levels(size))
-    for x, members in stacks.items():
-        top = max(lb.level for lb in members)
-        for lb in members:
-            occ.take(lb.box.x, lb.box.right, lb.level, x, top)
-    height = line_height(size)
-    for x in sorted(stacks, key=lambda x: min(lb.level for lb in stacks[x])):
-        stack = sorted(stacks[x], key=lambda lb: lb.level)
-        for lb in stack:
-            occ.remove(lb.box.x, lb.level, x)
-        spans = [(lb.box.x, lb.box.right) for lb in stack]
-        base = stack[0].level
-        low = occ.highest_stem(min(a for a, _ in spans), max(b for _, b in spans))
-        for lower in range(low, base):
-            if not any(occ.covers(lower + i, a, b) for i, (a, b) in enumerate(spans)):
-                base = lower
-                break
-        for i, lb in enumerate(stack):
-            occ.take(lb.box.x, lb.box.right, base + i, x, base + len(stack) - 1)
-        stacks[x] = [
-            PlacedLabel(
-                lb.index,
-                x,
-                Box(lb.box.x, area.y0 + (base + i) * height, lb.box.w, lb.box.h),
-                base + i,
-                lb.text,
-                lb.size,
-                lb.side,
-            )
-            for i, lb in enumerate(stack)
-        ]
-    return tuple(lb for x in sorted(stacks) for lb in stacks[x])
+    stacks = _stacks(requests, size, measure)
+    for stacks_of_run in _runs(stacks) if stacks else []:
+        run = _Run(stacks_of_run, area, levels)
+        attempt = _best(run, complete_only, size, measure)
+        _settle(run, attempt)
+        for k, stack in enumerate(run.stacks):
+            if k not in attempt.placed:
+                failed.extend(stack.requests)
+                continue
+            base, side = attempt.placed[k]
+            for i, (req, width) in enumerate(zip(stack.requests, stack.widths, strict=True)):
+                a, _ = _extent(stack.x, width, side)
+                box = Box(a, area.y0 + (base + i) * height, width, size)
+                labels.append(PlacedLabel(req.index, stack.x, box, base + i, req.text, size, side))
+    return labels, failed
 
 
 def number_lane(
@@ -382,95 +690,24 @@ def place_labels(
 ) -> LabelPlan | None:
     """Place every label that fits, largest size first; number the rest in the lane.
 
-    With ``complete_only``, return None when not every label fits. Otherwise,
-    when even the smallest size cannot hold every label, plans with the
-    mountain peaking at different places are tried; if key events are left
-    without a label, the labels in their way are numbered instead, and as a
-    last resort key events are placed first. The plan that labels every key
-    event and then the most events wins.
+    With ``complete_only``, return None when not every label fits. Otherwise the
+    smallest size is used, key events are labelled first, and the events left
+    without a label are numbered.
     """
     measure = cache(measure)
+    labels: list[PlacedLabel] = []
+    failed: list[LabelRequest] = list(requests)
+    size = sizes[0]
     for size in sizes:
-        placed, failed = _label_pass(requests, area, size, measure, _Occupancy(area.levels(size)))
+        labels, failed = _place_size(requests, area, size, measure, complete_only)
         if not failed:
-            return LabelPlan(settle(placed, area, size), size)
+            return LabelPlan(tuple(labels), size)
         if len(failed) > HOPELESS * len(requests):
             break
     if complete_only:
         return None
-    size = min(sizes)
-    keys = {r.index for r in requests if r.key}
-    lane = number_size or size
-
-    def plan_for(
-        passes: list[list[LabelRequest]], numbered: list[LabelRequest], peak: float = 0.5
-    ) -> LabelPlan:
-        occ = _Occupancy(area.levels(size))
-        placed: list[PlacedLabel] = []
-        failed = list(numbered)
-        for batch in passes:
-            done, missed = _label_pass(batch, area, size, measure, occ, peak)
-            placed += done
-            failed += missed
-        return LabelPlan(tuple(placed), size, number_lane(failed, area.x0, area.x1, lane, measure))
-
-    def cost(plan: LabelPlan) -> tuple[int, int]:
-        return (len(keys - plan.labelled), -len(plan.labels))
-
-    best, peak = min(
-        ((plan_for([list(requests)], [], p), p) for p in PEAKS), key=lambda t: cost(t[0])
-    )
-    forced: set[int] = set()
-    for _ in range(DEMOTIONS):
-        missing = [r for r in requests if r.index in keys - best.labelled]
-        if not missing:
-            break
-        levels = area.levels(size)
-        more = set().union(
-            *(
-                _blockers(best.labels, area, r.x, measure(r.text, size), levels, keys)
-                for r in missing
-            )
-        )
-        if not more - forced:
-            break
-        forced |= more
-        kept = [r for r in requests if r.index not in forced]
-        numbered = [r for r in requests if r.index in forced]
-        best = min(best, plan_for([kept], numbered, peak), key=cost)
-    if keys - best.labelled:
-        keys_first = [[r for r in requests if r.key], [r for r in requests if not r.key]]
-        best = min(best, plan_for(keys_first, []), key=cost)
-    return LabelPlan(settle(best.labels, area, size), size, best.numbers)
-
-
-def _blockers(
-    placed: Sequence[PlacedLabel],
-    area: LabelArea,
-    x: float,
-    width: float,
-    levels: int,
-    keys: set[int],
-) -> set[int]:
-    """The fewest non-key labels whose removal would free some spot for a label at ``x``."""
-    tops: dict[float, int] = {}
-    for label in placed:
-        tops[label.x] = max(tops.get(label.x, -1), label.level)
-    best: set[int] | None = None
-    for side in ("left", "right"):
-        a, b = _extent(x, width, side)
-        if a < area.x0 or b > area.x1:
-            continue
-        for level in range(levels):
-            hit = {
-                p.index
-                for p in placed
-                if (p.level == level and a < p.box.right + PAD and p.box.x < b + PAD)
-                or (a - PAD <= p.x <= b + PAD and p.level > level)
-                or (p.level < level and p.box.x - PAD <= x <= p.box.right + PAD)
-            }
-            if hit & keys:
-                continue
-            if best is None or len(hit) < len(best):
-                best = hit
-    return best or set()
+    if size != min(sizes):
+        size = min(sizes)
+        labels, failed = _place_size(requests, area, size, measure)
+    lane = number_lane(failed, area.x0, area.x1, number_size or size, measure)
+    return LabelPlan(tuple(labels), size, lane)
