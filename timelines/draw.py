@@ -1,24 +1,44 @@
-"""Drawing: paint display lists onto a reportlab canvas. No layout decisions here."""
+"""Drawing: paint display lists onto a reportlab canvas. No layout decisions here.
+
+Shapes and text are written as PDF operators straight into the page's content
+stream (a page holds hundreds of small items: going through reportlab's drawing
+calls one by one costs more than the layout). The graphics state is tracked so
+that a colour, line width or font is only set when it changes. Images and
+bookmarks go through reportlab, which owns the document's objects and fonts.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from functools import cache
 
 from PIL import Image as PILImage
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from timelines.layout.primitives import Bookmark, Image, Line, Marker, Page, Rect, Text
 
 HATCH_STEP = 3.2
+HATCH_INK = "#222222"
+WHITE = "#FFFFFF"
+KAPPA = 0.5523  # Bézier handle length for a quarter circle, times the radius
 
 
 @cache
-def colour(hex_text: str) -> Color:
-    return HexColor(hex_text)
+def rgb(hex_text: str) -> str:
+    """'#RRGGBB' as PDF colour operands ('0.1 0.2 0.3')."""
+    value = hex_text.lstrip("#")
+    parts = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return " ".join(_num(p) for p in parts)
+
+
+def _num(value: float) -> str:
+    """A number for the content stream: to a hundredth of a point."""
+    return f"{value:.2f}"
 
 
 @cache
@@ -38,110 +58,210 @@ def _jpeg(path: str) -> bytes:
     return out.getvalue()
 
 
+class _JpegReader(ImageReader):
+    """A JPEG copied into each PDF as it is, named by a hash of its bytes.
+
+    reportlab names an image by hashing its decoded pixels on every draw; for the
+    same few shadows on every page of a batch, hashing the file once is enough.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self._token = hashlib.sha256(data).digest()
+        self._dataA = None
+
+    def getRGBData(self) -> bytes:  # noqa: N802 (reportlab's name)
+        return self._token
+
+
 @cache
 def image(path: str) -> ImageReader:
-    """One reader per image for the whole run: it decodes once, and its JPEG is copied
-    into each PDF as it is (reportlab rewinds the stream for every document)."""
-    return ImageReader(io.BytesIO(_jpeg(path)))
+    """One reader per image for the whole run (reportlab rewinds it for every document)."""
+    return _JpegReader(_jpeg(path))
 
 
 def draw_page(canvas: Canvas, page: Page, fonts: dict[str, str]) -> None:
-    """Paint one page's items in order and finish the page.
-
-    Consecutive texts share one PDF text object (much faster than one each).
-    """
-    run: list[Text] = []
+    """Paint one page's items in order and finish the page."""
+    painter = _Painter(canvas, fonts)
     for item in page.items:
         if isinstance(item, Text):
-            run.append(item)
-            continue
-        if run:
-            _texts(canvas, run, fonts)
-            run = []
-        if isinstance(item, Line):
-            _line(canvas, item)
+            painter.text(item)
+        elif isinstance(item, Line):
+            painter.line(item)
         elif isinstance(item, Rect):
-            _rect(canvas, item)
+            painter.rect(item)
         elif isinstance(item, Marker):
-            _marker(canvas, item)
+            painter.marker(item)
         elif isinstance(item, Image):
+            painter.flush()
             canvas.drawImage(image(item.path), item.x, item.y, item.w, item.h)
         elif isinstance(item, Bookmark):
             canvas.bookmarkPage(item.key)
             canvas.addOutlineEntry(item.title, item.key, item.level)
-    if run:
-        _texts(canvas, run, fonts)
+    painter.flush()
     canvas.showPage()
 
 
-def _texts(canvas: Canvas, items: list[Text], fonts: dict[str, str]) -> None:
-    """Texts in one text object; positions come from the widths the layout measured."""
-    text = canvas.beginText()
-    font, fill = None, None
-    for item in items:
-        if (item.font, item.size) != font:
-            font = (item.font, item.size)
-            text.setFont(fonts[item.font], item.size)
-        if item.colour != fill:
-            fill = item.colour
-            text.setFillColor(colour(item.colour))
-        text.setTextOrigin(item.box.x, item.y)
-        text.textOut(item.text)
-    canvas.drawText(text)
+class _Painter:
+    """PDF operators for one page, with the graphics state they leave behind."""
 
+    def __init__(self, canvas: Canvas, fonts: dict[str, str]) -> None:
+        self.canvas = canvas
+        self.fonts = fonts
+        self.ops: list[str] = []
+        self.in_text = False
+        self._reset()
 
-def _line(canvas: Canvas, item: Line) -> None:
-    canvas.setStrokeColor(colour(item.colour))
-    canvas.setLineWidth(item.width)
-    canvas.setDash(list(item.dash) if item.dash else [])
-    canvas.line(item.x1, item.y1, item.x2, item.y2)
-    if item.dash:
-        canvas.setDash([])
+    def _reset(self) -> None:
+        """Forget the state: after reportlab draws (an image) or a restore, set it anew."""
+        self.fill: str | None = None
+        self.stroke: str | None = None
+        self.width: float | None = None
+        self.dash: tuple[float, ...] | None = None
+        self.font: tuple[str, float] | None = None
 
+    def flush(self) -> None:
+        """Hand the operators so far to the canvas."""
+        self._end_text()
+        if self.ops:
+            self.canvas.addLiteral(" ".join(self.ops))
+            self.ops = []
+        self._reset()
 
-def _rect(canvas: Canvas, item: Rect) -> None:
-    if item.fill:
-        canvas.setFillColor(colour(item.fill))
-    if item.stroke:
-        canvas.setStrokeColor(colour(item.stroke))
-        canvas.setLineWidth(item.stroke_width)
-    fill, stroke = int(item.fill is not None), int(item.stroke is not None)
-    if item.pattern != "none" and item.w > 0 and item.h > 0:
-        canvas.rect(item.x, item.y, item.w, item.h, stroke=0, fill=fill)
-        _pattern(canvas, item)
-        if stroke:
-            canvas.rect(item.x, item.y, item.w, item.h, stroke=1, fill=0)
-    else:
-        canvas.rect(item.x, item.y, item.w, item.h, stroke=stroke, fill=fill)
+    # --- state -------------------------------------------------------------------------
 
+    def set_fill(self, colour: str) -> None:
+        if colour != self.fill:
+            self.ops.append(f"{rgb(colour)} rg")
+            self.fill = colour
 
-def _pattern(canvas: Canvas, item: Rect) -> None:
-    """Hatching inside the rectangle, in dark ink so it survives greyscale printing."""
-    canvas.saveState()
-    path = canvas.beginPath()
-    path.rect(item.x, item.y, item.w, item.h)
-    canvas.clipPath(path, stroke=0, fill=0)
-    canvas.setStrokeColor(colour("#222222"))
-    canvas.setLineWidth(0.45)
-    x0, y0, x1, y1 = item.x, item.y, item.x + item.w, item.y + item.h
-    lines: list[tuple[float, float, float, float]] = []
-    h = y1 - y0
-    if item.pattern in ("diagonal", "crosshatch"):
-        lines += [(x, y0, x + h, y1) for x in _steps(x0 - h, x1)]
-    if item.pattern in ("backdiagonal", "crosshatch"):
-        lines += [(x, y1, x + h, y0) for x in _steps(x0 - h, x1)]
-    if item.pattern == "horizontal":
-        lines += [(x0, y, x1, y) for y in _steps(y0 + 1.5, y1)]
-    if item.pattern == "vertical":
-        lines += [(x, y0, x, y1) for x in _steps(x0 + 1.5, x1)]
-    if item.pattern == "dots":
-        canvas.setLineCap(1)
-        canvas.setLineWidth(1.1)
-        canvas.setDash([0.01, HATCH_STEP])
-        lines += [(x0 + 1.5, y, x1, y) for y in _steps(y0 + 1.6, y1 - 0.5)]
-    if lines:
-        canvas.lines(lines)
-    canvas.restoreState()
+    def set_stroke(self, colour: str, width: float, dash: tuple[float, ...] = ()) -> None:
+        if colour != self.stroke:
+            self.ops.append(f"{rgb(colour)} RG")
+            self.stroke = colour
+        if width != self.width:
+            self.ops.append(f"{_num(width)} w")
+            self.width = width
+        if dash != self.dash:
+            self.ops.append(f"[{' '.join(_num(d) for d in dash)}] 0 d")
+            self.dash = dash
+
+    # --- text --------------------------------------------------------------------------
+
+    def text(self, item: Text) -> None:
+        """A line of text at its measured left edge (one text object for a run of texts)."""
+        if not self.in_text:
+            self.ops.append("BT")
+            self.in_text = True
+        self.set_fill(item.colour)
+        name = self.fonts[item.font]
+        font = pdfmetrics.getFont(name)
+        doc = self.canvas._doc
+        self.ops.append(f"1 0 0 1 {_num(item.box.x)} {_num(item.y)} Tm")
+        for subset, chunk in font.splitString(item.text, doc):
+            current = (font.getSubsetInternalName(subset, doc), item.size)
+            if current != self.font:
+                self.ops.append(f"{current[0]} {_num(item.size)} Tf")
+                self.font = current
+            self.ops.append(f"({escapePDF(chunk)}) Tj")
+
+    def _end_text(self) -> None:
+        if self.in_text:
+            self.ops.append("ET")
+            self.in_text = False
+            self.font = None
+
+    # --- shapes ------------------------------------------------------------------------
+
+    def line(self, item: Line) -> None:
+        self._end_text()
+        self.set_stroke(item.colour, item.width, item.dash)
+        self.ops.append(f"{_num(item.x1)} {_num(item.y1)} m {_num(item.x2)} {_num(item.y2)} l S")
+
+    def rect(self, item: Rect) -> None:
+        self._end_text()
+        box = f"{_num(item.x)} {_num(item.y)} {_num(item.w)} {_num(item.h)} re"
+        if item.fill:
+            self.set_fill(item.fill)
+        if item.pattern != "none" and item.w > 0 and item.h > 0:
+            if item.fill:
+                self.ops.append(f"{box} f")
+            self._pattern(item, box)
+            if item.stroke:
+                self.set_stroke(item.stroke, item.stroke_width)
+                self.ops.append(f"{box} S")
+            return
+        if item.stroke:
+            self.set_stroke(item.stroke, item.stroke_width)
+        paint = {(True, True): "B", (True, False): "f", (False, True): "S"}.get(
+            (item.fill is not None, item.stroke is not None)
+        )
+        if paint:
+            self.ops.append(f"{box} {paint}")
+
+    def _pattern(self, item: Rect, box: str) -> None:
+        """Hatching inside the rectangle, in dark ink so it survives greyscale printing."""
+        self.ops.append(f"q {box} W n")
+        saved = (self.fill, self.stroke, self.width, self.dash)
+        x0, y0, x1, y1 = item.x, item.y, item.x + item.w, item.y + item.h
+        h = y1 - y0
+        lines: list[tuple[float, float, float, float]] = []
+        if item.pattern in ("diagonal", "crosshatch"):
+            lines += [(x, y0, x + h, y1) for x in _steps(x0 - h, x1)]
+        if item.pattern in ("backdiagonal", "crosshatch"):
+            lines += [(x, y1, x + h, y0) for x in _steps(x0 - h, x1)]
+        if item.pattern == "horizontal":
+            lines += [(x0, y, x1, y) for y in _steps(y0 + 1.5, y1)]
+        if item.pattern == "vertical":
+            lines += [(x, y0, x, y1) for x in _steps(x0 + 1.5, x1)]
+        if item.pattern == "dots":
+            self.ops.append("1 J")
+            self.set_stroke(HATCH_INK, 1.1, (0.01, HATCH_STEP))
+            lines += [(x0 + 1.5, y, x1, y) for y in _steps(y0 + 1.6, y1 - 0.5)]
+        else:
+            self.set_stroke(HATCH_INK, 0.45)
+        if lines:
+            path = " ".join(f"{_num(a)} {_num(b)} m {_num(c)} {_num(d)} l" for a, b, c, d in lines)
+            self.ops.append(f"{path} S")
+        self.ops.append("Q")
+        self.fill, self.stroke, self.width, self.dash = saved
+
+    def marker(self, item: Marker) -> None:
+        self._end_text()
+        r = item.size / 2
+        shape = item.shape.removesuffix("_open")
+        x, y = item.x, item.y
+        if shape in ("plus", "cross", "bar"):
+            self._strokes(item, shape, r)
+            return
+        if item.hollow or item.shape.endswith("_open"):
+            self.set_fill(WHITE)
+            self.set_stroke(item.colour, 1.1, ())
+        else:
+            self.set_fill(item.colour)
+            self.set_stroke(WHITE, 0.4, ())
+        if shape in ("circle", "dot"):
+            self.ops.append(f"{_circle(x, y, r * (0.7 if shape == 'dot' else 1.0))} B")
+        elif shape == "square":
+            side, corner = _num(r * 1.7), (_num(x - r * 0.85), _num(y - r * 0.85))
+            self.ops.append(f"{corner[0]} {corner[1]} {side} {side} re B")
+        else:
+            self.ops.append(f"{_polygon(x, y, _POLYGONS[shape](r))} B")
+
+    def _strokes(self, item: Marker, shape: str, r: float) -> None:
+        x, y = item.x, item.y
+        if shape == "bar":
+            self.set_stroke(item.colour, 2.2, ())
+            segments = [(x, y - r * 1.2, x, y + r * 1.2)]
+        elif shape == "plus":
+            self.set_stroke(item.colour, 1.6, ())
+            segments = [(x - r, y, x + r, y), (x, y - r, x, y + r)]
+        else:
+            self.set_stroke(item.colour, 1.6, ())
+            k = r * 0.8
+            segments = [(x - k, y - k, x + k, y + k), (x - k, y + k, x + k, y - k)]
+        path = " ".join(f"{_num(a)} {_num(b)} m {_num(c)} {_num(d)} l" for a, b, c, d in segments)
+        self.ops.append(f"{path} S")
 
 
 def _steps(start: float, stop: float) -> list[float]:
@@ -149,40 +269,24 @@ def _steps(start: float, stop: float) -> list[float]:
     return [start + i * HATCH_STEP for i in range(count)]
 
 
-def _marker(canvas: Canvas, item: Marker) -> None:
-    canvas.setFillColor(colour("#FFFFFF") if item.hollow else colour(item.colour))
-    canvas.setStrokeColor(colour(item.colour) if item.hollow else colour("#FFFFFF"))
-    canvas.setLineWidth(1.1 if item.hollow else 0.4)
-    r = item.size / 2
-    shape = item.shape.removesuffix("_open")
-    hollow = item.hollow or item.shape.endswith("_open")
-    if hollow and not item.hollow:
-        canvas.setFillColor(colour("#FFFFFF"))
-        canvas.setStrokeColor(colour(item.colour))
-        canvas.setLineWidth(1.1)
-    x, y = item.x, item.y
-    if shape in ("circle", "dot"):
-        canvas.circle(x, y, r * (0.7 if shape == "dot" else 1.0), stroke=1, fill=1)
-    elif shape == "square":
-        canvas.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7, stroke=1, fill=1)
-    elif shape in ("plus", "cross", "bar"):
-        _strokes(canvas, item, shape, r)
-    else:
-        _polygon(canvas, x, y, _POLYGONS[shape](r))
+def _circle(x: float, y: float, r: float) -> str:
+    """A closed circle path of four Bézier quarters."""
+    k = r * KAPPA
+    n = _num
+    return (
+        f"{n(x + r)} {n(y)} m "
+        f"{n(x + r)} {n(y + k)} {n(x + k)} {n(y + r)} {n(x)} {n(y + r)} c "
+        f"{n(x - k)} {n(y + r)} {n(x - r)} {n(y + k)} {n(x - r)} {n(y)} c "
+        f"{n(x - r)} {n(y - k)} {n(x - k)} {n(y - r)} {n(x)} {n(y - r)} c "
+        f"{n(x + k)} {n(y - r)} {n(x + r)} {n(y - k)} {n(x + r)} {n(y)} c h"
+    )
 
 
-def _strokes(canvas: Canvas, item: Marker, shape: str, r: float) -> None:
-    canvas.setStrokeColor(colour(item.colour))
-    canvas.setLineWidth(1.6)
-    x, y = item.x, item.y
-    if shape == "plus":
-        canvas.lines([(x - r, y, x + r, y), (x, y - r, x, y + r)])
-    elif shape == "cross":
-        k = r * 0.8
-        canvas.lines([(x - k, y - k, x + k, y + k), (x - k, y + k, x + k, y - k)])
-    else:
-        canvas.setLineWidth(2.2)
-        canvas.line(x, y - r * 1.2, x, y + r * 1.2)
+def _polygon(x: float, y: float, points: list[tuple[float, float]]) -> str:
+    first, *rest = points
+    path = [f"{_num(x + first[0])} {_num(y + first[1])} m"]
+    path += [f"{_num(x + px)} {_num(y + py)} l" for px, py in rest]
+    return " ".join(path) + " h"
 
 
 def _regular(sides: int, r: float, turn: float = 90.0) -> list[tuple[float, float]]:
@@ -212,12 +316,3 @@ _POLYGONS = {
     "hexagon": lambda r: _regular(6, r * 1.0),
     "star": _star,
 }
-
-
-def _polygon(canvas: Canvas, x: float, y: float, points: list[tuple[float, float]]) -> None:
-    path = canvas.beginPath()
-    path.moveTo(x + points[0][0], y + points[0][1])
-    for px, py in points[1:]:
-        path.lineTo(x + px, y + py)
-    path.close()
-    canvas.drawPath(path, stroke=1, fill=1)

@@ -6,7 +6,7 @@ and Ó Dochartaigh; reportlab embeds the subset a page uses.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -54,8 +54,9 @@ def default_fonts() -> dict[str, str]:
     return font_names(DEFAULT_FILES["regular"], DEFAULT_FILES["bold"], DEFAULT_FILES["label"])
 
 
+@lru_cache(maxsize=16384)
 def measure(text: str, font_name: str, size: float) -> float:
-    """Width of ``text`` in points."""
+    """Width of ``text`` in points (remembered: pages measure the same words again and again)."""
     return pdfmetrics.stringWidth(text, font_name, size)
 
 

@@ -81,21 +81,27 @@ class Ctx:
         return fonts.fit(self.plain(text), self.font_names[font], max(size, self.min_size), width)
 
     def wrap(self, text: str, size: float, width: float, font: str = "regular") -> list[str]:
-        """Break ``text`` into lines no wider than ``width`` (long words are cut)."""
+        """Break ``text`` into lines no wider than ``width`` (long words are cut).
+
+        Widths add up (the fonts have no kerning), so each word is measured once.
+        """
+        name = self.font_names[font]
+        space = fonts.measure(" ", name, size)
         lines: list[str] = []
-        current = ""
+        current: list[str] = []
+        used = 0.0
         for word in self.plain(text).split():
-            trial = f"{current} {word}".strip()
-            if self.measure(trial, size, font) <= width:
-                current = trial
+            word_width = fonts.measure(word, name, size)
+            if current and used + space + word_width <= width:
+                current.append(word)
+                used += space + word_width
                 continue
             if current:
-                lines.append(current)
-            current = (
-                word
-                if self.measure(word, size, font) <= width
-                else self.fit(word, size, width, font)
-            )
+                lines.append(" ".join(current))
+            if word_width > width:
+                word = fonts.fit(word, name, max(size, self.min_size), width)
+                word_width = fonts.measure(word, name, size)
+            current, used = [word], word_width
         if current:
-            lines.append(current)
+            lines.append(" ".join(current))
         return lines or [""]
