@@ -70,7 +70,8 @@ def test_one_broken_child_gives_exit_code_2_and_the_rest_are_drawn(done):
     assert result.output == f"wrote {out}: 5 children drawn, 1 failed, 2 sibling groups\n"
     drawn = sorted(p.name for p in (out / "children").iterdir())
     assert drawn == ["C1.pdf", "C2.pdf", "C3.pdf", "C5.pdf", "C6.pdf"]
-    assert sorted(p.name for p in (out / "groups").iterdir()) == ["G1.pdf", "G2.pdf"]
+    # Named after each group's first child: a group's name may be a family name.
+    assert sorted(p.name for p in (out / "groups").iterdir()) == ["group-C1.pdf", "group-C3.pdf"]
 
 
 def test_booklet_has_an_index_and_a_bookmark_per_drawn_child(done):
@@ -91,7 +92,7 @@ def test_summary_has_one_row_per_child_with_every_column(done):
     assert list(rows[0]) == [
         "child_id", "age_years", "first_looked_after", "days_looked_after", "placements",
         "moves", "longest_gap_days", "days_since_last_decision", "current_placement_type",
-        "warnings", "status",
+        "warnings", "status", "group_pdf",
     ]  # fmt: skip
     assert [(r["child_id"], r["status"]) for r in rows] == [
         ("C1", "rendered"), ("C2", "rendered"), ("C3", "rendered"),
@@ -109,6 +110,8 @@ def test_summary_has_one_row_per_child_with_every_column(done):
         "0",
     )
     assert first["days_since_last_decision"] == str(1827)
+    groups = [r["group_pdf"] for r in rows]
+    assert groups == ["groups/group-C1.pdf"] * 2 + ["groups/group-C3.pdf"] * 2 + ["", ""]
 
 
 def test_errors_csv_names_file_row_column_and_child(done):
@@ -142,3 +145,44 @@ def test_large_cohorts_split_the_booklet_into_volumes(tmp_path, monkeypatch):
         "Timeline for Eve Three",
         "Timeline for Finn Four",
     ]
+
+
+def test_warnings_on_rows_that_start_no_record_reach_the_summary(tmp_path):
+    """A repeated SSDA903 episode is merged (it starts no record); its warning is its child's."""
+    columns = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,PL_POST,URN"
+    episode = "1,01/02/2016,S,C2,N1,U4,PR1,,,,AB1 2CD,1234567"
+    other = "2,01/03/2016,S,C2,N1,U4,PR1,,,,AB1 2CD,1234567"
+    data = tmp_path / "extract"
+    data.mkdir()
+    (data / "episodes.csv").write_text(f"{columns}\n{episode}\n{episode}\n{other}\n")
+    header = [
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
+        "1,1,01/01/2010,WBRI,,,",
+        "2,2,01/01/2011,WBRI,,,",
+    ]
+    (data / "header.csv").write_text("\n".join(header) + "\n")
+    out = tmp_path / "out"
+    args = ["batch", str(data), "--out", str(out), "--jobs", "1", "--as-of", "01/06/2024"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    warnings = {row["child_id"]: row["warnings"] for row in read_csv(out / "summary.csv")}
+    assert warnings == {"1": "1: repeats row 2 exactly (the same episode); merged", "2": "0"}
+
+
+def test_nothing_loadable_is_exit_1_with_the_reports_and_an_empty_booklet(tmp_path):
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE\n"
+        "1,32/01/2019,S,C2,N1,U4,PR1,,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(episodes), "--out", str(out), "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert result.output == f"wrote {out}: 0 children drawn, 1 failed, 0 sibling groups\n"
+    assert len(PdfReader(out / "booklet.pdf").pages) == 1
+    (error,) = read_csv(out / "errors.csv")
+    assert (error["file"], error["row"], error["column"], error["child_id"]) == (
+        "episodes.csv", "2", "DECOM", "1",
+    )  # fmt: skip
+    assert [r["status"] for r in read_csv(out / "summary.csv")] == ["failed"]

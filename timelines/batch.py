@@ -47,6 +47,7 @@ SUMMARY_COLUMNS = (
     "current_placement_type",
     "warnings",
     "status",
+    "group_pdf",
 )
 ERROR_COLUMNS = ("file", "row", "column", "child_id", "message")
 CHUNK = 8  # children sent to a worker at a time
@@ -135,8 +136,8 @@ def _init(template: str | None, options: RenderOptions, out: Path, today: date) 
     _STATE.update(theme=load_template(template), options=options, out=out, today=today)
 
 
-def _render_chunk(chunk: list[tuple[ChildRecord, list[Problem]]]) -> list[ChildOutcome]:
-    return [_render_one(record, warnings) for record, warnings in chunk]
+def _render_chunk(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
+    return [_render_one(unpack_record(packed), warnings) for packed, warnings in chunk]
 
 
 def _render_one(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
@@ -158,19 +159,29 @@ def _render_one(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
     return ChildOutcome(record.child_id, name, summary, packed, 1)
 
 
-def _render_group(job: tuple[str, list[ChildRecord]]) -> int:
-    from timelines.api import safe_name, siblings_pdf
+def _render_group(job: tuple[str, str, list[bytes]]) -> int:
+    from timelines.api import siblings_pdf
 
-    name, members = job
+    name, file_name, members = job
     theme: Theme = _STATE["theme"]  # type: ignore[assignment]
     out: Path = _STATE["out"]  # type: ignore[assignment]
     options: RenderOptions = _STATE["options"]  # type: ignore[assignment]
+    records = [unpack_record(packed) for packed in members]
     try:
-        pdf, _ = siblings_pdf(members, name, theme, options, "date", _STATE["today"])  # type: ignore[arg-type]
-        write_atomic(out / "groups" / f"{safe_name(name)}.pdf", pdf)
+        pdf, _ = siblings_pdf(records, name, theme, options, "date", _STATE["today"])  # type: ignore[arg-type]
+        write_atomic(out / "groups" / file_name, pdf)
     except Exception:  # a group that cannot be drawn is left out, never stops the batch
         return 0
     return 1
+
+
+def pack_record(record: ChildRecord) -> bytes:
+    """A record as compressed bytes: a cohort waits for its workers in this form."""
+    return zlib.compress(pickle.dumps(record, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack_record(packed: bytes) -> ChildRecord:
+    return pickle.loads(zlib.decompress(packed))
 
 
 @contextmanager
@@ -189,7 +200,7 @@ def workers(
 
 
 def render_children(
-    work: Iterable[tuple[ChildRecord, list[Problem]]], pool: Pool | None, in_flight: int = 4
+    work: Iterable[tuple[bytes, list[Problem]]], pool: Pool | None, in_flight: int = 4
 ) -> Iterator[ChildOutcome]:
     """Render every child (in the pool when given), yielding outcomes in input order.
 
@@ -216,17 +227,11 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def group_jobs(dataset: Dataset, records: list[ChildRecord], not_drawn: set[str]) -> list:
-    """(group name, member records) for every sibling group with a drawn member."""
-    from timelines.siblings import sibling_groups
+def group_file(member_ids: list[str]) -> str:
+    """A group's PDF is named after its first child's id (a group's name may be a surname)."""
+    from timelines.api import safe_name
 
-    by_id = {r.child_id: r for r in records if r.child_id not in not_drawn}
-    jobs = []
-    for name, ids in sibling_groups(dataset).items():
-        members = [by_id[i] for i in ids if i in by_id]
-        if members:
-            jobs.append((name, members))
-    return jobs
+    return f"group-{safe_name(member_ids[0])}.pdf"
 
 
 # -- booklet, summary and errors --------------------------------------------
@@ -336,18 +341,19 @@ __all__ = [
     "ChildOutcome",
     "child_of_problems",
     "csv_text",
-    "group_jobs",
+    "group_file",
     "render_children",
     "summary_row",
     "write_volume",
 ]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Cohort:
-    """A loaded cohort and how to draw it."""
+    """A loaded cohort and how to draw it. ``run_cohort`` takes the dataset out, so that
+    it can be freed once every record is packed."""
 
-    dataset: Dataset
+    dataset: Dataset | None
     raw_rows: dict[tuple[str, int], str]  # (file, row) → child_id for rows the loader dropped
     theme: Theme
     template: str | None
@@ -355,49 +361,85 @@ class Cohort:
     today: date
 
 
-def run_cohort(
-    cohort: Cohort, out: Path, jobs: int, progress: Callable[[int, int], None] | None = None
-) -> BatchResult:
-    """Draw every child that has no errors into its PDF and the booklet, then groups,
-    summary and errors. Children stream through the workers and into the booklet
-    volumes, so memory stays flat however large the cohort."""
-    dataset, problems = cohort.dataset, cohort.dataset.problems
+@dataclass
+class _Plan:
+    """What the batch needs of the dataset, without the dataset: children in order,
+    their packed records and warnings, the failed, the errors and the groups."""
+
+    order: list[str]
+    names: dict[str, str]
+    packed: dict[str, bytes]
+    warnings: dict[str, list[Problem]]
+    failed: set[str]
+    errors: tuple[Problem, ...]
+    owners: dict[Problem, str]
+    groups: list[tuple[str, list[str]]]
+
+
+def _plan(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> _Plan:
+    from timelines.siblings import sibling_groups
+
+    problems = dataset.problems
     errors = tuple(p for p in problems if p.severity == "error")
-    owners = child_of_problems(dataset, problems, cohort.raw_rows)
+    owners = child_of_problems(dataset, problems, raw_rows)
     failed = {owners[p] for p in errors if p in owners}
-    records = dataset.records()
     warnings: dict[str, list[Problem]] = {}
     for problem, child in owners.items():
         if problem.severity == "warning":
             warnings.setdefault(child, []).append(problem)
+    records = dataset.records()
     names = {r.child_id: r.child.name or r.child_id for r in records}
-    order = list(
-        dict.fromkeys([r.child_id for r in records] + [owners[p] for p in errors if p in owners])
-    )
-    work = ((r, warnings.get(r.child_id, [])) for r in records if r.child_id not in failed)
-    ctx, frame = _booklet_frame(cohort, len(order) - len(failed & set(order)), len(order))
+    order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
+    packed = {r.child_id: pack_record(r) for r in records if r.child_id not in failed}
+    groups = list(sibling_groups(dataset).items())
+    return _Plan(order, names, packed, warnings, failed, errors, owners, groups)
+
+
+def run_cohort(
+    cohort: Cohort, out: Path, jobs: int, progress: Callable[[int, int], None] | None = None
+) -> BatchResult:
+    """Draw every child that has no errors into its PDF and the booklet, then groups,
+    summary and errors. The records are packed and the dataset freed first; children
+    then stream through the workers and into the booklet volumes, so memory stays
+    flat while drawing, however large the cohort."""
+    dataset, cohort.dataset = cohort.dataset, None
+    assert dataset is not None, "a cohort can be run once"
+    plan = _plan(dataset, cohort.raw_rows)
+    del dataset
+    order, failed = plan.order, plan.failed
+    work = ((plan.packed[cid], plan.warnings.get(cid, [])) for cid in order if cid in plan.packed)
+    ctx, frame = _booklet_frame(cohort, len(plan.packed), len(order))
     summaries: list[dict] = []
     render_errors: list[tuple[str, str]] = []
     with workers(jobs, cohort.template, cohort.options, out, cohort.today) as pool:
-        outcomes = _counted(render_children(work, pool), progress, len(order) - len(failed))
-        for path, volume in zip(
-            booklet_names(len(order)), _chunks(order, BOOKLET_VOLUME), strict=True
-        ):
-            children = [(cid, names.get(cid, cid), cid not in failed) for cid in volume]
+        outcomes = _counted(render_children(work, pool), progress, len(plan.packed))
+        volumes = list(_chunks(order, BOOKLET_VOLUME)) or [[]]  # no child: an empty index
+        for path, volume in zip(booklet_names(len(order)), volumes, strict=True):
+            children = [(cid, plan.names.get(cid, cid), cid in plan.packed) for cid in volume]
             write_volume(out / path, ctx, frame, children, outcomes, summaries, render_errors)
             summaries += [
-                summary_row(cid, None, warnings.get(cid, []), "failed")
+                summary_row(cid, None, plan.warnings.get(cid, []), "failed")
                 for cid in volume
                 if cid in failed
             ]
         not_drawn = failed | {cid for cid, _ in render_errors}
-        tasks = group_jobs(dataset, records, not_drawn)
-        written = sum(pool.imap(_render_group, tasks) if pool else map(_render_group, tasks))
+        drawn = set(plan.packed) - not_drawn
+        tasks = [
+            (name, group_file(ids), [plan.packed[i] for i in ids if i in drawn])
+            for name, ids in plan.groups
+            if any(i in drawn for i in ids)
+        ]
+        made = list(pool.imap(_render_group, tasks) if pool else map(_render_group, tasks))
+    files = {file for (_, file, _), ok in zip(tasks, made, strict=True) if ok}
+    group_of = {cid: group_file(ids) for _, ids in plan.groups for cid in ids}
     position = {cid: i for i, cid in enumerate(order)}
     summaries.sort(key=lambda row: position[row["child_id"]])
-    _write_reports(out, summaries, errors, owners, render_errors)
-    ok = len(order) - len(not_drawn)
-    return BatchResult(out, ok, len(not_drawn), written, errors)
+    for row in summaries:
+        file = group_of.get(row["child_id"])
+        row["group_pdf"] = f"groups/{file}" if file in files else ""
+    _write_reports(out, summaries, plan.errors, plan.owners, render_errors)
+    written = len(files)
+    return BatchResult(out, len(order) - len(not_drawn), len(not_drawn), written, plan.errors)
 
 
 def _counted(

@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal
 
 Precision = Literal["day", "month", "year"]
@@ -98,8 +99,13 @@ def _month_number(name: str, text: str) -> int:
     return number
 
 
+@lru_cache(maxsize=65536)
 def parse_date(text: str) -> FuzzyDate:
-    """Read one date as written in a chronology; raise DateError when it cannot be read."""
+    """Read one date as written in a chronology; raise DateError when it cannot be read.
+
+    Remembered: a cohort writes the same dates many times, and its events share one
+    (immutable) FuzzyDate each.
+    """
     original = text
     text = " ".join(str(text).split())
     if not text:

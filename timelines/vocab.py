@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 CATEGORIES: dict[str, str] = {
     "birth": "Birth",
     "referral": "Referral",
@@ -37,6 +39,7 @@ DECISION_CATEGORIES = frozenset({"hearing", "decision", "panel", "court", "order
 LOOKED_AFTER_TYPES = frozenset(PLACEMENT_TYPES)
 
 
+@lru_cache(maxsize=4096)
 def normalise_code(text: str) -> str:
     """'Child Protection ' -> 'child_protection'."""
     return "_".join(str(text).strip().lower().replace("-", " ").split())

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from timelines.dates import DateError, FuzzyDate, from_excel_serial, parse_date, parse_exact_date
@@ -529,12 +530,17 @@ class _Loader:
         self.counts[source.kind] = RowCount(source.table.file, len(source.table.rows), **counts)
 
     def _owner(self, row: _Row) -> str | None:
-        """The row's child id; None (with an error) when it cannot be told."""
+        """The row's child id; None (with an error) when it cannot be told.
+
+        A blank id is the one child's when the files describe at most one child (and
+        the children table has just this row): a one-child workbook needs no ids.
+        """
         if "child_id" not in row.source.columns:
             return self.ids.default
         if text := row.text("child_id"):
             return text
-        if row.source.kind == "children" or len(self.ids.named) > 1:
+        lone = len(self.ids.named) <= 1 and len(row.source.table.rows) == 1
+        if (row.source.kind == "children" and not lone) or len(self.ids.named) > 1:
             suffix = "" if row.source.kind == "children" else " (the files describe several)"
             row.error("child_id", f"no child_id given{suffix}")
             return None
@@ -724,6 +730,7 @@ def _flag(row: _Row, name: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _word(text: str) -> str:
     """'Children's Hearing' -> 'childrens_hearing'; 'At home (CSO)' -> 'at_home_cso'."""
     return normalise_code(_PUNCTUATION.sub(" ", text.replace("'", "").replace("’", "")))

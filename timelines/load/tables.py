@@ -40,15 +40,17 @@ _CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f", "\v"}
 class Table:
     """A table as text: normalised headings and, per data row, its row number and cells.
 
-    ``rows`` holds ``(row number, {column: cell text})`` where the row number is
-    the one a spreadsheet shows (the heading row is row 1 when it is the first
-    line). Fully blank rows are not data and are left out.
+    ``rows`` holds ``(row number, cells)`` where the row number is the one a
+    spreadsheet shows (the heading row is row 1 when it is the first line) and
+    ``cells`` reads like a dict of column to cell text (a ``Cells`` tuple: a
+    cohort's tables hold millions of cells). Fully blank rows are not data and
+    are left out.
     """
 
     file: str
     columns: tuple[str, ...]
     original_columns: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, str]], ...]
+    rows: tuple[tuple[int, Cells], ...]
     header_row: int = 1
     problems: tuple[Problem, ...] = ()
 
@@ -58,6 +60,50 @@ class Table:
             if name == column:
                 return original or name
         return column
+
+
+class Cells(tuple):
+    """One row's cells, read by column name like a dict (``cells["date"]``,
+    ``cells.get("carer", "")``) but stored as a plain tuple; ``_columns`` is set
+    on a subclass made for each table by ``cells_type``."""
+
+    __slots__ = ()
+    _columns: dict[str, int] = {}
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._columns[key])
+        return tuple.__getitem__(self, key)
+
+    def get(self, key: str, default: str = "") -> str:
+        at = self._columns.get(key)
+        return default if at is None else tuple.__getitem__(self, at)
+
+    def keys(self) -> list[str]:
+        return list(self._columns)
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(self)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(zip(self._columns, self, strict=True))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, dict):
+            return dict(self.items()) == other
+        return tuple.__eq__(self, other)
+
+    __hash__ = tuple.__hash__
+
+
+def cells_type(columns: tuple[str, ...]) -> type[Cells]:
+    """A ``Cells`` class for a table with these columns."""
+    return type(
+        "Cells", (Cells,), {"__slots__": (), "_columns": {c: i for i, c in enumerate(columns)}}
+    )
 
 
 def normalise_heading(text: str) -> str:
@@ -107,40 +153,51 @@ def _check_exists(path: Path) -> None:
 
 
 def _read_text_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Rows of a text table, numbered from 1, read lazily so large files stay small in memory."""
-    text = _decode(path.name, path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    del text
+    """Rows of a text table, numbered from 1, read lazily so large files stay small in memory.
+
+    The file's bytes are decoded as they are read (a whole decoded copy is only made
+    once, briefly, to check that the file is text at all)."""
+    try:
+        raw = path.read_bytes().rstrip(b"\x1a")  # an old DOS end-of-file mark
+    except OSError as exc:
+        _fail(path.name, f"cannot be read ({exc.strerror or exc})")
+    encoding, delimiter = _encoding(path.name, raw)
+    stream = io.TextIOWrapper(io.BytesIO(raw), encoding, errors="replace", newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
         _fail(path.name, f"cannot be read as CSV ({exc})", reader.line_num)
 
 
-def _decode(file: str, raw: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+def _encoding(file: str, raw: bytes) -> tuple[str, str]:
+    """The encoding (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252) and
+    the delimiter of a text table; refuse bytes that are not a table's text."""
     for magic, kind in _MAGIC:
         if raw.startswith(magic):
             _fail(file, f"not a text file (it looks like {kind}); save the table as .csv or .xlsx")
     if raw.startswith(_UTF16_BOMS):
-        text = raw.decode("utf-16", errors="replace")
+        encoding, text = "utf-16", raw.decode("utf-16", errors="replace")
     elif b"\x00" in raw:
         _fail(file, "not a text file; save the table as .csv or .xlsx")
     else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                _fail(file, "not a text file; save the table as .csv or .xlsx")
-    text = text.rstrip("\x1a")  # an old DOS end-of-file mark
+        encoding, text = _decoded(file, raw)
     if not text.strip():
         _fail(file, "the file is empty")
     controls = sum(map(text.count, _CONTROL))
     if controls > max(2, len(text) // 50):
         _fail(file, "not a text file; save the table as .csv or .xlsx")
-    return text
+    return encoding, _delimiter(text)
+
+
+def _decoded(file: str, raw: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without a byte-order mark) if it is, else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return encoding, raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    _fail(file, "not a text file; save the table as .csv or .xlsx")
 
 
 def _delimiter(text: str) -> str:
@@ -222,6 +279,7 @@ def _build(file: str, cells: Iterable[tuple[int, list[str]]]) -> Table:
         header.pop()
     columns = _columns(file, header_row, header)
     width = len(columns)
+    make = cells_type(columns)
     rows, problems = [], []
     for number, row in numbered:
         if len(row) > width and any(row[width:]):
@@ -229,7 +287,7 @@ def _build(file: str, cells: Iterable[tuple[int, list[str]]]) -> Table:
             used = max(i for i, cell in enumerate(row) if cell) + 1
             problems.append(_extra_cells(file, number, used, width, extra))
         padded = row[:width] + [""] * (width - len(row))
-        rows.append((number, dict(zip(columns, padded, strict=True))))
+        rows.append((number, make(padded)))
     return Table(file, columns, tuple(header), tuple(rows), header_row, tuple(problems))
 
 
