@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timelines.batch import BatchResult
-from timelines.batch import Cohort as BatchCohort
+from timelines.batch import Plan as BatchPlan
 from timelines.export import write_atomic
 from timelines.model import ChildRecord, Dataset
 from timelines.options import RenderOptions
@@ -271,20 +271,23 @@ def run_batch(
 ) -> BatchResult:
     """Render every child, every sibling group, a booklet, summary.csv and errors.csv.
 
-    ``BatchResult.exit_code``: 0 when every child was drawn, 2 when some failed.
+    With more than one job the files are loaded in a process of their own, which
+    hands back the cohort packed and then ends: the memory that loading takes is
+    given back before drawing starts. ``BatchResult.exit_code``: 0 when every child
+    was drawn, 2 when some failed, 1 when none could be.
     """
     from timelines import batch
 
     jobs = jobs or os.cpu_count() or 1
-    # No name holds the cohort here, so run_cohort can free the records before the booklet.
-    return batch.run_cohort(
-        _cohort(inputs, options, template, today or date.today()), out, jobs, progress
-    )
+    today = today or date.today()
+    theme = load_template(template)
+    args = (inputs, template, today)
+    plan = _in_own_process(_plan_batch, *args) if jobs > 1 else _plan_batch(*args)
+    cohort = batch.Cohort(plan, theme, template, options, today)
+    return batch.run_cohort(cohort, out, jobs, progress)
 
 
-def _cohort(
-    inputs: Inputs, options: RenderOptions, template: str | None, today: date
-) -> BatchCohort:
+def _plan_batch(inputs: Inputs, template: str | None, today: date) -> BatchPlan:
     from timelines import batch
 
     theme = load_template(template)
@@ -292,8 +295,17 @@ def _cohort(
     dataset = load(inputs, today, vocabulary)
     # Every problem with a row: warnings on rows that start no record count for their child too.
     located = tuple(p for p in dataset.problems if p.row is not None)
-    rows = _raw_row_children(inputs, located)
-    return batch.Cohort(dataset, rows, theme, template, options, today)
+    return batch.plan_cohort(dataset, _raw_row_children(inputs, located))
+
+
+def _in_own_process(function: Callable, *args):
+    """``function(*args)`` in a fresh process (its errors are raised here)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    method = "forkserver" if os.name == "posix" else "spawn"
+    with ProcessPoolExecutor(1, mp_context=get_context(method)) as pool:
+        return pool.submit(function, *args).result()
 
 
 def write_template(out: Path, force: bool = False) -> Path:

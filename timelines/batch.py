@@ -348,21 +348,8 @@ __all__ = [
 ]
 
 
-@dataclass
-class Cohort:
-    """A loaded cohort and how to draw it. ``run_cohort`` takes the dataset out, so that
-    it can be freed once every record is packed."""
-
-    dataset: Dataset | None
-    raw_rows: dict[tuple[str, int], str]  # (file, row) → child_id for rows the loader dropped
-    theme: Theme
-    template: str | None
-    options: RenderOptions
-    today: date
-
-
-@dataclass
-class _Plan:
+@dataclass(frozen=True)
+class Plan:
     """What the batch needs of the dataset, without the dataset: children in order,
     their packed records and warnings, the failed, the errors and the groups."""
 
@@ -376,7 +363,9 @@ class _Plan:
     groups: list[tuple[str, list[str]]]
 
 
-def _plan(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> _Plan:
+def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
+    """Pack a loaded cohort for drawing; ``raw_rows`` maps (file, row) to child_id for rows
+    the loader dropped, so their problems find their child."""
     from timelines.siblings import sibling_groups
 
     problems = dataset.problems
@@ -392,20 +381,27 @@ def _plan(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> _Plan:
     order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
     packed = {r.child_id: pack_record(r) for r in records if r.child_id not in failed}
     groups = list(sibling_groups(dataset).items())
-    return _Plan(order, names, packed, warnings, failed, errors, owners, groups)
+    return Plan(order, names, packed, warnings, failed, errors, owners, groups)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A packed cohort and how to draw it."""
+
+    plan: Plan
+    theme: Theme
+    template: str | None
+    options: RenderOptions
+    today: date
 
 
 def run_cohort(
     cohort: Cohort, out: Path, jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> BatchResult:
     """Draw every child that has no errors into its PDF and the booklet, then groups,
-    summary and errors. The records are packed and the dataset freed first; children
-    then stream through the workers and into the booklet volumes, so memory stays
-    flat while drawing, however large the cohort."""
-    dataset, cohort.dataset = cohort.dataset, None
-    assert dataset is not None, "a cohort can be run once"
-    plan = _plan(dataset, cohort.raw_rows)
-    del dataset
+    summary and errors. Children stream through the workers and into the booklet
+    volumes, so memory stays flat while drawing, however large the cohort."""
+    plan = cohort.plan
     order, failed = plan.order, plan.failed
     work = ((plan.packed[cid], plan.warnings.get(cid, [])) for cid in order if cid in plan.packed)
     ctx, frame = _booklet_frame(cohort, len(plan.packed), len(order))

@@ -33,12 +33,12 @@ def rgb(hex_text: str) -> str:
     """'#RRGGBB' as PDF colour operands ('0.1 0.2 0.3')."""
     value = hex_text.lstrip("#")
     parts = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return " ".join(_num(p) for p in parts)
+    return " ".join(f"{p:.3f}" for p in parts)
 
 
 def _num(value: float) -> str:
-    """A number for the content stream: to a hundredth of a point."""
-    return f"{value:.2f}"
+    """A number for the content stream: to a tenth of a point (0.04 mm)."""
+    return f"{value:.1f}"
 
 
 @cache

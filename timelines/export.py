@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from timelines.draw import draw_page
@@ -16,6 +18,19 @@ from timelines.layout.primitives import Page
 from timelines.problems import TimelinesError
 
 rl_config.useA85 = 0  # binary streams: smaller files, no slow ASCII85 encoding
+FLATE_LEVEL = 3  # zlib level for every stream: 3% larger files than reportlab's 6, much faster
+
+
+class _Flate(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's Flate filter at ``FLATE_LEVEL``: a cohort's PDFs spend a tenth of
+    their time compressing at the default level."""
+
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+
+
+# reportlab uses one shared filter object for every stream it compresses.
+pdfdoc.PDFZCompress.__class__ = _Flate
 
 
 def pdf_bytes(

@@ -54,10 +54,16 @@ def default_fonts() -> dict[str, str]:
     return font_names(DEFAULT_FILES["regular"], DEFAULT_FILES["bold"], DEFAULT_FILES["label"])
 
 
-@lru_cache(maxsize=16384)
 def measure(text: str, font_name: str, size: float) -> float:
-    """Width of ``text`` in points (remembered: pages measure the same words again and again)."""
-    return pdfmetrics.stringWidth(text, font_name, size)
+    """Width of ``text`` in points."""
+    return _unit_width(text, font_name) * size
+
+
+@lru_cache(maxsize=16384)
+def _unit_width(text: str, font_name: str) -> float:
+    """Width at 1 point (widths grow with the size; remembered: pages measure the same
+    words again and again, at several sizes)."""
+    return pdfmetrics.stringWidth(text, font_name, 1.0)
 
 
 def fit(text: str, font_name: str, size: float, width: float) -> str:

@@ -66,6 +66,9 @@ class InputError(TimelinesError):
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
 
+    def __reduce__(self):  # so that it crosses from a worker process whole
+        return (InputError, (self.problems,))
+
 
 def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
     """True when any problem is an error."""

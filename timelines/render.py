@@ -135,7 +135,7 @@ def _frame(
     parts.append(f"timeline to {end:%d/%m/%Y}")
     parts.append(f"{len(record.events)} events, {len(record.placements)} placements")
     subtitle = " · ".join(parts)
-    subtitle = subtitle[0].upper() + subtitle[1:]
+    subtitle = subtitle[:1].upper() + subtitle[1:]
     return FrameText(
         _title(record, theme, options),
         subtitle,

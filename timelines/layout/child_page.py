@@ -26,6 +26,7 @@ from timelines.shadows import Shadow
 
 PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
 LABEL_SHARE = 0.226  # longest label on page 1, of the page width: 190 pt on A4 landscape
+KEPT_WORDS = 14  # characters of its words a key event's label keeps when cut short
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,11 @@ def build_child_pages(
     panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
-    rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows)
+    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
+    rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows, **sizes)
     plan = _plan(ctx, record.events, scale, rows)
     if plan is None:
-        rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows, lane=True)
+        rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows, lane=True, **sizes)
         plan = _plan(ctx, record.events, scale, rows, numbered=True)
     assert plan is not None
     _events(page, ctx, record.events, scale, rows, plan)
@@ -95,7 +97,8 @@ def _plan(
         if numbered:
             text = f"{i + 1}. {text}"
         text = ctx.fit(text, sizes[-1], LABEL_SHARE * ctx.width, "label")
-        requests.append(LabelRequest(i, scale.clamp(event.day), text, event.key))
+        keep = text.find("  ") + 2 + KEPT_WORDS  # cut short, a key label keeps its date
+        requests.append(LabelRequest(i, scale.clamp(event.day), text, event.key, keep))
 
     def measure(text: str, size: float) -> float:
         return ctx.measure(text, size, "label")

@@ -64,6 +64,6 @@ def _footer(page: Page, ctx: Ctx, frame: FrameText, number: int, total: int) -> 
         left.append(f"prepared on {frame.prepared_on:%d/%m/%Y}")
     if left:
         text = ctx.fit(", ".join(left), size, w / 2 - m - 60)
-        page.add(ctx.text(m, y, text[0].upper() + text[1:], size, colour=MUTED, role="footer"))
+        page.add(ctx.text(m, y, text[:1].upper() + text[1:], size, colour=MUTED, role="footer"))
     right = f"timelines {__version__} · data {frame.fingerprint or '-'} · page {number} of {total}"
     page.add(ctx.text(w - m, y, right, size, colour=MUTED, align="right", role="footer"))

@@ -40,11 +40,11 @@ NUMBER_GAP = 2.5  # clearance between numbers in the lane, points
 HOPELESS = 0.2  # a size that leaves this share of labels out: smaller sizes will not save it
 RES = 4.0  # grid columns per point (finer than SAME_POINT, so each stem has its own column)
 REACH = PAD - 1 / RES  # a query reaches this far: rounding to columns adds up to 2 / RES
-PEAKS = (0.5, 0.25, 0.75)  # where in its run a mountain may peak
-VALLEYS = 3  # how many of a run's widest gaps are tried as valleys
+PEAKS = (0.5,)  # where in its run a mountain may peak (more peaks gained nothing measurable)
+VALLEYS = 2  # how many of a run's widest gaps are tried as valleys
 KEY_VALLEYS = 4  # valleys tried at key events left out
 SHORTER = (1.0, 0.7, 0.45)  # how much a key event's words may be cut to keep its label
-ROOMS = 6  # places tried for a key event left out
+ROOMS = 3  # places tried for a key event left out
 GIVE_UP = 0.1  # a share of labels left out that other patterns will not save
 
 Measure = Callable[[str, float], float]
@@ -57,6 +57,7 @@ class LabelRequest:
     x: float  # where its stem stands
     text: str
     key: bool = False
+    keep: int = 0  # characters a key event's label keeps when it must be cut short
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class _Shape:
     near: tuple[int, ...]  # the same widened by the clearance, with the stem beside them
     stem: int  # the stem, widened by the clearance
     column: int  # the stem itself
+    ink: int = 0  # every column it touches, on any level (a quick test for clashes)
 
 
 class _Grid:
@@ -297,12 +299,29 @@ class _Run:
         # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
         self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
-        self.shapes = {side: [_shape(s, side, area.x0) for s in stacks] for side in SIDES}
+        self._shapes: dict[str, list[_Shape | None]] = {
+            side: [None] * len(stacks) for side in SIDES
+        }
 
     def covered(self, k: int, side: str) -> range:
         if side == "right":
             return range(k + 1, self.cover_hi[k])
         return range(self.cover_lo[k], k)
+
+    def shape(self, side: str, k: int) -> _Shape:
+        """Stack ``k``'s labels pointing ``side`` as grid masks (made when first asked for)."""
+        shape = self._shapes[side][k]
+        if shape is None:
+            shape = self._shapes[side][k] = _shape(self.stacks[k], side, self.area.x0)
+        return shape
+
+    def snapshot(self, k: int) -> tuple:
+        return (self.stacks[k], self.fits["left"][k], self.fits["right"][k],
+                self._shapes["left"][k], self._shapes["right"][k])  # fmt: skip
+
+    def restore(self, k: int, snap: tuple) -> None:
+        self.stacks[k], self.fits["left"][k], self.fits["right"][k] = snap[:3]
+        self._shapes["left"][k], self._shapes["right"][k] = snap[3:]
 
     def shorten(self, k: int, share: float, size: float, measure: Measure) -> None:
         """Cut stack ``k``'s texts to ``share`` of their width, with an ellipsis.
@@ -310,7 +329,7 @@ class _Run:
         Its reach only shrinks, so the stacks it could cover stay a safe guess."""
         stack = self.stacks[k]
         texts = [
-            _cut(r.text, w * share, size, measure)
+            _cut(r.text, w * share, size, measure, r.keep)
             for r, w in zip(stack.requests, stack.widths, strict=True)
         ]
         requests = tuple(replace(r, text=t) for r, t in zip(stack.requests, texts, strict=True))
@@ -319,14 +338,15 @@ class _Run:
         left, right = short.reach()
         self.fits["left"][k], self.fits["right"][k] = left >= self.area.x0, right <= self.area.x1
         for side in SIDES:
-            self.shapes[side][k] = _shape(short, side, self.area.x0)
+            self._shapes[side][k] = None
 
 
-def _cut(text: str, width: float, size: float, measure: Measure) -> str:
-    """``text`` cut with an ellipsis to fit ``width`` points."""
-    if measure(text, size) <= width:
+def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` points, keeping its first ``keep``
+    characters whatever the width."""
+    if measure(text, size) <= width or len(text) <= keep + 1:
         return text
-    low, high = 0, len(text)
+    low, high = keep, len(text)
     while low < high:
         mid = (low + high + 1) // 2
         if measure(text[:mid].rstrip() + "…", size) <= width:
@@ -344,13 +364,13 @@ def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
 
     spans = stack.spans(side)
     stem = mask(stack.x - REACH, stack.x + REACH)
-    return _Shape(
-        tuple(mask(a, b) for a, b in spans),
-        # Beside its own labels the stem needs room too: on their levels, nothing near it.
-        tuple(mask(a - REACH, b + REACH) | stem for a, b in spans),
-        stem,
-        1 << max(int((stack.x - x0) * RES), 0),
-    )
+    boxes = tuple(mask(a, b) for a, b in spans)
+    # Beside its own labels the stem needs room too: on their levels, nothing near it.
+    near = tuple(mask(a - REACH, b + REACH) | stem for a, b in spans)
+    ink = stem
+    for box in near:
+        ink |= box
+    return _Shape(boxes, near, stem, 1 << max(int((stack.x - x0) * RES), 0), ink)
 
 
 def _patterns(run: _Run) -> list[Sides]:
@@ -458,7 +478,7 @@ def _attempt(run: _Run, sides: Sides) -> _Attempt:
         for side in (sides[k], "left" if sides[k] == "right" else "right"):
             if not run.fits[side][k]:
                 continue
-            shape = run.shapes[side][k]
+            shape = run.shape(side, k)
             base = grid.lowest(shape)
             if base is not None:
                 grid.take(shape, base)
@@ -505,13 +525,13 @@ def _hopeless(run: _Run, attempts: list[_Attempt]) -> bool:
 
 def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measure) -> None:
     """Place key stack ``k`` where it displaces the fewest labels, cutting its words
-    short if that is the only way. Other keys in its way are lifted over it, never
-    left out."""
+    short if that is the only way. Other keys in its way move (cut short too if need
+    be), never left out."""
     for share in SHORTER:
         if share < 1:
             run.shorten(k, share, size, measure)
         for base, side, blockers in _rooms(run, attempt, k)[:ROOMS]:
-            if _displace(run, attempt, k, base, side, blockers):
+            if _displace(run, attempt, k, (base, side, blockers), size, measure):
                 return
 
 
@@ -521,7 +541,7 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
     for side in SIDES:
         if not run.fits[side][k]:
             continue
-        shape = run.shapes[side][k]
+        shape = run.shape(side, k)
         blocks = {j: _blocked_bases(run, shape, j, *attempt.placed[j]) for j in attempt.placed}
         keys = [0] * run.levels
         counts = [0] * run.levels
@@ -540,7 +560,9 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
 
 def _blocked_bases(run: _Run, shape: _Shape, j: int, level: int, side: str) -> set[int] | range:
     """The levels where a shape would clash with placed stack ``j`` (at ``level``)."""
-    other = run.shapes[side][j]
+    other = run.shape(side, j)
+    if not other.ink & shape.ink:
+        return set()
     top = level + len(other.boxes) - 1
     last = run.levels - len(shape.near)
     blocked: set[int] = set()
@@ -557,30 +579,48 @@ def _blocked_bases(run: _Run, shape: _Shape, j: int, level: int, side: str) -> s
 
 
 def _displace(
-    run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: list[int]
+    run: _Run,
+    attempt: _Attempt,
+    k: int,
+    room: tuple[int, str, list[int]],
+    size: float,
+    measure: Measure,
 ) -> bool:
-    """Put ``k`` at ``base``, leaving out the labels in its way; keys among them must find
-    another place (displacing only labels that are not keys), or nothing changes."""
+    """Put ``k`` in ``room`` (base, side, blockers), leaving out the labels in its way;
+    keys among them must find another place, displacing no key, or nothing changes."""
     saved = (attempt.grid.copy(), dict(attempt.placed), list(attempt.failed))
-    _put(run, attempt, k, base, side, blockers)
-    for j in [j for j in blockers if run.keys[j]]:
-        room = next(
-            (r for r in _rooms(run, attempt, j) if not any(run.keys[i] for i in r[2])), None
-        )
-        if room is None:
+    keys = [j for j in room[2] if run.keys[j]]
+    stacks = {j: run.snapshot(j) for j in keys}
+    _put(run, attempt, k, *room)
+    for j in keys:
+        if not _relocate(run, attempt, j, size, measure):
             attempt.grid, attempt.placed, attempt.failed = saved
+            for i, snap in stacks.items():
+                run.restore(i, snap)
             return False
-        _put(run, attempt, j, *room)
     return True
+
+
+def _relocate(run: _Run, attempt: _Attempt, j: int, size: float, measure: Measure) -> bool:
+    """Find key stack ``j`` a place that displaces no other key, cut short if need be."""
+    for share in SHORTER:
+        if share < 1:
+            run.shorten(j, share, size, measure)
+        rooms = _rooms(run, attempt, j)
+        room = next((r for r in rooms if not any(run.keys[i] for i in r[2])), None)
+        if room is not None:
+            _put(run, attempt, j, *room)
+            return True
+    return False
 
 
 def _put(run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: list[int]) -> None:
     """Place stack ``k``, leaving out the placed stacks in its way."""
     for j in blockers:
         level, their_side = attempt.placed.pop(j)
-        attempt.grid.remove(run.shapes[their_side][j], level)
+        attempt.grid.remove(run.shape(their_side, j), level)
         attempt.failed.append(j)
-    attempt.grid.take(run.shapes[side][k], base)
+    attempt.grid.take(run.shape(side, k), base)
     attempt.placed[k] = (base, side)
     attempt.failed.remove(k)
 
@@ -589,7 +629,7 @@ def _settle(run: _Run, attempt: _Attempt) -> None:
     """Let each stack drop to the lowest level where it still clashes with nothing."""
     grid = attempt.grid
     for k, (base, side) in sorted(attempt.placed.items(), key=lambda item: item[1][0]):
-        shape = run.shapes[side][k]
+        shape = run.shape(side, k)
         grid.remove(shape, base)
         lower = grid.lowest(shape)
         base = base if lower is None else min(lower, base)
@@ -613,6 +653,9 @@ def _place_size(
     for stacks_of_run in _runs(stacks) if stacks else []:
         run = _Run(stacks_of_run, area, levels)
         attempt = _best(run, complete_only, size, measure)
+        if complete_only and attempt.failed:  # of no use: this size will not be drawn
+            failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
+            continue
         _settle(run, attempt)
         for k, stack in enumerate(run.stacks):
             if k not in attempt.placed:
@@ -680,6 +723,23 @@ def _inside(mark: NumberMark, x0: float, x1: float) -> NumberMark:
     return mark
 
 
+def _too_crowded(
+    requests: Sequence[LabelRequest], area: LabelArea, size: float, measure: Measure
+) -> bool:
+    """True when some stretch of the axis holds more events than could ever be labelled.
+
+    Within a stretch narrower than the shortest label, flags pointing the same way
+    each cover the others' stems, so each needs a level of its own: at most twice
+    the levels can be labelled there (a sure bound, so nothing possible is missed).
+    """
+    if not requests:
+        return False
+    reach = min(measure(r.text, size) for r in requests) + STEM_GAP
+    xs = sorted(r.x for r in requests)
+    limit = 2 * area.levels(size)
+    return any(bisect.bisect_left(xs, x + reach) - i > limit for i, x in enumerate(xs))
+
+
 def place_labels(
     requests: Sequence[LabelRequest],
     area: LabelArea,
@@ -699,6 +759,8 @@ def place_labels(
     failed: list[LabelRequest] = list(requests)
     size = sizes[0]
     for size in sizes:
+        if complete_only and _too_crowded(requests, area, size, measure):
+            continue
         labels, failed = _place_size(requests, area, size, measure, complete_only)
         if not failed:
             return LabelPlan(tuple(labels), size)

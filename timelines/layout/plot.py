@@ -27,26 +27,41 @@ class Rows:
     years: float
     axis: float
     labels: tuple[float, float]
+    numbers: float = 0.0  # baseline of the lane of event numbers under the axis
 
     @classmethod
-    def for_area(cls, bottom: float, top: float, with_shadows: bool, lane: bool = False) -> Rows:
-        """Rows for a plot between ``bottom`` and ``top``; ``lane`` makes room for event numbers."""
+    def for_area(
+        cls,
+        bottom: float,
+        top: float,
+        with_shadows: bool,
+        lane: bool = False,
+        year_size: float = 7.5,
+        number_size: float = 6.5,
+    ) -> Rows:
+        """Rows for a plot between ``bottom`` and ``top``; ``lane`` makes room for event
+        numbers. The year labels and the numbers are spaced for their text sizes."""
         height = top - bottom
         shadow_h = min(max(height * 0.16, 40.0), 110.0) if with_shadows else 0.0
         ages = bottom + shadow_h + 6
         band = (ages + 11, ages + 11 + min(max(height * 0.045, 16.0), 28.0))
         gaps = band[1] + 5
         years = gaps + 22
-        axis = years + 10 + (NUMBER_LANE if lane else 0.0)
-        return cls((bottom, bottom + shadow_h), ages, band, gaps, years, axis, (axis + 9, top))
+        # Under the axis: the ticks, then (with a lane) the numbers, then the year labels.
+        numbers_drop = TICK_DEPTH + 1 + CAP * number_size
+        if lane:
+            depth = numbers_drop + DESCENT * number_size + 1.5 + CAP * year_size
+        else:
+            depth = max(10.0, CAP * year_size + TICK_DEPTH - 0.7)
+        axis = years + depth
+        labels = (axis + 9, top)
+        return cls(
+            (bottom, bottom + shadow_h), ages, band, gaps, years, axis, labels, axis - numbers_drop
+        )
 
-    @property
-    def numbers(self) -> float:
-        """Baseline of the lane of event numbers under the axis."""
-        return self.axis - 11.5
 
-
-NUMBER_LANE = 10.0
+TICK_DEPTH = 5.0  # year ticks reach this far under the axis
+CAP, DESCENT = 0.76, 0.22  # of a text size: ink above and below the baseline (as Text.box)
 
 
 def axis_items(ctx: Ctx, scale: TimeScale, rows: Rows) -> list:
