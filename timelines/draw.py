@@ -36,9 +36,10 @@ def rgb(hex_text: str) -> str:
     return " ".join(f"{p:.3f}" for p in parts)
 
 
-def _num(value: float) -> str:
-    """A number for the content stream: to a tenth of a point (0.04 mm)."""
-    return f"{value:.1f}"
+_num = "{:.1f}".format  # a number for the content stream: to a tenth of a point (0.04 mm)
+SEGMENT = "{:.1f} {:.1f} m {:.1f} {:.1f} l".format  # a straight line (x1, y1, x2, y2)
+BOX = "{:.1f} {:.1f} {:.1f} {:.1f} re".format  # a rectangle (corner, width, height)
+PLACE = "1 0 0 1 {:.1f} {:.1f}".format  # a move to (x, y), for Tm and cm
 
 
 @cache
@@ -157,7 +158,7 @@ class _Painter:
         name = self.fonts[item.font]
         font = pdfmetrics.getFont(name)
         doc = self.canvas._doc
-        self.ops.append(f"1 0 0 1 {_num(item.box.x)} {_num(item.y)} Tm")
+        self.ops.append(PLACE(item.box.x, item.y) + " Tm")
         for subset, chunk in font.splitString(item.text, doc):
             current = (font.getSubsetInternalName(subset, doc), item.size)
             if current != self.font:
@@ -176,11 +177,11 @@ class _Painter:
     def line(self, item: Line) -> None:
         self._end_text()
         self.set_stroke(item.colour, item.width, item.dash)
-        self.ops.append(f"{_num(item.x1)} {_num(item.y1)} m {_num(item.x2)} {_num(item.y2)} l S")
+        self.ops.append(SEGMENT(item.x1, item.y1, item.x2, item.y2) + " S")
 
     def rect(self, item: Rect) -> None:
         self._end_text()
-        box = f"{_num(item.x)} {_num(item.y)} {_num(item.w)} {_num(item.h)} re"
+        box = BOX(item.x, item.y, item.w, item.h)
         if item.fill:
             self.set_fill(item.fill)
         if item.pattern != "none" and item.w > 0 and item.h > 0:
@@ -221,8 +222,7 @@ class _Painter:
         else:
             self.set_stroke(HATCH_INK, 0.45)
         if lines:
-            path = " ".join(f"{_num(a)} {_num(b)} m {_num(c)} {_num(d)} l" for a, b, c, d in lines)
-            self.ops.append(f"{path} S")
+            self.ops.append(" ".join([SEGMENT(*line) for line in lines]) + " S")
         self.ops.append("Q")
         self.fill, self.stroke, self.width, self.dash = saved
 
@@ -240,13 +240,7 @@ class _Painter:
         else:
             self.set_fill(item.colour)
             self.set_stroke(WHITE, 0.4, ())
-        if shape in ("circle", "dot"):
-            self.ops.append(f"{_circle(x, y, r * (0.7 if shape == 'dot' else 1.0))} B")
-        elif shape == "square":
-            side, corner = _num(r * 1.7), (_num(x - r * 0.85), _num(y - r * 0.85))
-            self.ops.append(f"{corner[0]} {corner[1]} {side} {side} re B")
-        else:
-            self.ops.append(f"{_polygon(x, y, _POLYGONS[shape](r))} B")
+        self.ops.append(f"q {PLACE(x, y)} cm {_outline(shape, r)} B Q")
 
     def _strokes(self, item: Marker, shape: str, r: float) -> None:
         x, y = item.x, item.y
@@ -260,8 +254,7 @@ class _Painter:
             self.set_stroke(item.colour, 1.6, ())
             k = r * 0.8
             segments = [(x - k, y - k, x + k, y + k), (x - k, y + k, x + k, y - k)]
-        path = " ".join(f"{_num(a)} {_num(b)} m {_num(c)} {_num(d)} l" for a, b, c, d in segments)
-        self.ops.append(f"{path} S")
+        self.ops.append(" ".join([SEGMENT(*segment) for segment in segments]) + " S")
 
 
 def _steps(start: float, stop: float) -> list[float]:
@@ -269,24 +262,29 @@ def _steps(start: float, stop: float) -> list[float]:
     return [start + i * HATCH_STEP for i in range(count)]
 
 
-def _circle(x: float, y: float, r: float) -> str:
-    """A closed circle path of four Bézier quarters."""
-    k = r * KAPPA
-    n = _num
-    return (
-        f"{n(x + r)} {n(y)} m "
-        f"{n(x + r)} {n(y + k)} {n(x + k)} {n(y + r)} {n(x)} {n(y + r)} c "
-        f"{n(x - k)} {n(y + r)} {n(x - r)} {n(y + k)} {n(x - r)} {n(y)} c "
-        f"{n(x - r)} {n(y - k)} {n(x - k)} {n(y - r)} {n(x)} {n(y - r)} c "
-        f"{n(x + k)} {n(y - r)} {n(x + r)} {n(y - k)} {n(x + r)} {n(y)} c h"
-    )
-
-
-def _polygon(x: float, y: float, points: list[tuple[float, float]]) -> str:
-    first, *rest = points
-    path = [f"{_num(x + first[0])} {_num(y + first[1])} m"]
-    path += [f"{_num(x + px)} {_num(y + py)} l" for px, py in rest]
+@cache
+def _outline(shape: str, r: float) -> str:
+    """A filled marker's closed path around the origin (moved into place with ``cm``)."""
+    if shape in ("circle", "dot"):
+        return _circle(r * (0.7 if shape == "dot" else 1.0))
+    if shape == "square":
+        return BOX(-r * 0.85, -r * 0.85, r * 1.7, r * 1.7)
+    first, *rest = _POLYGONS[shape](r)
+    path = [f"{first[0]:.2f} {first[1]:.2f} m"] + [f"{x:.2f} {y:.2f} l" for x, y in rest]
     return " ".join(path) + " h"
+
+
+def _circle(r: float) -> str:
+    """A closed circle of four Bézier quarters around the origin."""
+    k = r * KAPPA
+    quarters = (
+        (r, k, k, r, 0, r),
+        (-k, r, -r, k, -r, 0),
+        (-r, -k, -k, -r, 0, -r),
+        (k, -r, r, -k, r, 0),
+    )
+    curve = "{:.2f} {:.2f} {:.2f} {:.2f} {:.2f} {:.2f} c".format
+    return f"{r:.2f} 0 m " + " ".join(curve(*q) for q in quarters) + " h"
 
 
 def _regular(sides: int, r: float, turn: float = 90.0) -> list[tuple[float, float]]:

@@ -14,7 +14,7 @@ from timelines.analyse import Facts
 from timelines.dates import plain_duration
 from timelines.layout import plot
 from timelines.layout.frame import FrameText, add_frame
-from timelines.layout.labels import LabelArea, LabelPlan, LabelRequest, place_labels
+from timelines.layout.labels import HOPELESS, LabelArea, LabelPlan, LabelRequest, place_labels
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
 from timelines.layout.primitives import Bookmark, Line, Marker, Page
 from timelines.layout.scale import TimeScale
@@ -54,13 +54,7 @@ def build_child_pages(
     panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
-    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
-    rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows, **sizes)
-    plan = _plan(ctx, record.events, scale, rows)
-    if plan is None:
-        rows = plot.Rows.for_area(ctx.margin + 6, top - 4, with_shadows, lane=True, **sizes)
-        plan = _plan(ctx, record.events, scale, rows, numbered=True)
-    assert plan is not None
+    rows, plan = _labels(ctx, record.events, scale, (ctx.margin + 6, top - 4), with_shadows)
     _events(page, ctx, record.events, scale, rows, plan)
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
@@ -83,6 +77,32 @@ def _threshold(ctx: Ctx, options: RenderOptions) -> int:
 def event_text(event: Event, ctx: Ctx) -> str:
     """A label as drawn: the date (showing its uncertainty) and the glossary-rewritten words."""
     return f"{event.when.label()}  {ctx.plain(event.label)}"
+
+
+def _labels(
+    ctx: Ctx,
+    events: tuple[Event, ...],
+    scale: TimeScale,
+    area: tuple[float, float],
+    with_shadows: bool,
+) -> tuple[plot.Rows, LabelPlan]:
+    """The plot's rows and where the labels go: every label, as large as fits, or else
+    the numbered plan (key events labelled, numbers for the rest in a lane).
+
+    The numbered plan is made first: when it leaves many events out, a plan with
+    every label cannot exist (numbers only make labels longer by a few characters)
+    and is not looked for.
+    """
+    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
+    lane = plot.Rows.for_area(*area, with_shadows, lane=True, **sizes)
+    numbered = _plan(ctx, events, scale, lane, numbered=True)
+    assert numbered is not None
+    if len(numbered.numbered) <= HOPELESS * len(events):
+        rows = plot.Rows.for_area(*area, with_shadows, **sizes)
+        plan = _plan(ctx, events, scale, rows)
+        if plan is not None:
+            return rows, plan
+    return lane, numbered
 
 
 def _plan(

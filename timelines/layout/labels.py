@@ -470,10 +470,13 @@ class _Attempt:
         return (self.keys_missing(run), len(self.failed), top)
 
 
-def _attempt(run: _Run, sides: Sides) -> _Attempt:
+def _attempt(run: _Run, sides: Sides, bound: tuple[int, int] | None = None) -> _Attempt | None:
+    """Place every stack in order where it fits; None as soon as the stacks left out,
+    as (keys, all), exceed ``bound``: this pattern cannot win."""
     grid = _Grid(run.levels)
     placed: dict[int, tuple[int, str]] = {}
     failed: list[int] = []
+    keys_out = 0
     for k in _order(run, sides):
         for side in (sides[k], "left" if sides[k] == "right" else "right"):
             if not run.fits[side][k]:
@@ -486,6 +489,9 @@ def _attempt(run: _Run, sides: Sides) -> _Attempt:
                 break
         else:
             failed.append(k)
+            keys_out += run.key_counts[k]
+            if bound is not None and (keys_out, len(failed)) > bound:
+                return None
     return _Attempt(grid, placed, failed)
 
 
@@ -493,34 +499,33 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
     """The best of the candidate patterns; key events it leaves out then take the place
     of the fewest other labels.
 
-    With ``complete_only`` only a pattern that places every label is of use, so
-    the search gives up once the patterns tried leave out many.
+    A pattern is given up as soon as it cannot beat the best so far. With
+    ``complete_only`` only a pattern that places every label is of use, so the
+    search gives up once the best of two patterns leaves out many.
     """
-    tried: list[_Attempt] = []
     patterns = _patterns(run)
-    for pattern in patterns:
-        attempt = _attempt(run, pattern)
-        if not attempt.failed:
-            return attempt
-        tried.append(attempt)
-        if complete_only and _hopeless(run, tried):
+    best: _Attempt | None = None
+    for tried, pattern in enumerate(patterns, start=1):
+        attempt = _attempt(run, pattern, None if best is None else best.score(run)[:2])
+        if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
+            best = attempt
+        assert best is not None  # the first attempt has no bound
+        if not best.failed:
+            return best
+        if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
             break
-    best = min(tried, key=lambda a: a.score(run))
+    assert best is not None
     if complete_only or not best.keys_missing(run):
         return best
     missing = [k for k in best.failed if run.keys[k]]
-    known = set(patterns)
-    more = [_attempt(run, p) for p in _key_patterns(run, missing)[:KEY_VALLEYS] if p not in known]
-    best = min([best, *more], key=lambda a: a.score(run))
+    for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
+        if pattern not in patterns:
+            attempt = _attempt(run, pattern, best.score(run)[:2])
+            if attempt is not None and attempt.score(run) < best.score(run):
+                best = attempt
     for k in [k for k in best.failed if run.keys[k]]:
         _make_room(run, best, k, size, measure)
     return best
-
-
-def _hopeless(run: _Run, attempts: list[_Attempt]) -> bool:
-    """True when the patterns tried so far leave out too many for any to place them all."""
-    fewest = min(len(a.failed) for a in attempts)
-    return len(attempts) >= 2 and fewest > GIVE_UP * len(run.stacks)
 
 
 def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measure) -> None:
