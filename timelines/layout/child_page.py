@@ -14,7 +14,7 @@ from timelines.analyse import Facts
 from timelines.dates import plain_duration
 from timelines.layout import plot
 from timelines.layout.frame import FrameText, add_frame
-from timelines.layout.labels import HOPELESS, LabelArea, LabelPlan, LabelRequest, place_labels
+from timelines.layout.labels import LabelArea, LabelPlan, LabelRequest, place_labels
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
 from timelines.layout.primitives import Bookmark, Line, Marker, Page
 from timelines.layout.scale import TimeScale
@@ -27,6 +27,7 @@ from timelines.shadows import Shadow
 PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
 LABEL_SHARE = 0.226  # longest label on page 1, of the page width: 190 pt on A4 landscape
 KEPT_WORDS = 14  # characters of its words a key event's label keeps when cut short
+NEARLY = 0.1  # numbered plans that leave out this share of events or less may do without
 
 
 @dataclass(frozen=True)
@@ -89,15 +90,15 @@ def _labels(
     """The plot's rows and where the labels go: every label, as large as fits, or else
     the numbered plan (key events labelled, numbers for the rest in a lane).
 
-    The numbered plan is made first: when it leaves many events out, a plan with
-    every label cannot exist (numbers only make labels longer by a few characters)
-    and is not looked for.
+    The numbered plan is made first: when it leaves more than a few events out, a plan
+    with every label cannot exist (numbers only make labels longer by a few
+    characters) and is not looked for.
     """
     sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
     lane = plot.Rows.for_area(*area, with_shadows, lane=True, **sizes)
     numbered = _plan(ctx, events, scale, lane, numbered=True)
     assert numbered is not None
-    if len(numbered.numbered) <= HOPELESS * len(events):
+    if len(numbered.numbered) <= NEARLY * len(events):
         rows = plot.Rows.for_area(*area, with_shadows, **sizes)
         plan = _plan(ctx, events, scale, rows)
         if plan is not None:
@@ -117,8 +118,10 @@ def _plan(
         if numbered:
             text = f"{i + 1}. {text}"
         text = ctx.fit(text, sizes[-1], LABEL_SHARE * ctx.width, "label")
-        keep = text.find("  ") + 2 + KEPT_WORDS  # cut short, a key label keeps its date
-        requests.append(LabelRequest(i, scale.clamp(event.day), text, event.key, keep))
+        head = text.find("  ") + 2  # the number and date: kept whole, on the first line
+        requests.append(
+            LabelRequest(i, scale.clamp(event.day), text, event.key, head + KEPT_WORDS, head)
+        )
 
     def measure(text: str, size: float) -> float:
         return ctx.measure(text, size, "label")

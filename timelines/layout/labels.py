@@ -37,7 +37,6 @@ PAD = 1.5  # clearance between labels and stems, points
 STEM_GAP = 1.2  # space between a stem and the start of its text
 SAME_POINT = 0.6  # events closer than this share one stem, points
 NUMBER_GAP = 2.5  # clearance between numbers in the lane, points
-HOPELESS = 0.2  # a size that leaves this share of labels out: smaller sizes will not save it
 RES = 4.0  # grid columns per point (finer than SAME_POINT, so each stem has its own column)
 REACH = PAD - 1 / RES  # a query reaches this far: rounding to columns adds up to 2 / RES
 PEAKS = (0.5,)  # where in its run a mountain may peak (more peaks gained nothing measurable)
@@ -58,6 +57,7 @@ class LabelRequest:
     text: str
     key: bool = False
     keep: int = 0  # characters a key event's label keeps when it must be cut short
+    head: int = 0  # characters that stay on the first line when the label is folded
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,15 @@ class _Shape:
     ink: int = 0  # every column it touches, on any level (a quick test for clashes)
 
 
+def _hits(rows: list[int], base: int, masks: tuple[int, ...]) -> bool:
+    """True when ``masks`` (bottom first, from level ``base``) meet anything in ``rows``."""
+    for mask in masks:
+        if rows[base] & mask:
+            return True
+        base += 1
+    return False
+
+
 class _Grid:
     """What is taken on each level, as bit masks over columns.
 
@@ -157,14 +166,14 @@ class _Grid:
         low, high = 0, last + 1  # stems only thin out going up: find the first level clear of them
         while low < high:
             mid = (low + high) // 2
-            if any(stems[mid + i] & mask for i, mask in enumerate(near)):
+            if _hits(stems, mid, near):
                 low = mid + 1
             else:
                 high = mid
         if not self._stem_clear(shape.stem, low):
             return None
         for base in range(low, last + 1):
-            if not any(boxes[base + i] & mask for i, mask in enumerate(near)):
+            if not _hits(boxes, base, near):
                 return base
             if boxes[base] & shape.stem:
                 return None
@@ -243,7 +252,7 @@ class _Stack:
 
 
 def _extent(x: float, width: float, side: str) -> Span:
-    if side == "right":
+    if side.startswith("right"):
         return x + STEM_GAP, x + STEM_GAP + width
     return x - STEM_GAP - width, x - STEM_GAP
 
@@ -279,49 +288,81 @@ def _runs(stacks: list[_Stack]) -> list[list[_Stack]]:
 
 Sides = tuple[str, ...]
 SIDES = ("left", "right")
+FOLDED = "/2"  # a way written after a side: the labels folded onto two lines
+WAYS = (*SIDES, "left" + FOLDED, "right" + FOLDED)
+
+
+def _other(side: str) -> str:
+    return "left" if side == "right" else "right"
 
 
 class _Run:
     """A run of stacks (in x order) measured once for every pattern tried on it."""
 
-    def __init__(self, stacks: list[_Stack], area: LabelArea, levels: int) -> None:
+    def __init__(
+        self, stacks: list[_Stack], area: LabelArea, levels: int, size: float, measure: Measure
+    ) -> None:
         self.stacks = stacks
         self.area = area
         self.levels = levels
+        self.size, self.measure = size, measure
         self.keys = [s.key for s in stacks]
         self.key_counts = [sum(1 for r in s.requests if r.key) for s in stacks]
         xs = [s.x for s in stacks]
         reaches = [s.reach() for s in stacks]
-        self.fits = {
+        self.fits: dict[str, list[bool]] = {
             "left": [r[0] >= area.x0 for r in reaches],
             "right": [r[1] <= area.x1 for r in reaches],
         }
+        self._folded: list[_Stack | None | bool] = [False] * len(stacks)  # False: not made yet
         # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
         self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
-        self._shapes: dict[str, list[_Shape | None]] = {
-            side: [None] * len(stacks) for side in SIDES
-        }
+        self._shapes: dict[str, list[_Shape | None]] = {way: [None] * len(stacks) for way in WAYS}
 
     def covered(self, k: int, side: str) -> range:
         if side == "right":
             return range(k + 1, self.cover_hi[k])
         return range(self.cover_lo[k], k)
 
-    def shape(self, side: str, k: int) -> _Shape:
-        """Stack ``k``'s labels pointing ``side`` as grid masks (made when first asked for)."""
-        shape = self._shapes[side][k]
+    def stack(self, way: str, k: int) -> _Stack | None:
+        """Stack ``k`` as drawn ``way``: as it is, or folded onto two lines (None when its
+        labels cannot be folded)."""
+        if not way.endswith(FOLDED):
+            return self.stacks[k]
+        folded = self._folded[k]
+        if folded is False:
+            folded = self._folded[k] = _fold(self.stacks[k], self.size, self.measure)
+        return folded or None
+
+    def fits_way(self, way: str, k: int) -> bool:
+        """True when stack ``k`` drawn ``way`` stays inside the area."""
+        if not way.endswith(FOLDED):
+            return self.fits[way][k]
+        stack = self.stack(way, k)
+        if stack is None:
+            return False
+        left, right = stack.reach()
+        return left >= self.area.x0 if way.startswith("left") else right <= self.area.x1
+
+    def shape(self, way: str, k: int) -> _Shape:
+        """Stack ``k``'s labels drawn ``way`` as grid masks (made when first asked for)."""
+        shape = self._shapes[way][k]
         if shape is None:
-            shape = self._shapes[side][k] = _shape(self.stacks[k], side, self.area.x0)
+            stack = self.stack(way, k)
+            assert stack is not None
+            shape = self._shapes[way][k] = _shape(stack, way, self.area.x0)
         return shape
 
     def snapshot(self, k: int) -> tuple:
-        return (self.stacks[k], self.fits["left"][k], self.fits["right"][k],
-                self._shapes["left"][k], self._shapes["right"][k])  # fmt: skip
+        fits = (self.fits["left"][k], self.fits["right"][k])
+        return (self.stacks[k], self._folded[k], fits, [self._shapes[w][k] for w in WAYS])
 
     def restore(self, k: int, snap: tuple) -> None:
-        self.stacks[k], self.fits["left"][k], self.fits["right"][k] = snap[:3]
-        self._shapes["left"][k], self._shapes["right"][k] = snap[3:]
+        self.stacks[k], self._folded[k], fits, shapes = snap
+        self.fits["left"][k], self.fits["right"][k] = fits
+        for way, shape in zip(WAYS, shapes, strict=True):
+            self._shapes[way][k] = shape
 
     def shorten(self, k: int, share: float, size: float, measure: Measure) -> None:
         """Cut stack ``k``'s texts to ``share`` of their width, with an ellipsis.
@@ -337,8 +378,9 @@ class _Run:
         self.stacks[k] = short
         left, right = short.reach()
         self.fits["left"][k], self.fits["right"][k] = left >= self.area.x0, right <= self.area.x1
-        for side in SIDES:
-            self._shapes[side][k] = None
+        self._folded[k] = False
+        for way in WAYS:
+            self._shapes[way][k] = None
 
 
 def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) -> str:
@@ -354,6 +396,44 @@ def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) 
         else:
             high = mid - 1
     return text[:low].rstrip() + "…"
+
+
+def _fold(stack: _Stack, size: float, measure: Measure) -> _Stack | None:
+    """The stack with each label folded onto two lines of about equal width (its first
+    line keeps the label's ``head``, such as its date); None when a label has too few
+    words to fold."""
+    requests: list[LabelRequest] = []
+    for request in stack.requests:
+        lines = _halves(request.text, request.head, size, measure)
+        if lines is None:
+            return None
+        first, second = lines
+        for line in (second, first):  # bottom first
+            r = request
+            requests.append(LabelRequest(r.index, r.x, line, r.key, r.keep, r.head))
+    return _Stack(stack.x, tuple(requests), tuple(measure(r.text, size) for r in requests))
+
+
+def _halves(text: str, head: int, size: float, measure: Measure) -> tuple[str, str] | None:
+    """``text`` split at the space that makes its wider line narrowest, after ``head``.
+
+    Widths add up (the fonts have no kerning), so each word is measured once."""
+    words = text[head:].split(" ")
+    if len([w for w in words if w]) < 2:
+        return None
+    space = measure(" ", size)
+    widths = [measure(word, size) + space for word in words]
+    total = measure(text, size)
+    first = measure(text[:head], size)
+    best, best_width, at = 0, total, first
+    for i, width in enumerate(widths[:-1]):
+        at += width
+        wider = max(at - space, total - at)
+        if words[i] and wider < best_width:
+            best, best_width = i + 1, wider
+    if best == 0:
+        return None
+    return text[:head] + " ".join(words[:best]).rstrip(), " ".join(words[best:]).strip()
 
 
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
@@ -470,22 +550,29 @@ class _Attempt:
         return (self.keys_missing(run), len(self.failed), top)
 
 
-def _attempt(run: _Run, sides: Sides, bound: tuple[int, int] | None = None) -> _Attempt | None:
-    """Place every stack in order where it fits; None as soon as the stacks left out,
-    as (keys, all), exceed ``bound``: this pattern cannot win."""
+def _attempt(
+    run: _Run, sides: Sides, bound: tuple[int, int] | None = None, fold: str = ""
+) -> _Attempt | None:
+    """Place every stack in order where it fits: on one line, or with ``fold`` "after"
+    on two lines when one will not do, or with "first" on two lines when they fit.
+    None as soon as the stacks left out, as (keys, all), exceed ``bound``: this
+    pattern cannot win."""
     grid = _Grid(run.levels)
     placed: dict[int, tuple[int, str]] = {}
     failed: list[int] = []
     keys_out = 0
     for k in _order(run, sides):
-        for side in (sides[k], "left" if sides[k] == "right" else "right"):
-            if not run.fits[side][k]:
+        side = sides[k]
+        plain, folded = (side, _other(side)), (side + FOLDED, _other(side) + FOLDED)
+        ways = {"": plain, "after": plain + folded, "first": folded + plain}[fold]
+        for way in ways:
+            if not run.fits_way(way, k):
                 continue
-            shape = run.shape(side, k)
+            shape = run.shape(way, k)
             base = grid.lowest(shape)
             if base is not None:
                 grid.take(shape, base)
-                placed[k] = (base, side)
+                placed[k] = (base, way)
                 break
         else:
             failed.append(k)
@@ -508,13 +595,19 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
     for tried, pattern in enumerate(patterns, start=1):
         attempt = _attempt(run, pattern, None if best is None else best.score(run)[:2])
         if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
-            best = attempt
+            best, best_pattern = attempt, pattern
         assert best is not None  # the first attempt has no bound
         if not best.failed:
             return best
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
             break
     assert best is not None
+    for fold in ("after", "first"):  # labels folded onto two lines where that helps
+        folded = _attempt(run, best_pattern, best.score(run)[:2], fold)
+        if folded is not None and folded.score(run) < best.score(run):
+            best = folded
+        if not best.failed:
+            return best
     if complete_only or not best.keys_missing(run):
         return best
     missing = [k for k in best.failed if run.keys[k]]
@@ -535,16 +628,17 @@ def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measu
     for share in SHORTER:
         if share < 1:
             run.shorten(k, share, size, measure)
-        for base, side, blockers in _rooms(run, attempt, k)[:ROOMS]:
+        for base, side, blockers in _rooms(run, attempt, k):
             if _displace(run, attempt, k, (base, side, blockers), size, measure):
                 return
 
 
 def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[int]]]:
-    """Where stack ``k`` could go, fewest labels displaced first (keys count most)."""
+    """Where stack ``k`` could go, fewest labels displaced first (keys count most; a
+    label folded onto two lines goes after one on a single line)."""
     rooms = []
-    for side in SIDES:
-        if not run.fits[side][k]:
+    for side in WAYS:
+        if not run.fits_way(side, k):
             continue
         shape = run.shape(side, k)
         blocks = {j: _blocked_bases(run, shape, j, *attempt.placed[j]) for j in attempt.placed}
@@ -554,12 +648,13 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
             for base in bases:
                 counts[base] += 1
                 keys[base] += run.keys[j]
+        folded = side.endswith(FOLDED)
         for base in range(run.levels - len(shape.near) + 1):
-            rooms.append(((keys[base], counts[base], base), side, blocks))
+            rooms.append(((keys[base], counts[base], folded, base), side, blocks))
     rooms.sort(key=lambda room: room[0])
     return [
         (base, side, [j for j, bases in blocks.items() if base in bases])
-        for (_, _, base), side, blocks in rooms[:ROOMS]
+        for (_, _, _, base), side, blocks in rooms[:ROOMS]
     ]
 
 
@@ -656,17 +751,19 @@ def _place_size(
     failed: list[LabelRequest] = []
     stacks = _stacks(requests, size, measure)
     for stacks_of_run in _runs(stacks) if stacks else []:
-        run = _Run(stacks_of_run, area, levels)
+        run = _Run(stacks_of_run, area, levels, size, measure)
         attempt = _best(run, complete_only, size, measure)
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
             continue
         _settle(run, attempt)
-        for k, stack in enumerate(run.stacks):
+        for k, plain in enumerate(run.stacks):
             if k not in attempt.placed:
-                failed.extend(stack.requests)
+                failed.extend(plain.requests)
                 continue
             base, side = attempt.placed[k]
+            stack = run.stack(side, k)
+            assert stack is not None
             for i, (req, width) in enumerate(zip(stack.requests, stack.widths, strict=True)):
                 a, _ = _extent(stack.x, width, side)
                 box = Box(a, area.y0 + (base + i) * height, width, size)
@@ -753,28 +850,35 @@ def place_labels(
     number_size: float | None = None,
     complete_only: bool = False,
 ) -> LabelPlan | None:
-    """Place every label that fits, largest size first; number the rest in the lane.
+    """Place the labels at the smallest size, key events first, and number in the lane
+    the events left without one.
 
-    With ``complete_only``, return None when not every label fits. Otherwise the
-    smallest size is used, key events are labelled first, and the events left
-    without a label are numbered.
+    With ``complete_only``: every label at the largest size where all fit, or None.
     """
     measure = cache(measure)
-    labels: list[PlacedLabel] = []
-    failed: list[LabelRequest] = list(requests)
-    size = sizes[0]
-    for size in sizes:
-        if complete_only and _too_crowded(requests, area, size, measure):
-            continue
-        labels, failed = _place_size(requests, area, size, measure, complete_only)
-        if not failed:
-            return LabelPlan(tuple(labels), size)
-        if len(failed) > HOPELESS * len(requests):
-            break
     if complete_only:
-        return None
-    if size != min(sizes):
-        size = min(sizes)
-        labels, failed = _place_size(requests, area, size, measure)
+        return _complete(requests, area, sorted(set(sizes), reverse=True), measure)
+    size = min(sizes)
+    labels, failed = _place_size(requests, area, size, measure)
     lane = number_lane(failed, area.x0, area.x1, number_size or size, measure)
     return LabelPlan(tuple(labels), size, lane)
+
+
+def _complete(
+    requests: Sequence[LabelRequest], area: LabelArea, sizes: list[float], measure: Measure
+) -> LabelPlan | None:
+    """Every label at the largest of ``sizes`` (largest first) where all fit, or None.
+
+    The smallest size is tried first: when not every label fits there, none larger will.
+    """
+
+    def at(size: float) -> LabelPlan | None:
+        if _too_crowded(requests, area, size, measure):
+            return None
+        labels, failed = _place_size(requests, area, size, measure, complete_only=True)
+        return None if failed else LabelPlan(tuple(labels), size)
+
+    smallest = at(sizes[-1])
+    if smallest is None:
+        return None
+    return next((plan for plan in map(at, sizes[:-1]) if plan is not None), smallest)
