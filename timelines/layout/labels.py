@@ -43,7 +43,7 @@ PEAKS = (0.5,)  # where in its run a mountain may peak (more peaks gained nothin
 VALLEYS = 2  # how many of a run's widest gaps are tried as valleys
 KEY_VALLEYS = 4  # valleys tried at key events left out
 SHORTER = (1.0, 0.7, 0.45)  # how much a key event's words may be cut to keep its label
-ROOMS = 3  # places tried for a key event left out
+ROOMS = 2  # places tried for a key event left out
 GIVE_UP = 0.1  # a share of labels left out that other patterns will not save
 
 Measure = Callable[[str, float], float]

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from timelines.dates import DateError, FuzzyDate, from_excel_serial, parse_date, parse_exact_date
-from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_table
+from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
 from timelines.model import Child, Dataset, Event, Origin, Placement
 from timelines.problems import InputError, Problem, error, warning
 from timelines.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
@@ -290,7 +290,7 @@ class _Row:
 
     source: _Source
     number: int
-    cells: dict[str, str]
+    cells: Cells
     options: _Options
     problems: list[Problem] = field(default_factory=list)
 
@@ -515,7 +515,7 @@ class _Loader:
 
     def _table(self, source: _Source, read: Callable[[_Row, str], bool]) -> None:
         counts = {"records": 0, "errors": 0, "other_children": 0}
-        seen: dict[tuple[str, ...], int] = {}
+        seen: dict[Cells, int] = {}
         for number, cells in source.table.rows:
             row = _Row(source, number, cells, self.options)
             child = self._owner(row)
@@ -671,9 +671,11 @@ def _given_dob(given: str | date, problems: list[Problem]) -> date | None:
         return None
 
 
-def _repeat(row: _Row, seen: dict[tuple[str, ...], int]) -> None:
-    """Warn when a row repeats an earlier one exactly (both are kept)."""
-    cells = tuple(row.cells.values())
+def _repeat(row: _Row, seen: dict[Cells, int]) -> None:
+    """Warn when a row repeats an earlier one exactly (both are kept).
+
+    The row's own cells are the key (a tuple already held by the table: no copy)."""
+    cells = row.cells
     if cells in seen:
         row.problems.append(
             warning(f"same as row {seen[cells]}; both are kept", row.source.table.file, row.number)
