@@ -13,14 +13,19 @@ way each flag points is a *pattern* per run of events that could touch: a
 mountain (left, then right: the two sides never clash), a valley (right, then
 left, which the page edges force on a run that touches both), or one way
 throughout. A few patterns are tried on a grid of bit masks, one per level, so
-each test is a handful of integer operations; the pattern that labels every key
-event, then the most events, then reaches least high, wins.
+each test is a handful of integer operations, and each is given up as soon as it
+cannot beat the best so far; the pattern that labels every key event, then the
+most events, then reaches least high, wins. The best pattern is tried again with
+labels folded onto two lines where one will not fit, or everywhere.
 
-Sizes are tried from the template's label size down to its minimum. When even the
-minimum cannot hold every label, key events are labelled first and every event
-without a label gets its number in a lane just under the axis, where close
-numbers merge into ranges ('12–17'); the chronology table then follows on the
-next page. The lane never runs out of room, so every event is marked.
+A key event still left out takes the place where it displaces the fewest other
+labels (never a key event's: those move, or are cut short), cut short itself,
+with its date kept, if that is the only way. The events left without a label get
+their number in a lane just under the axis, where close numbers merge into
+ranges ('12–17'); the chronology table then follows on the next page. The lane
+never runs out of room, so every event is marked. ``place_labels`` with
+``complete_only`` looks instead for every label, at the largest size that holds
+them all.
 """
 
 from __future__ import annotations
