@@ -158,6 +158,20 @@ def test_excel_serial_number_left_in_a_date_cell(tmp_path):
     assert data.placements[0].start == date(2016, 3, 1)
 
 
+def test_a_time_of_day_after_a_date_is_ignored(tmp_path):
+    """Excel writes date cells to CSV with a time ('01/03/2016 00:00')."""
+    events = "date,event\n01/03/2016 00:00,Moved\n2016-03-02T14:30:00,Review\n"
+    placements = "start_date,end_date,type\n01/03/2016 00:00,02/04/2016 09:15,foster\n"
+    data = load(tmp_path, events, placements)
+    assert [e.when.start for e in data.events] == [date(2016, 3, 1), date(2016, 3, 2)]
+    assert not any(e.when.uncertain for e in data.events)
+    assert (data.placements[0].start, data.placements[0].end) == (
+        date(2016, 3, 1),
+        date(2016, 4, 2),
+    )
+    assert [p for p in data.problems if p.severity == "error"] == []
+
+
 # --- categories and placement types ---------------------------------------------------------
 
 

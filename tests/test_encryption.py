@@ -140,3 +140,17 @@ def test_a_password_with_accents_and_spaces(tmp_path):
     reader = PdfReader(out)
     assert reader.decrypt("Seonaid's gran u 42 £") == PasswordType.NOT_DECRYPTED
     assert reader.decrypt(password) in OPENED
+
+
+def test_sibling_histories_are_encrypted_too(tmp_path):
+    out = tmp_path / "siblings.pdf"
+    siblings = SAMPLE.parent / "siblings"
+    args = ["siblings", str(siblings), "-o", str(out), "--as-of", "01/06/2024"]
+    result = CliRunner().invoke(
+        main, [*args, "--password-env", "TL_PASS"], env={"TL_PASS": PASSWORD}
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    assert reader.is_encrypted and reader.decrypt("wrong password") == PasswordType.NOT_DECRYPTED
+    assert reader.decrypt(PASSWORD) in OPENED
+    assert "Łukasz Nowak" in reader.pages[0].extract_text()

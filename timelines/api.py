@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from timelines.batch import BatchResult
 from timelines.batch import Plan as BatchPlan
-from timelines.export import write_atomic
+from timelines.export import encrypt, write_atomic
 from timelines.model import ChildRecord, Dataset
 from timelines.options import RenderOptions
 from timelines.problems import InputError, Problem, TimelinesError, has_errors
@@ -229,9 +229,11 @@ def render_siblings(
     axis: str = "date",
     template: str | None = None,
     out: Path | None = None,
+    password: str | None = None,
     today: date | None = None,
 ) -> RenderResult:
-    """Load and render a sibling group's (or every child's) placement history to a PDF."""
+    """Load and render a sibling group's (or every child's) placement history to a PDF
+    (encrypted when a password is given)."""
     from timelines.siblings import select_records
 
     theme = load_template(template)
@@ -247,7 +249,7 @@ def render_siblings(
     shown = redact_group_name(group or "all", records) if options.redact else group or "all"
     suffix = "-redacted" if options.redact else ""
     target = out or folder / f"placements-{safe_name(shown)}{suffix}.pdf"
-    write_atomic(target, pdf)
+    write_atomic(target, encrypt(pdf, password) if password else pdf)
     return RenderResult(target, len(layout.pages), group or "", dataset.problems)
 
 

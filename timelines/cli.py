@@ -104,6 +104,32 @@ class Commands(click.Group):
             raise InternalError(exc) from None
 
 
+def password_options(func):
+    """--password-env and --ask-password (AES-256), and a refusal of --password."""
+    options = [
+        click.option(
+            "--password-env",
+            metavar="VAR",
+            help="Encrypt (AES-256) with the password in this environment variable.",
+        ),
+        click.option(
+            "--ask-password",
+            is_flag=True,
+            help="Encrypt (AES-256) with a password typed at a prompt (not echoed).",
+        ),
+        click.option(
+            "--password",
+            "password_given",
+            hidden=True,
+            expose_value=False,
+            callback=lambda ctx, param, value: _no_password_here(value),
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="timelines")
 def main() -> None:
@@ -153,23 +179,7 @@ def main() -> None:
     is_flag=True,
     help="Safe to share: initials, no date of birth, no carers, no details.",
 )
-@click.option(
-    "--password-env",
-    metavar="VAR",
-    help="Encrypt (AES-256) with the password in this environment variable.",
-)
-@click.option(
-    "--ask-password",
-    is_flag=True,
-    help="Encrypt (AES-256) with a password typed at a prompt (not echoed).",
-)
-@click.option(
-    "--password",
-    "password_given",
-    hidden=True,
-    expose_value=False,
-    callback=lambda ctx, param, value: _no_password_here(value),
-)
+@password_options
 def render(
     chronology,
     placements,
@@ -300,6 +310,7 @@ def templates() -> None:
 @click.option("--redact", is_flag=True, help="Initials and ages only: no names, dates of birth.")
 @click.option("--as-of", callback=_date, help="End on this day (dd/mm/yyyy). Default: today.")
 @click.option("--prepared-by", default="", help="Name or role of who prepared it.")
+@password_options
 def siblings(
     chronology,
     placements,
@@ -314,11 +325,14 @@ def siblings(
     redact,
     as_of,
     prepared_by,
+    password_env,
+    ask_password,
 ) -> None:
     """Draw placement histories, one row per child: a sibling group or a whole cohort.
 
     Children who lived with the same carer at the same time are linked.
     """
+    password = _password(password_env, ask_password)
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt)
     options = RenderOptions(
         as_of=as_of,
@@ -328,7 +342,7 @@ def siblings(
         prepared_on=date.today(),
     )
     try:
-        result = api.render_siblings(inputs, options, group, axis, template, out)
+        result = api.render_siblings(inputs, options, group, axis, template, out, password)
     except TimelinesError as exc:
         _fail(exc)
     _report(result.warnings)

@@ -27,6 +27,8 @@ MONTHS["sept"] = 9
 
 _APPROX = re.compile(r"^(?:c\.?|ca\.?|circa|about|approx\.?|around|~|\?)\s*", re.IGNORECASE)
 _TRAILING_Q = re.compile(r"\s*\?$")
+# A time of day after a date ('09/04/2017 00:00', as Excel writes a date cell to CSV).
+TIME_OF_DAY = re.compile(r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
 _MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
@@ -107,7 +109,7 @@ def parse_date(text: str) -> FuzzyDate:
     (immutable) FuzzyDate each.
     """
     original = text
-    text = " ".join(str(text).split())
+    text = TIME_OF_DAY.sub("", " ".join(str(text).split()))
     if not text:
         raise DateError("the date is empty")
     approximate = False

@@ -294,8 +294,6 @@ _YEAR = re.compile(r"(\d{4})")
 _TABLE_SUFFIXES = (".csv", *EXCEL_SUFFIXES)
 # Files an extract's folder may hold that are worth saying were not read.
 _DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xls", ".xml", *EXCEL_SUFFIXES)
-# A time of day after a date ('09/04/2017 00:00', as Excel writes it to CSV): ignored.
-_TIME_OF_DAY = re.compile(r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -641,7 +639,7 @@ class _Loader:
         severity: Callable[..., Problem] = error,
     ) -> date | None:
         """The cell's date; a problem (``severity``) when it cannot be read."""
-        text = _TIME_OF_DAY.sub("", cells.get(column, "").strip())
+        text = cells.get(column, "").strip()  # a time of day after it is ignored by the parser
         if not text:
             return None
         heading = table.original(column)
