@@ -638,6 +638,19 @@ def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measu
                 return
 
 
+@dataclass(frozen=True)
+class _Blocked:
+    """The levels where a stack would clash with one placed stack: every level up to
+    ``upto``, every level from ``after``, and the ``levels`` listed."""
+
+    upto: int = -1
+    after: int = 1 << 30
+    levels: frozenset[int] = frozenset()
+
+    def __contains__(self, base: int) -> bool:
+        return base <= self.upto or base >= self.after or base in self.levels
+
+
 def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[int]]]:
     """Where stack ``k`` could go, fewest labels displaced first (keys count most; a
     label folded onto two lines goes after one on a single line)."""
@@ -646,41 +659,66 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
         if not run.fits_way(side, k):
             continue
         shape = run.shape(side, k)
-        blocks = {j: _blocked_bases(run, shape, j, *attempt.placed[j]) for j in attempt.placed}
-        keys = [0] * run.levels
-        counts = [0] * run.levels
-        for j, bases in blocks.items():
-            for base in bases:
-                counts[base] += 1
-                keys[base] += run.keys[j]
+        bases = run.levels - len(shape.near) + 1
+        blocks = {}
+        keys = [0] * (bases + 1)  # differences: a count starts at one index, ends at another
+        counts = [0] * (bases + 1)
+        for j, (level, way) in attempt.placed.items():
+            blocked = _blocked_bases(run, shape, j, level, way)
+            if blocked is None:
+                continue
+            blocks[j] = blocked
+            key = run.keys[j]
+            for lo, hi in _spans(blocked, bases):
+                counts[lo] += 1
+                counts[hi] -= 1
+                keys[lo] += key
+                keys[hi] -= key
         folded = side.endswith(FOLDED)
-        for base in range(run.levels - len(shape.near) + 1):
-            rooms.append(((keys[base], counts[base], folded, base), side, blocks))
+        key_total = count_total = 0
+        for base in range(bases):
+            key_total += keys[base]
+            count_total += counts[base]
+            rooms.append(((key_total, count_total, folded, base), side, blocks))
     rooms.sort(key=lambda room: room[0])
     return [
-        (base, side, [j for j, bases in blocks.items() if base in bases])
+        (base, side, [j for j, blocked in blocks.items() if base in blocked])
         for (_, _, _, base), side, blocks in rooms[:ROOMS]
     ]
 
 
-def _blocked_bases(run: _Run, shape: _Shape, j: int, level: int, side: str) -> set[int] | range:
+def _spans(blocked: _Blocked, bases: int) -> list[tuple[int, int]]:
+    """The blocked levels below ``bases`` as separate half-open spans."""
+    spans = []
+    if blocked.upto >= 0:
+        spans.append((0, min(blocked.upto + 1, bases)))
+    if blocked.after < bases:
+        spans.append((max(blocked.after, blocked.upto + 1), bases))
+    low = blocked.upto + 1
+    spans += [(b, b + 1) for b in sorted(blocked.levels) if low <= b < min(blocked.after, bases)]
+    return [(lo, hi) for lo, hi in spans if lo < hi]
+
+
+def _blocked_bases(run: _Run, shape: _Shape, j: int, level: int, side: str) -> _Blocked | None:
     """The levels where a shape would clash with placed stack ``j`` (at ``level``)."""
     other = run.shape(side, j)
     if not other.ink & shape.ink:
-        return set()
+        return None
     top = level + len(other.boxes) - 1
     last = run.levels - len(shape.near)
-    blocked: set[int] = set()
+    upto, after, levels = -1, 1 << 30, set()
     for i, mask in enumerate(shape.near):
         if other.column & mask:  # its stem stands beside or under our label i
-            blocked.update(range(0, min(top - i, last) + 1))
+            upto = max(upto, min(top - i, last))
     for i, box in enumerate(other.boxes):
         if box & shape.stem:  # its label sits over our stem: we must stay below it
-            blocked.update(range(level + i + 1, last + 1))
+            after = min(after, level + i + 1)
         for m, mask in enumerate(shape.near):  # its label on one of our levels
             if box & mask and 0 <= level + i - m <= last:
-                blocked.add(level + i - m)
-    return blocked
+                levels.add(level + i - m)
+    if upto < 0 and after > last and not levels:
+        return None
+    return _Blocked(upto, after, frozenset(levels))
 
 
 def _displace(
