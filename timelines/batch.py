@@ -1,11 +1,14 @@
 """Cohort batch rendering: every child's page, every sibling group, a booklet and a summary.
 
-The dataset is loaded once. Children whose rows have errors are *failed* (not
-drawn, listed in ``errors.csv``); errors that belong to no child fail nothing
-else. Workers (one process per core) lay out and write each child's PDF and
-send back the page display lists, compressed, so the parent can stream them
-into the booklet in input order without keeping many pages in memory at once.
-Exit codes (see ``BatchResult.exit_code``): 0 all drawn, 2 some failed.
+The dataset is loaded once and turned into a ``Plan``: every child's record packed
+(compressed), its warnings, and the groups; the dataset itself is then let go
+(``api.run_batch`` loads it in a process of its own). Children whose rows have
+errors are *failed* (not drawn, listed in ``errors.csv``); errors that belong to no
+child fail nothing else. Workers (one process per core) lay out and write each
+child's PDF and send back the page display lists, compressed, so the parent can
+stream them into the booklet in input order without keeping many pages in memory
+at once. Exit codes (see ``BatchResult.exit_code``): 0 all drawn, 2 some failed,
+1 none drawn.
 """
 
 from __future__ import annotations
