@@ -303,10 +303,10 @@ def _plan_batch(inputs: Inputs, template: str | None, today: date) -> BatchPlan:
 def _in_own_process(function: Callable, *args):
     """``function(*args)`` in a fresh process (its errors are raised here)."""
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
 
-    method = "forkserver" if os.name == "posix" else "spawn"
-    with ProcessPoolExecutor(1, mp_context=get_context(method)) as pool:
+    from timelines.batch import fresh_processes
+
+    with ProcessPoolExecutor(1, mp_context=fresh_processes()) as pool:
         return pool.submit(function, *args).result()
 
 

@@ -187,6 +187,12 @@ def unpack_record(packed: bytes) -> ChildRecord:
     return pickle.loads(zlib.decompress(packed))
 
 
+def fresh_processes():
+    """A multiprocessing context whose processes start fresh (forkserver, or spawn where
+    there is none): they do not inherit this process's memory."""
+    return get_context("forkserver" if os.name == "posix" else "spawn")
+
+
 @contextmanager
 def workers(
     jobs: int, template: str | None, options: RenderOptions, out: Path, today: date
@@ -197,8 +203,7 @@ def workers(
         _init(template, options, out, today)
         yield None
         return
-    method = "forkserver" if os.name == "posix" else "spawn"
-    with get_context(method).Pool(jobs, _init, (template, options, out, today)) as pool:
+    with fresh_processes().Pool(jobs, _init, (template, options, out, today)) as pool:
         yield pool
 
 

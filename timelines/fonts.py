@@ -6,6 +6,7 @@ and Ó Dochartaigh; reportlab embeds the subset a page uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -70,11 +71,18 @@ def fit(text: str, font_name: str, size: float, width: float) -> str:
     """``text`` cut with an ellipsis so that it fits ``width`` points."""
     if measure(text, font_name, size) <= width:
         return text
-    low, high = 0, len(text)
+    low = cut_point(text, lambda cut: measure(cut, font_name, size) <= width)
+    return text[:low].rstrip() + "…" if low else ""
+
+
+def cut_point(text: str, fits: Callable[[str], bool], keep: int = 0) -> int:
+    """The most characters of ``text`` (``keep`` at least) that ``fits`` accepts when cut
+    there and closed with an ellipsis."""
+    low, high = keep, len(text)
     while low < high:
         mid = (low + high + 1) // 2
-        if measure(text[:mid].rstrip() + "…", font_name, size) <= width:
+        if fits(text[:mid].rstrip() + "…"):
             low = mid
         else:
             high = mid - 1
-    return text[:low].rstrip() + "…" if low else ""
+    return low

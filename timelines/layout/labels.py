@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from timelines.fonts import cut_point
 from timelines.layout.primitives import Box
 
 PAD = 1.5  # clearance between labels and stems, points
@@ -393,13 +394,7 @@ def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) 
     characters whatever the width."""
     if measure(text, size) <= width or len(text) <= keep + 1:
         return text
-    low, high = keep, len(text)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if measure(text[:mid].rstrip() + "…", size) <= width:
-            low = mid
-        else:
-            high = mid - 1
+    low = cut_point(text, lambda cut: measure(cut, size) <= width, keep)
     return text[:low].rstrip() + "…"
 
 
