@@ -7,9 +7,10 @@ on it in a subprocess (every core) while sampling the memory of every process it
 starts, and reports children/s, ms per child and per booklet page, and peak memory.
 Then, on one core, it renders the first ``--sample`` children with timelines (the
 whole document, and the picture page alone), with bare reportlab (the floor) and
-with matplotlib, three times each, and prints the best ms per child (CPU time)
-and the ratios against the targets:
-the timelines page at most 5x the reportlab floor, at least 10x faster than matplotlib.
+with matplotlib, side by side ten children at a time, and prints the best ms per
+child (CPU time) and the ratios against the targets: the timelines page at most
+5x the reportlab floor, at least 10x faster than matplotlib. ``--compare-only``
+skips the batch run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -31,11 +33,13 @@ sys.path.insert(0, str(HERE))
 
 import ref_matplotlib  # noqa: E402
 import ref_reportlab  # noqa: E402
+from cohort_csv import read_cohort  # noqa: E402
 from make_cohort import make_cohort  # noqa: E402
 
 AS_OF = date(2025, 6, 1)
 PAGE = 4096
-REPEATS = 3
+REPEATS = 5
+CHUNK = 10
 
 
 class MemorySampler(threading.Thread):
@@ -100,9 +104,9 @@ def run_batch(folder: Path, out: Path, jobs: int | None) -> tuple[float, int, Me
     return elapsed, pages, sampler
 
 
-def timelines_in_process(folder: Path, n: int) -> tuple[float, float, float]:
-    """(ms per child for the whole document, ms per page, ms for the picture page alone)
-    on the first ``n`` children, one core (CPU time)."""
+def renderers(folder: Path, n: int) -> tuple[dict[str, Callable[[int], object]], int]:
+    """Each way of drawing child ``i`` of the first ``n``, and how many pages the
+    timelines documents have in all."""
     from timelines.export import pdf_bytes
     from timelines.layout.style import Ctx
     from timelines.load.inputs import load_inputs
@@ -111,24 +115,58 @@ def timelines_in_process(folder: Path, n: int) -> tuple[float, float, float]:
     from timelines.template import load_template
 
     records = load_inputs(folder, today=AS_OF).records()[:n]
+    raw = read_cohort(folder, n)
     theme, options = load_template(), RenderOptions(as_of=AS_OF)
     fonts = Ctx.for_theme(theme).font_names
-    render_child(records[0], theme, options, AS_OF)
-    pages, start = 0, time.process_time()
-    for record in records:
-        pages += len(render_child(record, theme, options, AS_OF).layout.pages)
-    whole = (time.process_time() - start) * 1000
-    start = time.process_time()
-    for record in records:
-        layout = layout_child(record, theme, options, AS_OF).layout
-        pdf_bytes(layout.pages[:1], fonts, "page one")
-    picture = (time.process_time() - start) * 1000
-    return whole / n, whole / pages, picture / n
+
+    def picture(i: int) -> bytes:
+        layout = layout_child(records[i], theme, options, AS_OF).layout
+        return pdf_bytes(layout.pages[:1], fonts, "page one")
+
+    ways = {
+        "whole": lambda i: render_child(records[i], theme, options, AS_OF),
+        "picture": picture,
+        "floor": lambda i: ref_reportlab.draw_child(raw[i]),
+        "floor_tt": lambda i: ref_reportlab.draw_child(raw[i], unicode_font=True),
+        "mpl": lambda i: ref_matplotlib.draw_child(raw[i]),
+    }
+    pages = sum(len(render_child(r, theme, options, AS_OF).layout.pages) for r in records)
+    return ways, pages
 
 
-def best_of(measure) -> float:
-    """The fastest of REPEATS runs: other work on the machine only ever adds time."""
-    return min(measure() for _ in range(REPEATS))
+def interleaved(ways: dict[str, Callable[[int], object]], n: int) -> dict[str, float]:
+    """CPU ms per child for each way, measured side by side.
+
+    The children are taken CHUNK at a time; each way renders the chunk in turn,
+    REPEATS times, and the fastest time counts (other work on the machine only ever
+    adds time). A slow spell on a shared machine then slows every way alike
+    instead of skewing the ratios.
+    """
+    for draw in ways.values():
+        draw(0)  # warm: fonts, images and caches made once per process
+    totals = dict.fromkeys(ways, 0.0)
+    for start in range(0, n, CHUNK):
+        chunk = range(start, min(start + CHUNK, n))
+        best = dict.fromkeys(ways, float("inf"))
+        for _ in range(REPEATS):
+            for name, draw in ways.items():
+                began = time.process_time()
+                for i in chunk:
+                    draw(i)
+                best[name] = min(best[name], time.process_time() - began)
+        for name in ways:
+            totals[name] += best[name]
+    return {name: total * 1000 / n for name, total in totals.items()}
+
+
+def report_batch(folder: Path, out: Path, n: int, jobs: int | None) -> None:
+    seconds, pages, memory = run_batch(folder, out, jobs)
+    print(f"timelines batch, {n} children, {jobs or os.cpu_count()} processes:")
+    print(f"  {seconds:.1f} s wall, {n / seconds:.1f} children/s,"
+          f" {seconds * 1000 / n:.1f} ms per child,"
+          f" {seconds * 1000 / pages:.1f} ms per booklet page ({pages} pages)")  # fmt: skip
+    print(f"  peak memory: {memory.total:.0f} MB all processes together,"
+          f" {memory.largest:.0f} MB the largest")  # fmt: skip
 
 
 def main() -> None:
@@ -136,22 +174,18 @@ def main() -> None:
     parser.add_argument("n", nargs="?", type=int, default=1000)
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--jobs", type=int)
+    parser.add_argument("--compare-only", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = make_cohort(args.n, Path(tmp) / "cohort")
-        seconds, pages, memory = run_batch(folder, Path(tmp) / "out", args.jobs)
-        print(f"timelines batch, {args.n} children, {args.jobs or os.cpu_count()} processes:")
-        print(f"  {seconds:.1f} s wall, {args.n / seconds:.1f} children/s,"
-              f" {seconds * 1000 / args.n:.1f} ms per child,"
-              f" {seconds * 1000 / pages:.1f} ms per booklet page ({pages} pages)")  # fmt: skip
-        print(f"  peak memory: {memory.total:.0f} MB all processes together,"
-              f" {memory.largest:.0f} MB the largest")  # fmt: skip
-        runs = [timelines_in_process(folder, args.sample) for _ in range(REPEATS)]
-        whole, per_page, picture = (min(r[i] for r in runs) for i in range(3))
-        floor = best_of(lambda: ref_reportlab.run(folder, args.sample))
-        floor_tt = best_of(lambda: ref_reportlab.run(folder, args.sample, unicode_font=True))
-        mpl = best_of(lambda: ref_matplotlib.run(folder, args.sample))
-        print(f"one core, first {args.sample} children, ms per child (best of {REPEATS} runs):")
+        if not args.compare_only:
+            report_batch(folder, Path(tmp) / "out", args.n, args.jobs)
+        ways, doc_pages = renderers(folder, args.sample)
+        ms = interleaved(ways, args.sample)
+        whole, picture, floor, floor_tt, mpl = (ms[k] for k in ways)
+        per_page = whole * args.sample / doc_pages
+        print(f"one core, first {args.sample} children, ms per child"
+              f" (CPU time, best of {REPEATS}, {CHUNK} children at a time, in turn):")  # fmt: skip
         print(f"  timelines, picture page   {picture:7.1f}")
         print(f"  timelines, whole document {whole:7.1f}  ({per_page:.1f} per page)")
         print(f"  reportlab, bare           {floor:7.1f}  (Helvetica, no layout: the floor)")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-from functools import cache
+from functools import cache, lru_cache
 
 from PIL import Image as PILImage
+from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -40,6 +41,22 @@ _num = "{:.1f}".format  # a number for the content stream: to a tenth of a point
 SEGMENT = "{:.1f} {:.1f} m {:.1f} {:.1f} l".format  # a straight line (x1, y1, x2, y2)
 BOX = "{:.1f} {:.1f} {:.1f} {:.1f} re".format  # a rectangle (corner, width, height)
 PLACE = "1 0 0 1 {:.1f} {:.1f}".format  # a move to (x, y), for Tm and cm
+
+
+ASCII_AS_IS = bool(rl_config.ttfAsciiReadable)  # reportlab's default: subset 0 keeps ASCII codes
+
+
+@lru_cache(maxsize=16384)
+def _ascii_shown(text: str) -> str | None:
+    """The show-text operator for printable ASCII, None for other text.
+
+    reportlab gives every embedded font's first subset the ASCII codes unchanged,
+    so such text needs no encoding (nor reportlab's character-by-character split).
+    """
+    if not (ASCII_AS_IS and text.isascii() and text.isprintable()):
+        return None
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return f"({escaped}) Tj"
 
 
 @cache
@@ -119,7 +136,7 @@ class _Painter:
         self.stroke: str | None = None
         self.width: float | None = None
         self.dash: tuple[float, ...] | None = None
-        self.font: tuple[str, float] | None = None
+        self.font: tuple[str, int, float] | None = None  # name, subset, size
 
     def flush(self) -> None:
         """Hand the operators so far to the canvas."""
@@ -156,15 +173,21 @@ class _Painter:
             self.in_text = True
         self.set_fill(item.colour)
         name = self.fonts[item.font]
-        font = pdfmetrics.getFont(name)
-        doc = self.canvas._doc
         self.ops.append(PLACE(item.box.x, item.y) + " Tm")
-        for subset, chunk in font.splitString(item.text, doc):
-            current = (font.getSubsetInternalName(subset, doc), item.size)
-            if current != self.font:
-                self.ops.append(f"{current[0]} {_num(item.size)} Tf")
-                self.font = current
+        shown = _ascii_shown(item.text)
+        if shown is not None:  # most text: the first subset holds ASCII as it is
+            self._set_font(name, 0, item.size)
+            self.ops.append(shown)
+            return
+        for subset, chunk in pdfmetrics.getFont(name).splitString(item.text, self.canvas._doc):
+            self._set_font(name, subset, item.size)
             self.ops.append(f"({escapePDF(chunk)}) Tj")
+
+    def _set_font(self, name: str, subset: int, size: float) -> None:
+        if (name, subset, size) != self.font:
+            internal = pdfmetrics.getFont(name).getSubsetInternalName(subset, self.canvas._doc)
+            self.ops.append(f"{internal} {_num(size)} Tf")
+            self.font = (name, subset, size)
 
     def _end_text(self) -> None:
         if self.in_text:

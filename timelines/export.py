@@ -7,6 +7,7 @@ import os
 import tempfile
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab import rl_config
@@ -14,6 +15,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from timelines.draw import draw_page
+from timelines.fonts import FontProgram
 from timelines.layout.primitives import Page
 from timelines.problems import TimelinesError
 
@@ -26,7 +28,15 @@ class _Flate(pdfdoc.PDFStreamFilterZCompress):
     their time compressing at the default level."""
 
     def encode(self, text: str | bytes) -> bytes:
+        if isinstance(text, FontProgram):
+            return _deflate_font(text)
         return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+
+
+@lru_cache(maxsize=64)
+def _deflate_font(program: FontProgram) -> bytes:
+    """A font subset compressed once: the same few subsets go into every PDF of a batch."""
+    return zlib.compress(program, FLATE_LEVEL)
 
 
 # reportlab uses one shared filter object for every stream it compresses.

@@ -1,7 +1,9 @@
 """Fonts: register the Unicode TrueType fonts once and measure text with them.
 
 DejaVu (shipped in assets/fonts) covers names such as Seònaid, Łukasz, Zoë
-and Ó Dochartaigh; reportlab embeds the subset a page uses.
+and Ó Dochartaigh; reportlab embeds the subset a page uses. Pages of a batch use
+the same few subsets (ASCII plus a handful of letters), so each subset's font
+program is built once per process and handed back as the same object.
 """
 
 from __future__ import annotations
@@ -39,10 +41,26 @@ def register(file_name: str) -> str:
     path = _font_path(file_name)
     name = "TL-" + path.stem
     try:
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        font = TTFont(name, str(path))
     except Exception as exc:  # reportlab raises several kinds for a bad font file
         raise TimelinesError(f"font file {file_name} cannot be used: {exc}") from None
+    font.face.makeSubset = _remembered(font.face.makeSubset)
+    pdfmetrics.registerFont(font)
     return name
+
+
+class FontProgram(bytes):
+    """A subset font file as embedded in a PDF (export compresses each one only once)."""
+
+
+def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
+    """``make_subset`` (reportlab's subsetter for one font) with its results kept."""
+
+    @lru_cache(maxsize=64)
+    def build(codes: tuple[int, ...]) -> FontProgram:
+        return FontProgram(make_subset(list(codes)))
+
+    return lambda subset: build(tuple(subset))
 
 
 @cache

@@ -16,16 +16,21 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in ordered) + r")(?!\w)", re.I)
 
 
+Compiled = tuple[re.Pattern[str], dict[str, str], dict[str, str]]
+REMEMBERED = 20_000  # rewritten texts kept per glossary (a page measures the same words often)
+
+
 @lru_cache(maxsize=64)
-def _compiled(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """The pattern and the lower-cased lookup for a glossary (cached: pages rewrite often)."""
-    return _pattern(tuple(term for term, _ in entries)), {t.lower(): w for t, w in entries}
+def _compiled(entries: tuple[tuple[str, str], ...]) -> Compiled:
+    """The pattern, the lower-cased lookup and the texts already rewritten, for a
+    glossary (cached: pages rewrite often)."""
+    return _pattern(tuple(term for term, _ in entries)), {t.lower(): w for t, w in entries}, {}
 
 
-_last: tuple = (None, None)  # the last glossary rewritten with, and its pattern and lookup
+_last: tuple = (None, None)  # the last glossary rewritten with, and what it compiled to
 
 
-def _compiled_for(glossary: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+def _compiled_for(glossary: dict[str, str]) -> Compiled:
     """``_compiled`` for this very dict (the same one is used for a whole page), else by content."""
     global _last
     last = _last  # read once: another thread may replace it
@@ -43,7 +48,16 @@ def rewrite(text: str, glossary: dict[str, str]) -> str:
     """
     if not glossary or not text:
         return text
-    pattern, lookup = _compiled_for(glossary)
+    pattern, lookup, done_before = _compiled_for(glossary)
+    rewritten = done_before.get(text)
+    if rewritten is None:
+        if len(done_before) >= REMEMBERED:
+            done_before.clear()
+        rewritten = done_before[text] = _rewrite(text, pattern, lookup)
+    return rewritten
+
+
+def _rewrite(text: str, pattern: re.Pattern[str], lookup: dict[str, str]) -> str:
     parts: list[str] = []
     done = 0
     for match in pattern.finditer(text):

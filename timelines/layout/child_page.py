@@ -195,8 +195,9 @@ def _panel(
     while size > ctx.min_size:
         trial = Page(ctx.width, ctx.height)
         end = _panel_items(trial, ctx, record, facts, replace(col, bottom=-1e9), options)
-        if end.y >= col.bottom:
-            break
+        if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
+            page.add(*trial.items)
+            return
         size = max(size - 0.5, ctx.min_size)
         text = {**ctx.theme.settings["text"], "facts_size": size}
         theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})

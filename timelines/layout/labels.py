@@ -136,6 +136,7 @@ class _Shape:
     stem: int  # the stem, widened by the clearance
     column: int  # the stem itself
     ink: int = 0  # every column it touches, on any level (a quick test for clashes)
+    union: int = 0  # every label's columns
 
 
 def _hits(rows: list[int], base: int, masks: tuple[int, ...]) -> bool:
@@ -165,54 +166,35 @@ class _Grid:
 
     def lowest(self, shape: _Shape) -> int | None:
         """The lowest level where the shape's labels fit, bottom first; None if none does."""
-        if len(shape.near) == 1:
-            return self._lowest_one(shape.near[0], shape.stem)
         boxes, stems, near = self.boxes, self.stems, shape.near
         last = len(boxes) - len(near)
         low, high = 0, last + 1  # stems only thin out going up: find the first level clear of them
-        while low < high:
-            mid = (low + high) // 2
-            if _hits(stems, mid, near):
-                low = mid + 1
-            else:
-                high = mid
-        if not self._stem_clear(shape.stem, low):
-            return None
+        if len(near) == 1:  # most stacks: one label, without the loops over labels
+            one = near[0]
+            while low < high:
+                mid = (low + high) // 2
+                if stems[mid] & one:
+                    low = mid + 1
+                else:
+                    high = mid
+        else:
+            while low < high:
+                mid = (low + high) // 2
+                if _hits(stems, mid, near):
+                    low = mid + 1
+                else:
+                    high = mid
+        stem = shape.stem
+        if self.union & stem:
+            for level in range(low):
+                if boxes[level] & stem:
+                    return None  # its stem would pass through a label below
         for base in range(low, last + 1):
             if not _hits(boxes, base, near):
                 return base
-            if boxes[base] & shape.stem:
+            if boxes[base] & stem:
                 return None
         return None
-
-    def _lowest_one(self, near: int, stem: int) -> int | None:
-        """``lowest`` for a single label (most stacks), without the loops over labels."""
-        boxes, stems = self.boxes, self.stems
-        low, high = 0, len(boxes)
-        while low < high:
-            mid = (low + high) // 2
-            if stems[mid] & near:
-                low = mid + 1
-            else:
-                high = mid
-        if not self._stem_clear(stem, low):
-            return None
-        for base in range(low, len(boxes)):
-            row = boxes[base]
-            if not row & near:
-                return base
-            if row & stem:
-                return None
-        return None
-
-    def _stem_clear(self, stem: int, top: int) -> bool:
-        """True when a stem meets no label on levels below ``top``."""
-        if self.union & stem:
-            boxes = self.boxes
-            for level in range(top):
-                if boxes[level] & stem:
-                    return False
-        return True
 
     def copy(self) -> _Grid:
         grid = _Grid(0)
@@ -220,11 +202,13 @@ class _Grid:
         return grid
 
     def take(self, shape: _Shape, base: int) -> None:
-        for i, mask in enumerate(shape.boxes):
-            self.boxes[base + i] |= mask
-            self.union |= mask
-        for level in range(base + len(shape.boxes)):
-            self.stems[level] |= shape.column
+        boxes = self.boxes
+        for i, mask in enumerate(shape.boxes, start=base):
+            boxes[i] |= mask
+        self.union |= shape.union
+        top = base + len(shape.boxes)
+        column = shape.column
+        self.stems[:top] = [row | column for row in self.stems[:top]]
 
     def remove(self, shape: _Shape, base: int) -> None:
         for i, mask in enumerate(shape.boxes):
@@ -302,6 +286,16 @@ def _other(side: str) -> str:
     return "left" if side == "right" else "right"
 
 
+def _ways_tried(side: str, fold: str) -> tuple[str, ...]:
+    """The ways a flag meant to point ``side`` is tried, in order: that side, then the
+    other; folded onto two lines after those ("after"), or before them ("first")."""
+    plain, folded = (side, _other(side)), (side + FOLDED, _other(side) + FOLDED)
+    return {"": plain, "after": plain + folded, "first": folded + plain}[fold]
+
+
+_WAYS_TRIED = {fold: {s: _ways_tried(s, fold) for s in SIDES} for fold in ("", "after", "first")}
+
+
 class _Run:
     """A run of stacks (in x order) measured once for every pattern tried on it."""
 
@@ -324,7 +318,7 @@ class _Run:
         # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
         self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
-        self._shapes: dict[str, list[_Shape | None]] = {way: [None] * len(stacks) for way in WAYS}
+        self.shapes: dict[str, list[_Shape | None]] = {way: [None] * len(stacks) for way in WAYS}
 
     def covered(self, k: int, side: str) -> range:
         if side == "right":
@@ -353,22 +347,22 @@ class _Run:
 
     def shape(self, way: str, k: int) -> _Shape:
         """Stack ``k``'s labels drawn ``way`` as grid masks (made when first asked for)."""
-        shape = self._shapes[way][k]
+        shape = self.shapes[way][k]
         if shape is None:
             stack = self.stack(way, k)
             assert stack is not None
-            shape = self._shapes[way][k] = _shape(stack, way, self.area.x0)
+            shape = self.shapes[way][k] = _shape(stack, way, self.area.x0)
         return shape
 
     def snapshot(self, k: int) -> tuple:
         fits = (self.fits["left"][k], self.fits["right"][k])
-        return (self.stacks[k], self._folded[k], fits, [self._shapes[w][k] for w in WAYS])
+        return (self.stacks[k], self._folded[k], fits, [self.shapes[w][k] for w in WAYS])
 
     def restore(self, k: int, snap: tuple) -> None:
         self.stacks[k], self._folded[k], fits, shapes = snap
         self.fits["left"][k], self.fits["right"][k] = fits
         for way, shape in zip(WAYS, shapes, strict=True):
-            self._shapes[way][k] = shape
+            self.shapes[way][k] = shape
 
     def shorten(self, k: int, share: float, size: float, measure: Measure) -> None:
         """Cut stack ``k``'s texts to ``share`` of their width, with an ellipsis.
@@ -386,7 +380,7 @@ class _Run:
         self.fits["left"][k], self.fits["right"][k] = left >= self.area.x0, right <= self.area.x1
         self._folded[k] = False
         for way in WAYS:
-            self._shapes[way][k] = None
+            self.shapes[way][k] = None
 
 
 def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) -> str:
@@ -447,10 +441,13 @@ def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
     boxes = tuple(mask(a, b) for a, b in spans)
     # Beside its own labels the stem needs room too: on their levels, nothing near it.
     near = tuple(mask(a - REACH, b + REACH) | stem for a, b in spans)
-    ink = stem
+    ink = union = 0
     for box in near:
         ink |= box
-    return _Shape(boxes, near, stem, 1 << max(int((stack.x - x0) * RES), 0), ink)
+    for box in boxes:
+        union |= box
+    column = 1 << max(int((stack.x - x0) * RES), 0)
+    return _Shape(boxes, near, stem, column, ink | stem, union)
 
 
 def _patterns(run: _Run) -> list[Sides]:
@@ -460,14 +457,17 @@ def _patterns(run: _Run) -> list[Sides]:
     peak; a valley (right, then left) loses the labels of close pairs that would
     cover each other's stems, so valleys are tried at the run's widest gaps. Flags
     that would leave the page pointing one way point the other, which forces a
-    valley near an edge that the run touches.
+    valley near an edge that the run touches. The valley at the widest gap comes
+    first: it wins most often, and of patterns that tie the first tried is kept
+    (measured on 300 synthetic children: 8 more pages with every label).
     """
     stacks = run.stacks
     n = len(stacks)
     gaps = sorted(range(1, n), key=lambda v: (stacks[v - 1].x - stacks[v].x, v))
-    found = [_sides(run, n), _sides(run, 0)]
+    found = [_sides(run, valley) for valley in gaps[:1]]
+    found += [_sides(run, n), _sides(run, 0)]
     found += [_sides(run, 0, round(n * share)) for share in PEAKS]
-    found += [_sides(run, valley) for valley in gaps[:VALLEYS]]
+    found += [_sides(run, valley) for valley in gaps[1:VALLEYS]]
     return list(dict.fromkeys(found))
 
 
@@ -485,8 +485,12 @@ def _sides(run: _Run, *cuts: int) -> Sides:
     """Right before the first cut, then flipping at each cut; flags that would leave
     the page pointing one way point the other."""
     out = []
+    flips = sorted(cuts)
+    passed = 0  # cuts at or before this stack
     for i in range(len(run.stacks)):
-        side = SIDES[1 - sum(1 for c in cuts if i >= c) % 2]
+        while passed < len(flips) and flips[passed] <= i:
+            passed += 1
+        side = "left" if passed % 2 else "right"
         if not run.fits[side][i]:
             side = "left" if side == "right" else "right"
         out.append(side)
@@ -561,14 +565,13 @@ def _attempt(
     placed: dict[int, tuple[int, str]] = {}
     failed: list[int] = []
     keys_out = 0
+    ways_for = _WAYS_TRIED[fold]
+    fits, shapes = run.fits, run.shapes
     for k in _order(run, sides):
-        side = sides[k]
-        plain, folded = (side, _other(side)), (side + FOLDED, _other(side) + FOLDED)
-        ways = {"": plain, "after": plain + folded, "first": folded + plain}[fold]
-        for way in ways:
-            if not run.fits_way(way, k):
+        for way in ways_for[sides[k]]:
+            if not (fits[way][k] if way in fits else run.fits_way(way, k)):
                 continue
-            shape = run.shape(way, k)
+            shape = shapes[way][k] or run.shape(way, k)
             base = grid.lowest(shape)
             if base is not None:
                 grid.take(shape, base)
@@ -658,8 +661,12 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
         blocks = {}
         keys = [0] * (bases + 1)  # differences: a count starts at one index, ends at another
         counts = [0] * (bases + 1)
+        ink, shapes = shape.ink, run.shapes
         for j, (level, way) in attempt.placed.items():
-            blocked = _blocked_bases(run, shape, j, level, way)
+            other = shapes[way][j] or run.shape(way, j)
+            if not other.ink & ink:
+                continue
+            blocked = _blocked_bases(run, shape, other, level)
             if blocked is None:
                 continue
             blocks[j] = blocked
@@ -694,20 +701,18 @@ def _spans(blocked: _Blocked, bases: int) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in spans if lo < hi]
 
 
-def _blocked_bases(run: _Run, shape: _Shape, j: int, level: int, side: str) -> _Blocked | None:
-    """The levels where a shape would clash with placed stack ``j`` (at ``level``)."""
-    other = run.shape(side, j)
-    if not other.ink & shape.ink:
-        return None
+def _blocked_bases(run: _Run, shape: _Shape, other: _Shape, level: int) -> _Blocked | None:
+    """The levels where a shape would clash with another placed at ``level``."""
     top = level + len(other.boxes) - 1
     last = run.levels - len(shape.near)
     upto, after, levels = -1, 1 << 30, set()
     for i, mask in enumerate(shape.near):
         if other.column & mask:  # its stem stands beside or under our label i
-            upto = max(upto, min(top - i, last))
+            reach = top - i if top - i < last else last
+            upto = reach if reach > upto else upto
     for i, box in enumerate(other.boxes):
-        if box & shape.stem:  # its label sits over our stem: we must stay below it
-            after = min(after, level + i + 1)
+        if box & shape.stem and level + i + 1 < after:  # its label sits over our stem:
+            after = level + i + 1  # we must stay below it
         for m, mask in enumerate(shape.near):  # its label on one of our levels
             if box & mask and 0 <= level + i - m <= last:
                 levels.add(level + i - m)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from reportlab.lib.pagesizes import A3, A4
 
@@ -49,7 +49,7 @@ class Ctx:
         """The template's glossary applied: the one place page words are rewritten."""
         return rewrite(text, self.glossary)
 
-    @property
+    @cached_property
     def min_size(self) -> float:
         return self.theme.get("text", "min_size")
 
@@ -74,34 +74,40 @@ class Ctx:
         """A measured Text item in the glossary's words (never below the minimum size)."""
         text = self.plain(text)
         size = max(size, self.min_size)
-        width = self.measure(text, size, font)
+        width = fonts.measure(text, self.font_names[font], size)
         return Text(x, y, text, size, font, colour, align, width, role)
 
     def fit(self, text: str, size: float, width: float, font: str = "regular") -> str:
         return fonts.fit(self.plain(text), self.font_names[font], max(size, self.min_size), width)
 
     def wrap(self, text: str, size: float, width: float, font: str = "regular") -> list[str]:
-        """Break ``text`` into lines no wider than ``width`` (long words are cut).
-
-        Widths add up (the fonts have no kerning), so each word is measured once.
-        """
+        """Break ``text`` into lines no wider than ``width`` (long words are cut)."""
         name = self.font_names[font]
-        space = fonts.measure(" ", name, size)
-        lines: list[str] = []
-        current: list[str] = []
-        used = 0.0
-        for word in self.plain(text).split():
-            word_width = fonts.measure(word, name, size)
-            if current and used + space + word_width <= width:
-                current.append(word)
-                used += space + word_width
-                continue
-            if current:
-                lines.append(" ".join(current))
-            if word_width > width:
-                word = fonts.fit(word, name, max(size, self.min_size), width)
-                word_width = fonts.measure(word, name, size)
-            current, used = [word], word_width
+        return list(_wrapped(self.plain(text), name, size, width, max(size, self.min_size)))
+
+
+@lru_cache(maxsize=8192)
+def _wrapped(text: str, name: str, size: float, width: float, cut_size: float) -> tuple[str, ...]:
+    """``Ctx.wrap`` (remembered: tables and panels wrap the same words for every child).
+
+    Widths add up (the fonts have no kerning), so each word is measured once.
+    """
+    space = fonts.measure(" ", name, size)
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0.0
+    for word in text.split():
+        word_width = fonts.measure(word, name, size)
+        if current and used + space + word_width <= width:
+            current.append(word)
+            used += space + word_width
+            continue
         if current:
             lines.append(" ".join(current))
-        return lines or [""]
+        if word_width > width:
+            word = fonts.fit(word, name, cut_size, width)
+            word_width = fonts.measure(word, name, size)
+        current, used = [word], word_width
+    if current:
+        lines.append(" ".join(current))
+    return tuple(lines) or ("",)
