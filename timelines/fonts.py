@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from timelines.problems import TimelinesError
@@ -41,7 +41,7 @@ def register(file_name: str) -> str:
     path = _font_path(file_name)
     name = "TL-" + path.stem
     try:
-        font = TTFont(name, str(path))
+        font = _EmbeddedFont(name, str(path))
     except Exception as exc:  # reportlab raises several kinds for a bad font file
         raise TimelinesError(f"font file {file_name} cannot be used: {exc}") from None
     font.face.makeSubset = _remembered(font.face.makeSubset)
@@ -51,6 +51,35 @@ def register(file_name: str) -> str:
 
 class FontProgram(bytes):
     """A subset font file as embedded in a PDF (export compresses each one only once)."""
+
+
+class _EmbeddedFont(TTFont):
+    """reportlab's TrueType font, with each subset's table of widths written out once
+    per process instead of number by number in every PDF."""
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 (reportlab's name)
+        state = self.state.get(doc)
+        count = len(state.subsets) if state else 0
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(count)]
+        super().addObjects(doc)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            fonts[name].Widths = _widths(tuple(fonts[name].Widths.sequence))
+
+
+class _Written(pdfdoc.PDFObject):
+    """A PDF object already written out."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        return self.data
+
+
+@lru_cache(maxsize=256)
+def _widths(widths: tuple[int, ...]) -> _Written:
+    return _Written(pdfdoc.PDFArray(list(widths)).format(None))
 
 
 def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:

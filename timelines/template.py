@@ -13,6 +13,7 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -102,12 +103,17 @@ class Theme:
         return round(self.get("axis", "gap_threshold_months") * 30.4375)
 
     def category(self, code: str) -> Style:
-        cats = self.settings["categories"]
-        return Style(**cats.get(code, cats["other"]))
+        cats = self._styles["categories"]
+        return cats[code] if code in cats else cats["other"]
 
     def placement(self, code: str) -> Style:
-        kinds = self.settings["placements"]
-        return Style(**kinds.get(code, kinds["other"]))
+        kinds = self._styles["placements"]
+        return kinds[code] if code in kinds else kinds["other"]
+
+    @cached_property
+    def _styles(self) -> dict[str, dict[str, Style]]:
+        """Every style made once (pages look them up for every event and placement)."""
+        return {"categories": self.categories, "placements": self.placements}
 
 
 def shipped_templates() -> dict[str, str]:

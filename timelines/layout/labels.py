@@ -16,7 +16,8 @@ throughout. A few patterns are tried on a grid of bit masks, one per level, so
 each test is a handful of integer operations, and each is given up as soon as it
 cannot beat the best so far; the pattern that labels every key event, then the
 most events, then reaches least high, wins. The best pattern is tried again with
-labels folded onto two lines where one will not fit, or everywhere.
+the labels around those left out folded onto two lines, and with labels folded
+wherever one line will not fit.
 
 A key event still left out takes the place where it displaces the fewest other
 labels (never a key event's: those move, or are cut short), cut short itself,
@@ -31,10 +32,10 @@ them all.
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from timelines.fonts import cut_point
 from timelines.layout.primitives import Box
@@ -56,8 +57,7 @@ Measure = Callable[[str, float], float]
 Span = tuple[float, float]
 
 
-@dataclass(frozen=True)
-class LabelRequest:
+class LabelRequest(NamedTuple):
     index: int  # the event's position in the chronology, from 0
     x: float  # where its stem stands
     text: str
@@ -66,8 +66,7 @@ class LabelRequest:
     head: int = 0  # characters that stay on the first line when the label is folded
 
 
-@dataclass(frozen=True)
-class PlacedLabel:
+class PlacedLabel(NamedTuple):
     index: int
     x: float
     box: Box
@@ -77,8 +76,7 @@ class PlacedLabel:
     side: str  # right: text starts at the stem; left: text ends at it
 
 
-@dataclass(frozen=True)
-class NumberMark:
+class NumberMark(NamedTuple):
     """Event numbers in the lane under the axis, centred under the events they cover."""
 
     indices: tuple[int, ...]
@@ -127,8 +125,7 @@ def line_height(size: float) -> float:
     return size * 1.16
 
 
-@dataclass(frozen=True)
-class _Shape:
+class _Shape(NamedTuple):
     """A stack's labels pointing one way, as grid masks (columns of 1/RES points)."""
 
     boxes: tuple[int, ...]  # each label's text, bottom first
@@ -162,7 +159,7 @@ class _Grid:
     def __init__(self, levels: int) -> None:
         self.boxes = [0] * levels
         self.stems = [0] * levels
-        self.union = 0  # every label on every level
+        self.union = 0  # every label on every level (or once there): nothing else is
 
     def lowest(self, shape: _Shape) -> int | None:
         """The lowest level where the shape's labels fit, bottom first; None if none does."""
@@ -215,13 +212,10 @@ class _Grid:
             self.boxes[base + i] &= ~mask
         for level in range(base + len(shape.boxes)):
             self.stems[level] &= ~shape.column
-        self.union = 0
-        for row in self.boxes:
-            self.union |= row
+        # ``union`` keeps the removed labels: it only ever rules clashes out quickly.
 
 
-@dataclass(frozen=True)
-class _Stack:
+class _Stack(NamedTuple):
     """Labels on one stem, bottom first, with their measured widths."""
 
     x: float
@@ -373,7 +367,7 @@ class _Run:
             _cut(r.text, w * share, size, measure, r.keep)
             for r, w in zip(stack.requests, stack.widths, strict=True)
         ]
-        requests = tuple(replace(r, text=t) for r, t in zip(stack.requests, texts, strict=True))
+        requests = tuple(r._replace(text=t) for r, t in zip(stack.requests, texts, strict=True))
         short = _Stack(stack.x, requests, tuple(measure(t, size) for t in texts))
         self.stacks[k] = short
         left, right = short.reach()
@@ -432,8 +426,13 @@ def _halves(text: str, head: int, size: float, measure: Measure) -> tuple[str, s
 
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
     def mask(a: float, b: float) -> int:
-        lo = max(math.floor((a - x0) * RES), 0)
-        hi = max(math.ceil((b - x0) * RES), lo + 1)
+        """Columns from ``a`` to ``b`` (at least one), none left of ``x0``."""
+        lo = int((a - x0) * RES)  # int() rounds towards 0: below x0 that is column 0 anyway
+        lo = lo if lo > 0 else 0
+        end = (b - x0) * RES
+        hi = int(end)
+        hi = hi + 1 if hi < end else hi  # rounded up
+        hi = hi if hi > lo else lo + 1
         return ((1 << (hi - lo)) - 1) << lo
 
     spans = stack.spans(side)
@@ -555,20 +554,24 @@ class _Attempt:
 
 
 def _attempt(
-    run: _Run, sides: Sides, bound: tuple[int, int] | None = None, fold: str = ""
+    run: _Run,
+    sides: Sides,
+    bound: tuple[int, int] | None = None,
+    fold: str = "",
+    near: frozenset[int] = frozenset(),
 ) -> _Attempt | None:
     """Place every stack in order where it fits: on one line, or with ``fold`` "after"
-    on two lines when one will not do, or with "first" on two lines when they fit.
-    None as soon as the stacks left out, as (keys, all), exceed ``bound``: this
-    pattern cannot win."""
+    on two lines when one will not do, or with "first" the stacks ``near`` on two
+    lines when they fit (the others on one line). None as soon as the stacks left
+    out, as (keys, all), exceed ``bound``: this pattern cannot win."""
     grid = _Grid(run.levels)
     placed: dict[int, tuple[int, str]] = {}
     failed: list[int] = []
     keys_out = 0
-    ways_for = _WAYS_TRIED[fold]
+    ways_for, one_line = _WAYS_TRIED[fold], _WAYS_TRIED[""]
     fits, shapes = run.fits, run.shapes
     for k in _order(run, sides):
-        for way in ways_for[sides[k]]:
+        for way in (one_line if fold == "first" and k not in near else ways_for)[sides[k]]:
             if not (fits[way][k] if way in fits else run.fits_way(way, k)):
                 continue
             shape = shapes[way][k] or run.shape(way, k)
@@ -605,8 +608,9 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
             break
     assert best is not None
-    for fold in ("after", "first"):  # labels folded onto two lines where that helps
-        folded = _attempt(run, best_pattern, best.score(run)[:2], fold)
+    for fold in ("first", "after"):  # labels folded onto two lines where that helps
+        near = _near(run, best.failed) if fold == "first" else frozenset()
+        folded = _attempt(run, best_pattern, best.score(run)[:2], fold, near)
         if folded is not None and folded.score(run) < best.score(run):
             best = folded
         if not best.failed:
@@ -624,6 +628,13 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
     return best
 
 
+def _near(run: _Run, failed: list[int]) -> frozenset[int]:
+    """The stacks left out and the stacks whose stems they could cover: where folding
+    labels onto two lines may make room. (Folding every label was measured worse: two
+    lines stand taller and crowd out labels that had fitted.)"""
+    return frozenset(j for k in failed for j in range(run.cover_lo[k], run.cover_hi[k]))
+
+
 def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measure) -> None:
     """Place key stack ``k`` where it displaces the fewest labels, cutting its words
     short if that is the only way. Other keys in its way move (cut short too if need
@@ -636,8 +647,7 @@ def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measu
                 return
 
 
-@dataclass(frozen=True)
-class _Blocked:
+class _Blocked(NamedTuple):
     """The levels where a stack would clash with one placed stack: every level up to
     ``upto``, every level from ``after``, and the ``levels`` listed."""
 

@@ -1,19 +1,20 @@
 """Display-list primitives: what a page holds, in points from the bottom-left corner.
 
 Layout functions return these; ``timelines.draw`` paints them; tests inspect them
-(no overlapping text, everything on the page) without drawing anything.
+(no overlapping text, everything on the page) without drawing anything. They are
+named tuples, not frozen dataclasses: a page is made of a thousand or more, and a
+tuple is four times quicker to make.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Align = Literal["left", "centre", "right"]
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """An axis-aligned rectangle."""
 
     x: float
@@ -47,8 +48,7 @@ class Box:
         )
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """One line of text; ``x`` is the anchor for ``align``, ``y`` the baseline."""
 
     x: float
@@ -64,12 +64,12 @@ class Text:
     @property
     def box(self) -> Box:
         """The ink box: baseline minus descent up to the cap height."""
-        left = {"left": self.x, "centre": self.x - self.width / 2, "right": self.x - self.width}
-        return Box(left[self.align], self.y - 0.22 * self.size, self.width, 0.98 * self.size)
+        align, x = self.align, self.x
+        left = x if align == "left" else x - self.width / 2 if align == "centre" else x - self.width
+        return Box(left, self.y - 0.22 * self.size, self.width, 0.98 * self.size)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     x1: float
     y1: float
     x2: float
@@ -79,8 +79,7 @@ class Line:
     dash: tuple[float, ...] = ()
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(NamedTuple):
     x: float
     y: float
     w: float
@@ -92,8 +91,7 @@ class Rect:
     radius: float = 0.0
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     x: float
     y: float
     shape: str
@@ -102,8 +100,7 @@ class Marker:
     hollow: bool = False
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(NamedTuple):
     path: str
     x: float
     y: float
@@ -111,8 +108,7 @@ class Image:
     h: float
 
 
-@dataclass(frozen=True)
-class Bookmark:
+class Bookmark(NamedTuple):
     """A PDF outline entry pointing at the page it sits on."""
 
     title: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -15,12 +16,16 @@ class TimeScale:
     x0: float
     x1: float
 
-    @property
+    @cached_property
     def points_per_day(self) -> float:
         return (self.x1 - self.x0) / max((self.end - self.start).days, 1)
 
+    @cached_property
+    def _first(self) -> int:
+        return self.start.toordinal()
+
     def x(self, day: date) -> float:
-        return self.x0 + (day.toordinal() - self.start.toordinal()) * self.points_per_day
+        return self.x0 + (day.toordinal() - self._first) * self.points_per_day
 
     def clamp(self, day: date) -> float:
         return min(max(self.x(day), self.x0), self.x1)
