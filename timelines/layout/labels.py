@@ -313,6 +313,7 @@ class _Run:
         self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
         self.shapes: dict[str, list[_Shape | None]] = {way: [None] * len(stacks) for way in WAYS}
+        self.orders: dict[Sides, list[int]] = {}  # placing order by pattern (see _order)
 
     def covered(self, k: int, side: str) -> range:
         if side == "right":
@@ -570,7 +571,10 @@ def _attempt(
     keys_out = 0
     ways_for, one_line = _WAYS_TRIED[fold], _WAYS_TRIED[""]
     fits, shapes = run.fits, run.shapes
-    for k in _order(run, sides):
+    order = run.orders.get(sides)
+    if order is None:
+        order = run.orders[sides] = _order(run, sides)
+    for k in order:
         for way in (one_line if fold == "first" and k not in near else ways_for)[sides[k]]:
             if not (fits[way][k] if way in fits else run.fits_way(way, k)):
                 continue
@@ -647,41 +651,33 @@ def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measu
                 return
 
 
-class _Blocked(NamedTuple):
-    """The levels where a stack would clash with one placed stack: every level up to
-    ``upto``, every level from ``after``, and the ``levels`` listed."""
-
-    upto: int = -1
-    after: int = 1 << 30
-    levels: frozenset[int] = frozenset()
-
-    def __contains__(self, base: int) -> bool:
-        return base <= self.upto or base >= self.after or base in self.levels
+Spans = list[tuple[int, int]]  # levels as half-open ranges [lo, hi)
 
 
 def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[int]]]:
     """Where stack ``k`` could go, fewest labels displaced first (keys count most; a
     label folded onto two lines goes after one on a single line)."""
     rooms = []
+    shapes = run.shapes
     for side in WAYS:
         if not run.fits_way(side, k):
             continue
         shape = run.shape(side, k)
         bases = run.levels - len(shape.near) + 1
-        blocks = {}
+        blocks: dict[int, Spans] = {}
         keys = [0] * (bases + 1)  # differences: a count starts at one index, ends at another
         counts = [0] * (bases + 1)
-        ink, shapes = shape.ink, run.shapes
+        ink = shape.ink
         for j, (level, way) in attempt.placed.items():
             other = shapes[way][j] or run.shape(way, j)
             if not other.ink & ink:
                 continue
-            blocked = _blocked_bases(run, shape, other, level)
-            if blocked is None:
+            spans = _blocked_spans(shape, other, level, bases)
+            if not spans:
                 continue
-            blocks[j] = blocked
+            blocks[j] = spans
             key = run.keys[j]
-            for lo, hi in _spans(blocked, bases):
+            for lo, hi in spans:
                 counts[lo] += 1
                 counts[hi] -= 1
                 keys[lo] += key
@@ -694,41 +690,34 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
             rooms.append(((key_total, count_total, folded, base), side, blocks))
     rooms.sort(key=lambda room: room[0])
     return [
-        (base, side, [j for j, blocked in blocks.items() if base in blocked])
+        (base, side, [j for j, spans in blocks.items() if any(a <= base < b for a, b in spans)])
         for (_, _, _, base), side, blocks in rooms[:ROOMS]
     ]
 
 
-def _spans(blocked: _Blocked, bases: int) -> list[tuple[int, int]]:
-    """The blocked levels below ``bases`` as separate half-open spans."""
-    spans = []
-    if blocked.upto >= 0:
-        spans.append((0, min(blocked.upto + 1, bases)))
-    if blocked.after < bases:
-        spans.append((max(blocked.after, blocked.upto + 1), bases))
-    low = blocked.upto + 1
-    spans += [(b, b + 1) for b in sorted(blocked.levels) if low <= b < min(blocked.after, bases)]
-    return [(lo, hi) for lo, hi in spans if lo < hi]
-
-
-def _blocked_bases(run: _Run, shape: _Shape, other: _Shape, level: int) -> _Blocked | None:
-    """The levels where a shape would clash with another placed at ``level``."""
+def _blocked_spans(shape: _Shape, other: _Shape, level: int, bases: int) -> Spans:
+    """The levels (below ``bases``) where a shape's bottom label would clash with
+    another shape placed at ``level``, as separate spans."""
     top = level + len(other.boxes) - 1
-    last = run.levels - len(shape.near)
-    upto, after, levels = -1, 1 << 30, set()
+    last = bases - 1
+    upto, after, levels = -1, bases, set()
     for i, mask in enumerate(shape.near):
         if other.column & mask:  # its stem stands beside or under our label i
             reach = top - i if top - i < last else last
             upto = reach if reach > upto else upto
+    stem = shape.stem
     for i, box in enumerate(other.boxes):
-        if box & shape.stem and level + i + 1 < after:  # its label sits over our stem:
+        if box & stem and level + i + 1 < after:  # its label sits over our stem:
             after = level + i + 1  # we must stay below it
         for m, mask in enumerate(shape.near):  # its label on one of our levels
             if box & mask and 0 <= level + i - m <= last:
                 levels.add(level + i - m)
-    if upto < 0 and after > last and not levels:
-        return None
-    return _Blocked(upto, after, frozenset(levels))
+    spans = [(0, upto + 1)] if upto >= 0 else []
+    low = upto + 1
+    if after < bases and max(after, low) < bases:
+        spans.append((max(after, low), bases))
+    spans += [(b, b + 1) for b in sorted(levels) if low <= b < after]
+    return spans
 
 
 def _displace(
