@@ -142,6 +142,9 @@ def interleaved(ways: dict[str, Callable[[int], object]], n: int) -> dict[str, f
     adds time). A slow spell on a shared machine then slows every way alike
     instead of skewing the ratios.
     """
+    from timelines import runtime
+
+    runtime.tune()  # as the timelines command and its workers run (every way gains alike)
     for draw in ways.values():
         draw(0)  # warm: fonts, images and caches made once per process
     totals = dict.fromkeys(ways, 0.0)

@@ -104,3 +104,20 @@ def test_template_workbook_filled_in_renders(tmp_path):
     result = run("render", book_path, "-o", out)
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_only_the_command_changes_how_often_garbage_is_collected(tmp_path):
+    import gc
+
+    from timelines import api, runtime
+    from timelines.options import RenderOptions
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        api.render(api.Inputs(SAMPLES / "child"), RenderOptions(), out=tmp_path / "library.pdf")
+        assert gc.get_threshold() == (700, 10, 10)  # a library leaves its caller's process be
+        assert run("render", SAMPLES / "child", "-o", tmp_path / "command.pdf").exit_code == 0
+        assert gc.get_threshold() == (runtime.YOUNG_OBJECTS, 10, 10)
+    finally:
+        gc.set_threshold(*before)

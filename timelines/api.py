@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from timelines import runtime
 from timelines.batch import BatchResult
 from timelines.batch import Plan as BatchPlan
 from timelines.export import encrypt, write_atomic
@@ -306,7 +307,7 @@ def _in_own_process(function: Callable, *args):
 
     from timelines.batch import fresh_processes
 
-    with ProcessPoolExecutor(1, mp_context=fresh_processes()) as pool:
+    with ProcessPoolExecutor(1, mp_context=fresh_processes(), initializer=runtime.tune) as pool:
         return pool.submit(function, *args).result()
 
 

@@ -28,6 +28,7 @@ from multiprocessing import get_context
 from multiprocessing.pool import Pool
 from pathlib import Path
 
+from timelines import runtime
 from timelines.analyse import Facts
 from timelines.export import write_atomic, write_pdf_pages
 from timelines.layout.frame import FrameText, add_frame
@@ -139,6 +140,11 @@ def _init(template: str | None, options: RenderOptions, out: Path, today: date) 
     _STATE.update(theme=load_template(template), options=options, out=out, today=today)
 
 
+def _init_worker(template: str | None, options: RenderOptions, out: Path, today: date) -> None:
+    runtime.tune()  # a worker process is ours
+    _init(template, options, out, today)
+
+
 def _render_chunk(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
     return [_render_one(unpack_record(packed), warnings) for packed, warnings in chunk]
 
@@ -203,7 +209,7 @@ def workers(
         _init(template, options, out, today)
         yield None
         return
-    with fresh_processes().Pool(jobs, _init, (template, options, out, today)) as pool:
+    with fresh_processes().Pool(jobs, _init_worker, (template, options, out, today)) as pool:
         yield pool
 
 

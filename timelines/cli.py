@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from timelines import __version__, api
+from timelines import __version__, api, runtime
 from timelines.dates import DateError, parse_exact_date
 from timelines.options import RenderOptions
 from timelines.problems import InputError, Problem, TimelinesError
@@ -137,6 +137,7 @@ def main() -> None:
 
     Start with `timelines render samples/child` or `timelines template my-child.xlsx`.
     """
+    runtime.tune()
 
 
 @main.command()
