@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -216,3 +217,17 @@ def test_a_placement_code_and_its_meaning_are_shown_and_survive_redaction(redact
     assert "P2 Foster care, U4: foster placement with other foster carer, long term:" in text
     assert "Current placement: Foster care, U4: foster placement" in text
     assert ("Duncan" in text) is not redact
+
+
+def test_brackets_backslashes_and_accents_come_out_as_written():
+    from timelines.export import pdf_bytes
+    from timelines.fonts import default_fonts
+    from timelines.layout.primitives import Page
+
+    page = Page(400, 200)
+    written = ["Permanence Order (PO) granted", r"folder C:\care\notes", "Zoë and Seònaid (ŁUKASZ)"]
+    for i, text in enumerate(written):
+        page.add(Text(20, 150 - 30 * i, text, 10, "label"))
+    data = pdf_bytes([page], default_fonts(), "brackets")
+    extracted = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert extracted.splitlines() == written
