@@ -44,7 +44,6 @@ def register(file_name: str) -> str:
         font = _EmbeddedFont(name, str(path))
     except Exception as exc:  # reportlab raises several kinds for a bad font file
         raise TimelinesError(f"font file {file_name} cannot be used: {exc}") from None
-    font.face.makeSubset = _remembered(font.face.makeSubset)
     pdfmetrics.registerFont(font)
     return name
 
@@ -54,8 +53,14 @@ class FontProgram(bytes):
 
 
 class _EmbeddedFont(TTFont):
-    """reportlab's TrueType font, with each subset's table of widths written out once
-    per process instead of number by number in every PDF."""
+    """reportlab's TrueType font, made for many PDFs in one process: each subset's
+    font program is built once (and handed back as the same object, so that export
+    compresses it once), and its table of widths written out once instead of
+    number by number in every PDF."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self.face.makeSubset = _remembered(self.face.makeSubset)
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 (reportlab's name)
         state = self.state.get(doc)

@@ -159,7 +159,7 @@ class _Grid:
     def __init__(self, levels: int) -> None:
         self.boxes = [0] * levels
         self.stems = [0] * levels
-        self.union = 0  # every label on every level (or once there): nothing else is
+        self.union = 0  # every label placed, removed ones too: where nothing can clash
 
     def lowest(self, shape: _Shape) -> int | None:
         """The lowest level where the shape's labels fit, bottom first; None if none does."""
@@ -714,7 +714,7 @@ def _blocked_spans(shape: _Shape, other: _Shape, level: int, bases: int) -> Span
                 levels.add(level + i - m)
     spans = [(0, upto + 1)] if upto >= 0 else []
     low = upto + 1
-    if after < bases and max(after, low) < bases:
+    if max(after, low) < bases:
         spans.append((max(after, low), bases))
     spans += [(b, b + 1) for b in sorted(levels) if low <= b < after]
     return spans
