@@ -107,12 +107,12 @@ def run_batch(folder: Path, out: Path, jobs: int | None) -> tuple[float, int, Me
 def renderers(folder: Path, n: int) -> tuple[dict[str, Callable[[int], object]], int]:
     """Each way of drawing child ``i`` of the first ``n``, and how many pages the
     timelines documents have in all."""
-    from timelines.export import pdf_bytes
     from timelines.layout.style import Ctx
     from timelines.load.inputs import load_inputs
-    from timelines.options import RenderOptions
-    from timelines.render import layout_child, render_child
-    from timelines.template import load_template
+    from timelines.model.options import RenderOptions
+    from timelines.pdf.document import pdf_bytes
+    from timelines.pipeline.child import layout_child, render_child
+    from timelines.prepare.template import load_template
 
     records = load_inputs(folder, today=AS_OF).records()[:n]
     raw = read_cohort(folder, n)

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from make_cohort import make_cohort  # noqa: E402
 
 from timelines import api  # noqa: E402
-from timelines.options import RenderOptions  # noqa: E402
-from timelines.render import render_child  # noqa: E402
-from timelines.template import load_template  # noqa: E402
+from timelines.model.options import RenderOptions  # noqa: E402
+from timelines.pipeline.child import render_child  # noqa: E402
+from timelines.prepare.template import load_template  # noqa: E402
 
 AS_OF = date(2025, 6, 1)
 SAMPLE = ROOT / "samples" / "child"

@@ -27,7 +27,7 @@ def draw_child(child: RawChild, unicode_font: bool = False) -> bytes:
     """One page; ``unicode_font`` uses embedded DejaVu (as timelines must), else Helvetica."""
     regular, bold = ("Helvetica", "Helvetica-Bold")
     if unicode_font:
-        from timelines.fonts import default_fonts
+        from timelines.pdf.fonts import default_fonts
 
         names = default_fonts()
         regular, bold = names["label"], names["bold"]

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timelines.load.contract import load_contract_counted
-from timelines.options import RenderOptions
-from timelines.render import layout_child
-from timelines.template import load_template
+from timelines.model.options import RenderOptions
+from timelines.pipeline.child import layout_child
+from timelines.prepare.template import load_template
 
 CHRONOLOGY = """child_id,date,event,category,detail
 A1,14/08/2019,Birth,birth,

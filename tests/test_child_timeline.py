@@ -10,13 +10,13 @@ import pytest
 from helpers import overlapping_texts, pdf_text
 from pypdf import PdfReader
 
-from timelines.dates import FuzzyDate, parse_date
 from timelines.layout.primitives import Line, Text
 from timelines.load.inputs import load_inputs
-from timelines.model import Child, ChildRecord, Event, Placement
-from timelines.options import RenderOptions
-from timelines.render import render_child
-from timelines.template import load_template
+from timelines.model.dates import FuzzyDate, parse_date
+from timelines.model.options import RenderOptions
+from timelines.model.records import Child, ChildRecord, Event, Placement
+from timelines.pipeline.child import render_child
+from timelines.prepare.template import load_template
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -220,9 +220,9 @@ def test_a_placement_code_and_its_meaning_are_shown_and_survive_redaction(redact
 
 
 def test_brackets_backslashes_and_accents_come_out_as_written():
-    from timelines.export import pdf_bytes
-    from timelines.fonts import default_fonts
     from timelines.layout.primitives import Page
+    from timelines.pdf.document import pdf_bytes
+    from timelines.pdf.fonts import default_fonts
 
     page = Page(400, 200)
     written = ["Permanence Order (PO) granted", r"folder C:\care\notes", "Zoë and Seònaid (ŁUKASZ)"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers import reference
 
 from timelines.load.cin import load_cin
-from timelines.vocab import CATEGORIES
+from timelines.model.vocab import CATEGORIES
 
 TODAY = date(2025, 1, 1)
 

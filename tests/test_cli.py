@@ -110,7 +110,7 @@ def test_only_the_command_changes_how_often_garbage_is_collected(tmp_path):
     import gc
 
     from timelines import api, runtime
-    from timelines.options import RenderOptions
+    from timelines.model.options import RenderOptions
 
     before = gc.get_threshold()
     gc.set_threshold(700, 10, 10)

@@ -14,7 +14,7 @@ from timelines.load.contract import (
     load_contract_counted,
     load_folder,
 )
-from timelines.model import Dataset
+from timelines.model.records import Dataset
 
 DATA = Path(__file__).parent / "data" / "contract"
 TODAY = date(2024, 6, 1)

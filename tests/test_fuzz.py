@@ -325,7 +325,7 @@ def test_a_crash_is_caught_by_the_check(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr("timelines.render.analyse", broken)
+    monkeypatch.setattr("timelines.pipeline.child.analyse", broken)
     result = run_cli("render", str(tmp_path), "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 3
     assert result.output.startswith("Error: unexpected ZeroDivisionError: float division by zero")

@@ -15,6 +15,7 @@ from helpers import (
 )
 from openpyxl import Workbook
 
+from timelines.export.workbook import write_template_workbook
 from timelines.load.inputs import (
     describe_child,
     detect_format,
@@ -22,9 +23,8 @@ from timelines.load.inputs import (
     merge_datasets,
     row_children,
 )
-from timelines.model import Child, Dataset, Origin
-from timelines.problems import TimelinesError
-from timelines.workbook import write_template_workbook
+from timelines.model.problems import TimelinesError
+from timelines.model.records import Child, Dataset, Origin
 
 TODAY = date(2025, 1, 1)
 

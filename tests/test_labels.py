@@ -96,9 +96,9 @@ def test_the_sample_childs_story_to_june_2025_keeps_most_labels():
     from conftest import SAMPLES
 
     from timelines.load.inputs import load_inputs
-    from timelines.options import RenderOptions
-    from timelines.render import layout_child
-    from timelines.template import load_template
+    from timelines.model.options import RenderOptions
+    from timelines.pipeline.child import layout_child
+    from timelines.prepare.template import load_template
 
     as_of = date(2025, 6, 1)
     record = load_inputs(SAMPLES / "child").records()[0]

@@ -10,11 +10,11 @@ from itertools import combinations
 import pdfplumber
 import pytest
 
-from timelines.dates import FuzzyDate
-from timelines.model import Child, ChildRecord, Event, Placement
-from timelines.options import RenderOptions
-from timelines.render import render_child
-from timelines.template import Style, load_template, shipped_templates
+from timelines.model.dates import FuzzyDate
+from timelines.model.options import RenderOptions
+from timelines.model.records import Child, ChildRecord, Event, Placement
+from timelines.pipeline.child import render_child
+from timelines.prepare.template import Style, load_template, shipped_templates
 
 SHIPPED = tuple(shipped_templates())
 MIN_LUMINANCE_STEP = 0.12

@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 from timelines.cli import main
-from timelines.template import load_template
+from timelines.prepare.template import load_template
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
 from timelines.cli import main
-from timelines.dates import FuzzyDate
-from timelines.model import Child, ChildRecord, Event, Placement
-from timelines.redact import (
+from timelines.model.dates import FuzzyDate
+from timelines.model.records import Child, ChildRecord, Event, Placement
+from timelines.prepare.redact import (
     HIDDEN_DATE,
     HIDDEN_EVENT,
     date_forms,
@@ -315,9 +315,9 @@ def test_an_event_marked_redact_keeps_its_marker_but_not_its_words(child, tmp_pa
 
 def test_marked_event_keeps_its_marker_in_the_layout(child):
     from timelines.load.contract import load_folder
-    from timelines.options import RenderOptions
-    from timelines.render import layout_child
-    from timelines.template import load_template
+    from timelines.model.options import RenderOptions
+    from timelines.pipeline.child import layout_child
+    from timelines.prepare.template import load_template
 
     record = load_folder(child).record("Z9")
     done = layout_child(record, load_template(), RenderOptions())
@@ -384,8 +384,8 @@ def test_names_are_hidden_however_they_are_written(text, shown):
 
 def test_a_name_that_is_a_word_is_hidden_in_labels_but_not_in_the_template(child):
     """'Hope' the name goes from the chronology; 'hope' the family template's word stays."""
-    from timelines.redact import redacting_theme
-    from timelines.template import load_template
+    from timelines.prepare.redact import redacting_theme
+    from timelines.prepare.template import load_template
 
     record = record_for("Hope Smith")
     assert redactor(record)("Hope and hope") == "H. and H."

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from timelines.dates import DateError, parse_date, parse_exact_date
-from timelines.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
+from timelines.model.dates import DateError, parse_date, parse_exact_date
+from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 VALID = ("child", "siblings", "messy")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from timelines.problems import TimelinesError
-from timelines.shadows import Shadow, height_for_age, load_shadows, shadow_for_age
+from timelines.layout.shadows import Shadow, height_for_age, load_shadows, shadow_for_age
+from timelines.model.problems import TimelinesError
 
 
 def _image(path: Path, size: tuple[int, int] = (30, 60)) -> Path:

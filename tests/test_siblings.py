@@ -11,17 +11,17 @@ import pytest
 from click.testing import CliRunner
 from helpers import REPO, overlapping_texts, pdf_text
 
+from timelines.analyse.groups import Together, build_group, together_links
 from timelines.api import Inputs, load, siblings_pdf
 from timelines.cli import main
-from timelines.dates import parse_date
 from timelines.layout.primitives import Marker
 from timelines.layout.siblings_page import LEGEND_LINKED, row_box, segment_words
 from timelines.layout.style import Ctx
 from timelines.load.ssda903 import load_ssda903
-from timelines.model import Child, ChildRecord, Event, Placement
-from timelines.options import RenderOptions
-from timelines.siblings import Together, build_group, together_links
-from timelines.template import load_template
+from timelines.model.dates import parse_date
+from timelines.model.options import RenderOptions
+from timelines.model.records import Child, ChildRecord, Event, Placement
+from timelines.prepare.template import load_template
 
 CONTRACT = Path(__file__).parent / "data" / "contract" / "siblings"
 SAMPLE = REPO / "samples" / "siblings"

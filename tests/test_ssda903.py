@@ -24,8 +24,8 @@ from timelines.load.ssda903 import (
     load_ssda903_folder,
     place_label,
 )
-from timelines.template import load_template
-from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
+from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES
+from timelines.prepare.template import load_template
 
 TODAY = date(2025, 1, 1)
 COLUMNS = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,PL_POST,URN"

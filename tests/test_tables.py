@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from timelines.load.tables import find_sheet_names, normalise_heading, read_table
-from timelines.problems import InputError
+from timelines.model.problems import InputError
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:

@@ -11,12 +11,12 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from timelines.cli import main
-from timelines.dates import FuzzyDate
-from timelines.model import Child, ChildRecord, Event, Placement
-from timelines.options import RenderOptions
-from timelines.render import render_child
-from timelines.template import TemplateError, load_template, shipped_templates
-from timelines.words import repeated_terms, rewrite
+from timelines.model.dates import FuzzyDate
+from timelines.model.options import RenderOptions
+from timelines.model.records import Child, ChildRecord, Event, Placement
+from timelines.pipeline.child import render_child
+from timelines.prepare.template import TemplateError, load_template, shipped_templates
+from timelines.prepare.words import repeated_terms, rewrite
 
 SHIPPED = ("hearing", "panel", "family", "england")
 AS_OF = date(2024, 6, 1)
@@ -478,7 +478,7 @@ def test_no_text_overlaps_or_leaves_the_page(name, redact):
 
 
 def test_family_words_for_a_hidden_event():
-    from timelines.redact import HIDDEN_EVENT
+    from timelines.prepare.redact import HIDDEN_EVENT
 
     words = rewrite(HIDDEN_EVENT, load_template("family").glossary)
     assert words == "Something private (not written here)"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from timelines.export.workbook import COLUMNS, ROWS, write_template_workbook
 from timelines.load.contract import ALIASES, load_contract
 from timelines.load.inputs import detect_format, load_inputs
-from timelines.problems import TimelinesError
-from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
-from timelines.workbook import COLUMNS, ROWS, write_template_workbook
+from timelines.model.problems import TimelinesError
+from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES
 
 TODAY = date(2024, 6, 1)
 

@@ -16,21 +16,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timelines import runtime
-from timelines.batch import BatchResult
-from timelines.batch import Plan as BatchPlan
-from timelines.export import encrypt, write_atomic
-from timelines.model import ChildRecord, Dataset
-from timelines.options import RenderOptions
-from timelines.problems import InputError, Problem, TimelinesError, has_errors
-from timelines.redact import (
+from timelines.model.options import RenderOptions
+from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
+from timelines.model.records import ChildRecord, Dataset
+from timelines.pdf.document import encrypt, write_atomic
+from timelines.pipeline.batch import BatchResult
+from timelines.pipeline.batch import Plan as BatchPlan
+from timelines.pipeline.child import write_child_pdf
+from timelines.prepare.redact import (
     group_redactor,
     redact_group_name,
     redact_options,
     redacted_id,
     redactor,
 )
-from timelines.render import write_child_pdf
-from timelines.template import Theme, load_template
+from timelines.prepare.template import Theme, load_template
 
 if TYPE_CHECKING:
     from timelines.layout.siblings_page import SiblingsLayout
@@ -185,12 +185,12 @@ def siblings_pdf(
     today: date | None = None,
 ) -> tuple[bytes, SiblingsLayout]:
     """Lay out and draw a grouped placement history (one row per child) as PDF bytes."""
-    from timelines.export import pdf_bytes
+    from timelines.analyse.groups import ALL_CHILDREN, build_group
     from timelines.layout.frame import FrameText
     from timelines.layout.siblings_page import build_siblings_pages
     from timelines.layout.style import Ctx
-    from timelines.render import fingerprint
-    from timelines.siblings import ALL_CHILDREN, build_group
+    from timelines.pdf.document import pdf_bytes
+    from timelines.pipeline.child import fingerprint
 
     as_of = options.as_of or today or date.today()
     months = options.gap_threshold_months
@@ -235,7 +235,7 @@ def render_siblings(
 ) -> RenderResult:
     """Load and render a sibling group's (or every child's) placement history to a PDF
     (encrypted when a password is given)."""
-    from timelines.siblings import select_records
+    from timelines.analyse.groups import select_records
 
     theme = load_template(template)
     vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
@@ -279,7 +279,7 @@ def run_batch(
     given back before drawing starts. ``BatchResult.exit_code``: 0 when every child
     was drawn, 2 when some failed, 1 when none could be.
     """
-    from timelines import batch
+    from timelines.pipeline import batch
 
     jobs = jobs or os.cpu_count() or 1
     today = today or date.today()
@@ -291,7 +291,7 @@ def run_batch(
 
 
 def _plan_batch(inputs: Inputs, template: str | None, today: date) -> BatchPlan:
-    from timelines import batch
+    from timelines.pipeline import batch
 
     theme = load_template(template)
     vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
@@ -305,7 +305,7 @@ def _in_own_process(function: Callable, *args):
     """``function(*args)`` in a fresh process (its errors are raised here)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from timelines.batch import fresh_processes
+    from timelines.pipeline.batch import fresh_processes
 
     with ProcessPoolExecutor(1, mp_context=fresh_processes(), initializer=runtime.tune) as pool:
         return pool.submit(function, *args).result()
@@ -313,7 +313,7 @@ def _in_own_process(function: Callable, *args):
 
 def write_template(out: Path, force: bool = False) -> Path:
     """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
-    from timelines.workbook import write_template_workbook
+    from timelines.export.workbook import write_template_workbook
 
     if out.exists() and not force:
         raise TimelinesError(f"{out} already exists; use --force to replace it")

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from timelines import __version__, api, runtime
-from timelines.dates import DateError, parse_exact_date
-from timelines.options import RenderOptions
-from timelines.problems import InputError, Problem, TimelinesError
+from timelines.model.dates import DateError, parse_exact_date
+from timelines.model.options import RenderOptions
+from timelines.model.problems import InputError, Problem, TimelinesError
 
 EXISTING = click.Path(exists=True, path_type=Path)
 
@@ -287,7 +287,7 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
 @main.command()
 def templates() -> None:
     """List the shipped templates, one line each."""
-    from timelines.template import shipped_templates
+    from timelines.prepare.template import shipped_templates
 
     for name, description in shipped_templates().items():
         click.echo(f"{name:10} {description}")

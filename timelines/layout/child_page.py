@@ -10,19 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from timelines.analyse import Facts
-from timelines.dates import plain_duration
+from timelines.analyse.facts import Facts
 from timelines.layout import plot
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.labels import LabelArea, LabelPlan, LabelRequest, place_labels
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
 from timelines.layout.primitives import Bookmark, Line, Marker, Page
 from timelines.layout.scale import TimeScale
+from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
-from timelines.model import ChildRecord, Event, Placement
-from timelines.options import RenderOptions
-from timelines.shadows import Shadow
+from timelines.model.dates import plain_duration
+from timelines.model.options import RenderOptions
+from timelines.model.records import ChildRecord, Event, Placement
 
 PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
 LABEL_SHARE = 0.226  # longest label on page 1, of the page width: 190 pt on A4 landscape

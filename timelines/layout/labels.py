@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from timelines.fonts import cut_point
 from timelines.layout.primitives import Box
+from timelines.pdf.fonts import cut_point
 
 PAD = 1.5  # clearance between labels and stems, points
 STEM_GAP = 1.2  # space between a stem and the start of its text

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from timelines.layout.primitives import Marker, Page, Rect
 from timelines.layout.style import INK, MUTED, Ctx
-from timelines.template import Style
+from timelines.prepare.template import Style
 
 
 @dataclass(frozen=True)

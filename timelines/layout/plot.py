@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from timelines.analyse import Gap
-from timelines.dates import add_years, plain_duration
+from timelines.analyse.facts import Gap
 from timelines.layout.primitives import Box, Image, Line, Marker, Rect, Text
 from timelines.layout.scale import TimeScale, month_ticks, year_ticks
+from timelines.layout.shadows import Shadow, height_for_age, shadow_for_age
 from timelines.layout.style import INK, MUTED, RULE, Ctx
-from timelines.model import Placement
-from timelines.shadows import Shadow, height_for_age, shadow_for_age
+from timelines.model.dates import add_years, plain_duration
+from timelines.model.records import Placement
 
 GAP_FILL = "#D0D0D0"
 

@@ -1,6 +1,6 @@
 """Display-list primitives: what a page holds, in points from the bottom-left corner.
 
-Layout functions return these; ``timelines.draw`` paints them; tests inspect them
+Layout functions return these; ``timelines.pdf.painter`` paints them; tests inspect them
 (no overlapping text, everything on the page) without drawing anything. They are
 named tuples, not frozen dataclasses: a page is made of a thousand or more, and a
 tuple is four times quicker to make.

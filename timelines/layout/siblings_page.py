@@ -7,7 +7,7 @@ type, with the carer, or the placement's description, and how long it lasted
 written inside when they fit, and a triangle at each move); and long waits
 between events (hatched, with their length when it fits). The number of moves
 is at the right. Children who lived together (same carer, same time: see
-``timelines.siblings``) are also joined by a connector where their time
+``timelines.analyse.groups``) are also joined by a connector where their time
 together starts. The rows share the page's height: a few children get tall
 rows. With ``axis="age"`` the rows are aligned by age: x is the child's age in
 years instead of the date, and the strips alone show who lived together (a
@@ -20,15 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from timelines.dates import plain_duration
+from timelines.analyse.groups import Group, SiblingRow, Together
 from timelines.layout import plot
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.primitives import Box, Line, Marker, Page, Rect, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.style import INK, MUTED, RULE, Ctx
-from timelines.model import Placement
-from timelines.siblings import Group, SiblingRow, Together
-from timelines.vocab import DECISION_CATEGORIES
+from timelines.model.dates import plain_duration
+from timelines.model.records import Placement
+from timelines.model.vocab import DECISION_CATEGORIES
 
 ROWS_PER_PAGE = 12
 LABEL_WIDTH = 132.0

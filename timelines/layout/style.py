@@ -7,10 +7,10 @@ from functools import cached_property, lru_cache
 
 from reportlab.lib.pagesizes import A3, A4
 
-from timelines import fonts
 from timelines.layout.primitives import Align, Text
-from timelines.template import Theme
-from timelines.words import rewrite
+from timelines.pdf import fonts
+from timelines.prepare.template import Theme
+from timelines.prepare.words import rewrite
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
 INK = "#1A1A1A"

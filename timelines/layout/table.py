@@ -5,7 +5,7 @@ from __future__ import annotations
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.primitives import Line, Page, Rect
 from timelines.layout.style import MUTED, RULE, Ctx
-from timelines.model import Event
+from timelines.model.records import Event
 
 COLUMNS = (("No.", 0.05), ("Date", 0.11), ("Event", 0.34), ("Category", 0.13), ("Detail", 0.37))
 

@@ -20,9 +20,9 @@ from datetime import date
 from pathlib import Path
 from xml.parsers import expat
 
-from timelines.dates import DateError, FuzzyDate, parse_exact_date
-from timelines.model import Child, Dataset, Event, Origin
-from timelines.problems import Problem, error, warning
+from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
+from timelines.model.problems import Problem, error, warning
+from timelines.model.records import Child, Dataset, Event, Origin
 
 SOURCE = "CIN census"
 

@@ -3,7 +3,7 @@
 The three tables may be separate CSV/xlsx files or the sheets of one workbook.
 Headings match in any case and spacing, and the aliases in ``ALIASES`` are
 accepted (``event date`` for ``date``, ``from``/``to`` for a placement's dates,
-and so on). Categories and placement types are codes from ``timelines.vocab``
+and so on). Categories and placement types are codes from ``timelines.model.vocab``
 or the everyday words in ``CATEGORY_ALIASES`` / ``PLACEMENT_ALIASES``.
 
 Loading never stops at the first mistake: every error and warning becomes a
@@ -21,11 +21,17 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from timelines.dates import DateError, FuzzyDate, from_excel_serial, parse_date, parse_exact_date
 from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
-from timelines.model import Child, Dataset, Event, Origin, Placement
-from timelines.problems import InputError, Problem, error, warning
-from timelines.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
+from timelines.model.dates import (
+    DateError,
+    FuzzyDate,
+    from_excel_serial,
+    parse_date,
+    parse_exact_date,
+)
+from timelines.model.problems import InputError, Problem, error, warning
+from timelines.model.records import Child, Dataset, Event, Origin, Placement
+from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
 KINDS = ("chronology", "placements", "children")
 

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from timelines.dates import DateError, parse_exact_date
 from timelines.load.cin import load_cin
 from timelines.load.contract import find_contract_files, load_contract, load_folder
 from timelines.load.ssda903 import (
@@ -26,8 +25,9 @@ from timelines.load.ssda903 import (
     table_kind,
 )
 from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
-from timelines.model import Child, Dataset
-from timelines.problems import InputError, Problem, TimelinesError, error, warning
+from timelines.model.dates import DateError, parse_exact_date
+from timelines.model.problems import InputError, Problem, TimelinesError, error, warning
+from timelines.model.records import Child, Dataset
 
 FORMATS = ("contract", "ssda903", "cin")
 # How tables name a workbook's sheet: 'book.xlsx [chronology]'.

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from timelines.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
 from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_table
-from timelines.model import Child, Dataset, Event, Origin, Placement
-from timelines.problems import InputError, Problem, error, warning
+from timelines.model.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
+from timelines.model.problems import InputError, Problem, error, warning
+from timelines.model.records import Child, Dataset, Event, Origin, Placement
 
 SOURCE = "SSDA903"
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn
 
-from timelines.problems import InputError, Problem, error, warning
+from timelines.model.problems import InputError, Problem, error, warning
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 

@@ -29,15 +29,15 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 
 from timelines import runtime
-from timelines.analyse import Facts
-from timelines.export import write_atomic, write_pdf_pages
+from timelines.analyse.facts import Facts
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.primitives import Bookmark, Line, Page
 from timelines.layout.style import MUTED, RULE, Ctx
-from timelines.model import ChildRecord, Dataset
-from timelines.options import RenderOptions
-from timelines.problems import Problem
-from timelines.template import Theme, load_template
+from timelines.model.options import RenderOptions
+from timelines.model.problems import Problem
+from timelines.model.records import ChildRecord, Dataset
+from timelines.pdf.document import write_atomic, write_pdf_pages
+from timelines.prepare.template import Theme, load_template
 
 SUMMARY_COLUMNS = (
     "child_id",
@@ -151,7 +151,7 @@ def _render_chunk(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome
 
 def _render_one(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
     from timelines.api import safe_name
-    from timelines.render import render_child
+    from timelines.pipeline.child import render_child
 
     theme: Theme = _STATE["theme"]  # type: ignore[assignment]
     options: RenderOptions = _STATE["options"]  # type: ignore[assignment]
@@ -380,7 +380,7 @@ class Plan:
 def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
     """Pack a loaded cohort for drawing; ``raw_rows`` maps (file, row) to child_id for rows
     the loader dropped, so their problems find their child."""
-    from timelines.siblings import sibling_groups
+    from timelines.analyse.groups import sibling_groups
 
     problems = dataset.problems
     errors = tuple(p for p in problems if p.severity == "error")

@@ -12,17 +12,17 @@ from datetime import date
 from pathlib import Path
 
 from timelines import __version__
-from timelines.analyse import Facts, analyse, axis_span
-from timelines.export import encrypt, pdf_bytes, write_atomic
+from timelines.analyse.facts import Facts, analyse, axis_span
 from timelines.layout.child_page import ChildLayout, build_child_pages
 from timelines.layout.frame import FrameText
+from timelines.layout.shadows import load_shadows
 from timelines.layout.style import Ctx
-from timelines.model import ChildRecord
-from timelines.options import RenderOptions
-from timelines.redact import redact_events, redact_record, redacting_theme
-from timelines.shadows import load_shadows
-from timelines.template import Theme
-from timelines.words import initials
+from timelines.model.options import RenderOptions
+from timelines.model.records import ChildRecord
+from timelines.pdf.document import encrypt, pdf_bytes, write_atomic
+from timelines.prepare.redact import redact_events, redact_record, redacting_theme
+from timelines.prepare.template import Theme
+from timelines.prepare.words import initials
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from timelines.dates import FuzzyDate
-from timelines.problems import Problem
+from timelines.model.dates import FuzzyDate
+from timelines.model.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)

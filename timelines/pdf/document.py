@@ -14,10 +14,10 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
-from timelines.draw import draw_page
-from timelines.fonts import FontProgram
 from timelines.layout.primitives import Page
-from timelines.problems import TimelinesError
+from timelines.model.problems import TimelinesError
+from timelines.pdf.fonts import FontProgram
+from timelines.pdf.painter import draw_page
 
 rl_config.useA85 = 0  # binary streams: smaller files, no slow ASCII85 encoding
 FLATE_LEVEL = 3  # zlib level for every stream: 3% larger files than reportlab's 6, much faster

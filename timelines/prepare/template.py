@@ -17,9 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from timelines.problems import TimelinesError
+from timelines.model.problems import TimelinesError
+from timelines.prepare.words import repeated_terms
 from timelines.resources import templates_dir
-from timelines.words import repeated_terms
 
 DEFAULT_TEMPLATE = "hearing"
 PATTERNS = ("none", "diagonal", "backdiagonal", "crosshatch", "dots", "horizontal", "vertical")

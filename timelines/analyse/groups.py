@@ -19,12 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from timelines.analyse import Gap, count_moves, event_gaps
-from timelines.dates import age_in_years
-from timelines.model import ChildRecord, Dataset, Event, Placement
-from timelines.problems import TimelinesError
-from timelines.redact import redact_record
-from timelines.vocab import DECISION_CATEGORIES
+from timelines.analyse.facts import Gap, count_moves, event_gaps
+from timelines.model.dates import age_in_years
+from timelines.model.problems import TimelinesError
+from timelines.model.records import ChildRecord, Dataset, Event, Placement
+from timelines.model.vocab import DECISION_CATEGORIES
+from timelines.prepare.redact import redact_record
 
 ALL_CHILDREN = "all children"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from timelines.problems import TimelinesError
+from timelines.model.problems import TimelinesError
 from timelines.resources import shadows_dir
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")

@@ -32,10 +32,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 
-from timelines.model import ChildRecord, Event
-from timelines.options import RenderOptions
-from timelines.template import Theme
-from timelines.words import initials
+from timelines.model.options import RenderOptions
+from timelines.model.records import ChildRecord, Event
+from timelines.prepare.template import Theme
+from timelines.prepare.words import initials
 
 HIDDEN_EVENT = "Sensitive event (details withheld)"
 HIDDEN_DATE = "(date withheld)"

@@ -3,7 +3,7 @@
 The sheets ``children``, ``chronology`` and ``placements`` have the input
 contract's columns, drop-down lists for the coded columns, date checks and
 formats, frozen bold headings and sensible widths. ``timelines render`` reads
-the filled-in workbook directly. Like ``timelines.export``, this module writes
+the filled-in workbook directly. Like ``timelines.pdf.document``, this module writes
 a file: to a temporary file in the same folder, then moved into place.
 """
 
@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from timelines.problems import TimelinesError
-from timelines.vocab import CATEGORIES, PLACEMENT_TYPES
+from timelines.model.problems import TimelinesError
+from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES
 
 ROWS = 500  # data rows prepared with formats and drop-down lists
 DATE_FORMAT = "dd/mm/yyyy"

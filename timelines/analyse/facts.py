@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from timelines.dates import age_in_years, months_between
-from timelines.model import ChildRecord, Event, Placement
-from timelines.vocab import DECISION_CATEGORIES
+from timelines.model.dates import age_in_years, months_between
+from timelines.model.records import ChildRecord, Event, Placement
+from timelines.model.vocab import DECISION_CATEGORIES
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from timelines.dates import plain_duration
+from timelines.model.dates import plain_duration
 
 __all__ = ["initials", "plain_duration", "repeated_terms", "rewrite"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from timelines.problems import TimelinesError
+from timelines.model.problems import TimelinesError
 from timelines.resources import fonts_dir
 
 ROLES = ("regular", "bold", "label")

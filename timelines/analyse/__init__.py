@@ -1,0 +1,1 @@
+"""Analyse: facts, waits and groups worked out from a child's record."""

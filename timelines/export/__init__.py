@@ -1,0 +1,1 @@
+"""Export: the only code that writes files."""

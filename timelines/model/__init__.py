@@ -1,0 +1,1 @@
+"""Records: the child, events, placements, dates, problems and options."""

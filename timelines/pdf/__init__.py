@@ -1,0 +1,1 @@
+"""PDF: the only code that talks to reportlab (painter, fonts, documents)."""

@@ -1,0 +1,1 @@
+"""Pipeline: load → prepare → analyse → layout → draw → export, wired once."""

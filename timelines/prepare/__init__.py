@@ -1,0 +1,1 @@
+"""Prepare: templates (themes), plain words and redaction, before any analysis."""
