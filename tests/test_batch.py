@@ -92,7 +92,7 @@ def test_summary_has_one_row_per_child_with_every_column(done):
     assert list(rows[0]) == [
         "child_id", "age_years", "first_looked_after", "days_looked_after", "placements",
         "moves", "longest_gap_days", "days_since_last_decision", "current_placement_type",
-        "warnings", "status", "group_pdf",
+        "warnings", "status", "child_pdf", "group_pdf",
     ]  # fmt: skip
     assert [(r["child_id"], r["status"]) for r in rows] == [
         ("C1", "rendered"), ("C2", "rendered"), ("C3", "rendered"),
@@ -110,6 +110,10 @@ def test_summary_has_one_row_per_child_with_every_column(done):
         "0",
     )
     assert first["days_since_last_decision"] == str(1827)
+    assert [r["child_pdf"] for r in rows] == [
+        "children/C1.pdf", "children/C2.pdf", "children/C3.pdf", "", "children/C5.pdf",
+        "children/C6.pdf",
+    ]  # fmt: skip
     groups = [r["group_pdf"] for r in rows]
     assert groups == ["groups/group-C1.pdf"] * 2 + ["groups/group-C3.pdf"] * 2 + ["", ""]
 

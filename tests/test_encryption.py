@@ -63,10 +63,51 @@ def test_password_never_in_the_file(locked):
 
 
 def test_missing_environment_variable_is_an_error(tmp_path):
-    result, out = render(tmp_path, "--password-env", "TL_NOT_SET", env={"TL_NOT_SET": ""})
+    result, out = render(tmp_path, "--password-env", "TL_NOT_SET", env={"TL_NOT_SET": None})
     assert result.exit_code == 1
     assert result.output.strip() == "Error: environment variable TL_NOT_SET is not set"
     assert not out.exists()
+
+
+def test_an_empty_password_is_an_error_not_a_missing_one(tmp_path):
+    result, out = render(tmp_path, "--password-env", "TL_EMPTY", env={"TL_EMPTY": ""})
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: environment variable TL_EMPTY is empty: a PDF needs a password"
+    )
+    assert not out.exists()
+
+
+def test_a_password_longer_than_readers_read_is_refused(tmp_path):
+    """PDFium (Chrome's reader) uses the first 127 bytes: a longer password would open
+    the file with only its start."""
+    result, out = render(tmp_path, "--password-env", "TL_LONG", env={"TL_LONG": "x" * 128})
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: the password is 128 bytes long; PDF readers use only the first 127,"
+        " so use a shorter one"
+    )
+    assert not out.exists()
+    result, out = render(tmp_path, "--password-env", "TL_LONG", env={"TL_LONG": "é" * 64})
+    assert "the password is 128 bytes long" in result.output
+    result, out = render(tmp_path, "--password-env", "TL_LONG", env={"TL_LONG": "x" * 127})
+    assert result.exit_code == 0, result.output
+    assert PdfReader(out).decrypt("x" * 127) in OPENED
+
+
+def test_a_batch_encrypts_every_pdf(tmp_path):
+    out = tmp_path / "out"
+    args = ["batch", str(SAMPLE), "--out", str(out), "--jobs", "1", "--as-of", "01/06/2024"]
+    result = CliRunner().invoke(
+        main, [*args, "--quiet", "--password-env", "TL_PASS"], env={"TL_PASS": PASSWORD}
+    )
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert [p.relative_to(out).as_posix() for p in pdfs] == ["booklet.pdf", "children/C001.pdf"]
+    for pdf in pdfs:
+        reader = PdfReader(pdf)
+        assert reader.is_encrypted and reader.decrypt(PASSWORD) in OPENED
+        assert "Seònaid".encode() not in pdf.read_bytes()
 
 
 def test_asked_password_is_not_echoed(tmp_path):
@@ -97,7 +138,7 @@ def test_password_option_is_not_an_argument(tmp_path):
     assert "--password" not in visible
     assert {"--password-env", "--ask-password"} <= visible
     result, out = render(tmp_path, "--password", PASSWORD)
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # a usage error, like every wrong option
     assert "there is no --password option" in result.output
     assert "--ask-password" in result.output and "--password-env VAR" in result.output
     assert not out.exists()
@@ -116,7 +157,7 @@ def test_both_ways_at_once_is_an_error(tmp_path):
     result, out = render(
         tmp_path, "--password-env", "TL_PASS", "--ask-password", env={"TL_PASS": PASSWORD}
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # a usage error, like every wrong option
     assert "use --password-env or --ask-password, not both" in result.output
     assert not out.exists()
 

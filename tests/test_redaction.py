@@ -466,3 +466,180 @@ def replace_birth(record: ChildRecord, day) -> ChildRecord:
     from dataclasses import replace
 
     return replace(record, child=replace(record.child, date_of_birth=day))
+
+
+# --- the cases found by trying to break it (issue: redaction that holds) -----------------
+
+SEONAID_CHILDREN = """child_id,name,date_of_birth,sibling_group
+C1,Seonaid Robertson,14/08/2019,G
+C2,Callum Robertson,02/03/2016,G
+"""
+SEONAID_PLACEMENTS = """child_id,start_date,end_date,placement_type,carer
+C1,14/08/2019,,kinship with aunt Morag Campbell,Morag Campbell
+C2,01/01/2018,,foster,Jones
+"""
+BIRTH_FORMS = (
+    "14 Aug '19", "14–08–2019", "14 08 2019", "8/14/2019", "14 August", "14/08",
+    "the fourteenth of August", "August the fourteenth", "fourteenth August",
+)  # fmt: skip
+SEONAID_SECRETS = ("Seonaid", "Robertson", "Callum", "Morag", "Campbell")
+
+
+def seonaid(folder: Path, labels: tuple[str, ...]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = ["child_id,date,event,category"]
+    rows += [f'C1,{n + 1:02d}/09/2019,"{label}",health' for n, label in enumerate(labels)]
+    rows.append("C2,01/01/2018,event,review")
+    (folder / "chronology.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "children.csv").write_text(SEONAID_CHILDREN, encoding="utf-8")
+    (folder / "placements.csv").write_text(SEONAID_PLACEMENTS, encoding="utf-8")
+    return folder
+
+
+def skeleton(text: str) -> str:
+    """Compared as a reader would see it: look-alike letters read as Latin, no accents."""
+    from timelines.prepare.redact import fold as redaction_fold
+
+    return redaction_fold(" ".join(text.split()))
+
+
+@pytest.mark.parametrize("form", BIRTH_FORMS)
+def test_every_written_form_of_the_birth_date_is_hidden(form):
+    record = record_for("Seonaid Robertson")
+    assert redactor(record)(f"born {form} at home") == f"born {HIDDEN_DATE} at home"
+    assert redactor(record)(f"visit {form} x") == f"visit {HIDDEN_DATE} x"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("born on the 3rd of March", f"born on the {HIDDEN_DATE}"),
+        ("Birthday: 15/08", f"Birthday: {HIDDEN_DATE}"),
+        ("DOB 15 Aug 2019", f"DOB {HIDDEN_DATE}"),
+        ("review on 14/08/2021", "review on 14/08/2021"),  # another year's day stays
+        ("in August 2019", "in August 2019"),
+    ],
+)
+def test_any_day_after_born_or_birthday_is_hidden(text, shown):
+    assert redactor(record_for("Seonaid Robertson"))(text) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\u0405\u0435\u043enaid at school", "S. at school"),  # Cyrillic S, e, o
+        ("R\u043eb\u0435rts\u043en family", "R. family"),
+        ("Seon-\naid at school", "S. at school"),  # broken over two lines
+        ("Seo\nnaid at school", "S. at school"),
+        ("SeonaidRobertson at school", "S.R. at school"),  # run together
+        ("ROBERTSONSEONAID", "R.S."),
+        ("Seonaid\nRobertson", "S.\nR."),
+        ("kinship with aunt Morag Campbell", "kinship with aunt carer"),
+    ],
+)
+def test_look_alike_split_and_joined_names_are_hidden(text, shown):
+    record = record_for("Seonaid Robertson", ("Morag Campbell",))
+    assert redactor(record)(text) == shown
+
+
+def test_the_issue_reproduction_leaks_nothing(tmp_path):
+    """Dates of birth in every form, a carer inside placement_type, look-alike letters,
+    a split and a joined name: none reaches the child's page or the siblings page."""
+    labels = (
+        *(f"born {form}" for form in BIRTH_FORMS),
+        "\u0405\u0435\u043enaid seen",
+        "Seon-\naid seen",
+        "SeonaidRobertson seen",
+    )
+    folder = seonaid(tmp_path / "in", labels)
+    result = invoke("render", str(folder), "--child", "C1", "--redact", "--no-shadows")
+    assert result.exit_code == 0, result.output
+    out = folder / "timeline-C1-redacted.pdf"
+    text = skeleton(extracted_text(out))
+    result = invoke("siblings", str(folder), "--redact")
+    assert result.exit_code == 0, result.output
+    text += skeleton(extracted_text(folder / "placements-all-redacted.pdf"))
+    for secret in SEONAID_SECRETS:
+        assert skeleton(secret) not in text, secret
+    for form in ("14 aug", "14-08", "14 08", "8/14", "14/08", "fourteenth"):
+        assert form not in text.replace("–", "-"), form
+    assert "kinship with aunt carer" in text
+
+
+def test_age_ticks_and_the_birth_event_say_only_the_month(tmp_path):
+    """Redacted, the age axis is drawn as if born on the 1st of the month, and an event on
+    the birthday is shown as the month: no position pins the day."""
+    from dataclasses import replace
+    from datetime import date
+
+    from timelines.load.contract import load_folder
+    from timelines.model.options import RenderOptions
+    from timelines.pipeline.child import layout_child
+    from timelines.prepare.template import load_template
+
+    folder = seonaid(tmp_path / "in", ("Birth",))
+    (folder / "chronology.csv").write_text(
+        "child_id,date,event,category\nC1,14/08/2019,Birth,birth\nC2,01/01/2018,event,review\n"
+    )
+    record = load_folder(folder).record("C1")
+    options = RenderOptions(as_of=date(2025, 1, 1), show_shadows=False)
+    redacted = layout_child(record, load_template(), replace(options, redact=True))
+    first = replace(record, child=replace(record.child, date_of_birth=date(2019, 8, 1)))
+    plain = layout_child(first, load_template(), options)
+
+    def ticks(done):
+        page = done.layout.pages[0]
+        return [(round(i.x, 2), i.y) for i in page.items if type(i).__name__ == "Marker"
+                and i.shape == "triangle"]  # fmt: skip
+
+    assert ticks(redacted) == ticks(plain) and len(ticks(plain)) >= 5
+    birth = [e for e in redacted.record.events if e.label == "Birth"][0]
+    assert (birth.when.start, birth.when.end) == (date(2019, 8, 1), date(2019, 8, 31))
+    assert redacted.record.placements[0].start == date(2019, 8, 1)
+    assert redacted.facts.age_years == 5 and redacted.facts.date_of_birth is None
+
+
+def test_no_layout_module_reads_a_redact_flag():
+    layout = Path(__file__).resolve().parent.parent / "timelines" / "layout"
+    for module in layout.glob("*.py"):
+        assert "redact" not in module.read_text(encoding="utf-8"), module.name
+
+
+def test_a_name_in_an_output_folder_is_refused(tmp_path):
+    folder = seonaid(tmp_path / "in", ("visit",))
+    out = tmp_path / "Seonaid_Robertson" / "t.pdf"
+    result = invoke("render", str(folder), "--child", "C1", "--redact", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the folder name Seonaid_Robertson holds a name or date of birth that"
+        " --redact hides; choose another name, or leave out -o\n"
+    )
+    assert not out.parent.exists()
+
+
+def test_a_redacted_batch_hides_names_in_every_file(tmp_path):
+    folder = seonaid(tmp_path / "in", ("born 14 Aug '19", "Seonaid seen by Morag"))
+    (folder / "children.csv").write_text(
+        SEONAID_CHILDREN + "Seonaid-R,Seonaid Robertson Two,01/01/2015,\n", encoding="utf-8"
+    )
+    (folder / "chronology.csv").write_text(
+        (folder / "chronology.csv").read_text() + "Seonaid-R,01/01/2020,visit,review\n"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["batch", str(folder), "--out", str(out), "--redact", "--jobs", "1", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    hashed = "child-" + __import__("hashlib").sha256(b"Seonaid-R").hexdigest()[:8]
+    assert f"children/{hashed}.pdf" in files and "children/C1.pdf" in files
+    text = ""
+    for pdf in out.rglob("*.pdf"):
+        text += skeleton(extracted_text(pdf))
+    for report in ("summary.csv", "errors.csv"):
+        text += skeleton((out / report).read_text(encoding="utf-8"))
+    text += skeleton(" ".join(files))
+    for secret in SEONAID_SECRETS:
+        assert skeleton(secret) not in text, secret
+    assert "14 aug" not in text and "14/08/2019" not in text
+    assert "timeline for s. r." in text  # bookmarks and titles: initials

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -16,19 +15,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timelines import runtime
+from timelines.export.files import check_output, write_atomic
+from timelines.export.folder import check_folder
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
 from timelines.model.records import ChildRecord, Dataset
-from timelines.pdf.document import encrypt, write_atomic
-from timelines.pipeline.batch import BatchResult
+from timelines.pdf.document import encrypt
+from timelines.pipeline.batch import BatchResult, siblings_of
 from timelines.pipeline.batch import Plan as BatchPlan
 from timelines.pipeline.child import write_child_pdf
+from timelines.prepare.names import plain_stem
 from timelines.prepare.redact import (
+    Redactor,
     group_redactor,
     redact_group_name,
     redact_options,
-    redacted_id,
-    redactor,
+    share,
 )
 from timelines.prepare.template import Theme, load_template
 
@@ -48,6 +50,11 @@ class Inputs:
     child_id: str | None = None
     name: str | None = None
     dob: str | None = None
+
+    def paths(self) -> tuple[Path, ...]:
+        """Every file or folder given: no output may be one of them."""
+        given = (self.primary, self.placements, self.children, *self.extra_chronology)
+        return tuple(p for p in given if p is not None)
 
 
 @dataclass(frozen=True)
@@ -81,15 +88,10 @@ def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
     return load(inputs, today).problems
 
 
-def safe_name(child_id: str) -> str:
-    """A file-name-safe form of a child id (ids only: never names)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", child_id).strip("._")
-    return cleaned[:80] or "child"
-
-
-def default_output(inputs: Inputs, child_id: str) -> Path:
+def default_output(inputs: Inputs, stem: str, suffix: str = "") -> Path:
+    """``timeline-<stem><suffix>.pdf`` beside the input."""
     folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
-    return folder / f"timeline-{safe_name(child_id)}.pdf"
+    return folder / f"timeline-{stem}{suffix}.pdf"
 
 
 def choose_record(dataset: Dataset, child_id: str | None) -> ChildRecord:
@@ -124,29 +126,27 @@ def render(
     if has_errors(dataset.problems):
         raise InputError(dataset.problems)
     record = choose_record(dataset, inputs.child_id)
-    target = out or default_output(inputs, record.child_id)
-    if options.redact:
-        others = _sibling_names(inputs, dataset, record, today, vocabulary)
-        options = replace(options, redact_names=options.redact_names + others)
-        options = redact_options(options, redactor(record, options.redact_names))
-        target = redacted_target(record, options, out, target)
-    done = write_child_pdf(record, theme, options, target, password, today)
+    siblings = _sibling_names(inputs, dataset, record, today, vocabulary) if options.redact else ()
+    shared = share(record, siblings, theme, options)
+    target = out or default_output(inputs, shared.stem, "-redacted" if options.redact else "")
+    refuse_named_output(out, shared.hide)
+    check_output(target, inputs.paths())
+    done = write_child_pdf(record, theme, options, target, password, today, siblings)
     return RenderResult(target, len(done.layout.pages), record.child_id, dataset.problems)
 
 
-def redacted_target(
-    record: ChildRecord, options: RenderOptions, out: Path | None, default: Path
-) -> Path:
-    """Where a redacted timeline goes: never to a file name holding a name or date of birth."""
-    hide = redactor(record, options.redact_names)
-    if out is None:
-        return default.with_name(f"timeline-{safe_name(redacted_id(record, hide))}-redacted.pdf")
-    if hide.finds(out.stem):
-        raise TimelinesError(
-            f"the file name {out.name} holds a name or date of birth that --redact hides;"
-            " choose another name, or leave out -o"
-        )
-    return out
+def refuse_named_output(out: Path | None, hide: Redactor | None) -> None:
+    """A redacted file never goes to a path (file or folder name) holding a name or date
+    of birth that redaction hides."""
+    if out is None or hide is None:
+        return
+    for part in out.parts:
+        if hide.finds(Path(part).stem if part == out.name else part):
+            kind = "file" if part == out.name else "folder"
+            raise TimelinesError(
+                f"the {kind} name {part} holds a name or date of birth that --redact hides;"
+                " choose another name, or leave out -o"
+            )
 
 
 def _sibling_names(
@@ -162,18 +162,6 @@ def _sibling_names(
         except TimelinesError:
             return ()
     return siblings_of(dataset, record)
-
-
-def siblings_of(dataset: Dataset, record: ChildRecord) -> tuple[str, ...]:
-    """The names of the child's brothers and sisters (same ``sibling_group``), to redact."""
-    group = record.child.sibling_group
-    if not group:
-        return ()
-    return tuple(
-        c.name
-        for c in dataset.children
-        if c.sibling_group == group and c.child_id != record.child_id and c.name
-    )
 
 
 def siblings_pdf(
@@ -198,10 +186,12 @@ def siblings_pdf(
     shared = {r.child.sibling_group for r in records}
     if not group_name and len(shared) == 1 and "" not in shared:
         group_name = f"sibling group {shared.pop()}"
+    shared = None
     if options.redact:
         group_name = redact_group_name(group_name, records)
         options = redact_options(options, group_redactor(records))
-    group = build_group(records, group_name or ALL_CHILDREN, as_of, threshold, options.redact)
+        shared = {r.child_id: share(r, _others(records, r), theme, options) for r in records}
+    group = build_group(records, group_name or ALL_CHILDREN, as_of, threshold, shared)
     ctx = Ctx.for_theme(theme, options.page_size)
     marking = theme.get("marking", "text") if options.marking is None else options.marking
     count = len(group.rows)
@@ -221,6 +211,11 @@ def siblings_pdf(
     layout = build_siblings_pages(group, ctx, frame, axis, threshold)
     pdf = pdf_bytes(layout.pages, ctx.font_names, frame.title, options.prepared_by, "Placements")
     return pdf, layout
+
+
+def _others(records: list[ChildRecord], record: ChildRecord) -> tuple[str, ...]:
+    """The names of the other children drawn with ``record`` (hidden too when redacting)."""
+    return tuple(r.child.name for r in records if r is not record and r.child.name)
 
 
 def render_siblings(
@@ -245,11 +240,13 @@ def render_siblings(
     records = select_records(dataset, group)
     if not records:
         raise TimelinesError("the input has no children to draw")
-    pdf, layout = siblings_pdf(records, group or "", theme, options, axis, today)
     folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
     shown = redact_group_name(group or "all", records) if options.redact else group or "all"
     suffix = "-redacted" if options.redact else ""
-    target = out or folder / f"placements-{safe_name(shown)}{suffix}.pdf"
+    target = out or folder / f"placements-{plain_stem(shown) or 'group'}{suffix}.pdf"
+    refuse_named_output(out, group_redactor(records) if options.redact else None)
+    check_output(target, inputs.paths())
+    pdf, layout = siblings_pdf(records, group or "", theme, options, axis, today)
     write_atomic(target, encrypt(pdf, password) if password else pdf)
     return RenderResult(target, len(layout.pages), group or "", dataset.problems)
 
@@ -271,8 +268,15 @@ def run_batch(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    password: str | None = None,
+    force: bool = False,
 ) -> BatchResult:
     """Render every child, every sibling group, a booklet, summary.csv and errors.csv.
+
+    ``out`` must not hold the inputs; a folder holding an earlier batch is refused
+    unless ``force``, which first removes exactly the files that batch wrote
+    (``export.folder``). ``options.redact`` redacts every file, file name and report;
+    ``password`` encrypts every PDF (AES-256).
 
     With more than one job the files are loaded in a process of their own, which
     hands back the cohort packed and then ends: the memory that loading takes is
@@ -281,16 +285,21 @@ def run_batch(
     """
     from timelines.pipeline import batch
 
+    check_folder(out, inputs.paths(), force)
     jobs = jobs or os.cpu_count() or 1
     today = today or date.today()
     theme = load_template(template)
-    args = (inputs, template, today)
+    args = (inputs, template, today, options.redact)
     plan = _in_own_process(_plan_batch, *args) if jobs > 1 else _plan_batch(*args)
-    cohort = batch.Cohort(plan, theme, template, options, today)
-    return batch.run_cohort(cohort, out, jobs, progress)
+    if plan.hide is not None:
+        options = redact_options(options, plan.hide)
+    cohort = batch.Cohort(plan, theme, template, options, today, password)
+    return batch.run_cohort(cohort, out, jobs, progress, force)
 
 
-def _plan_batch(inputs: Inputs, template: str | None, today: date) -> BatchPlan:
+def _plan_batch(
+    inputs: Inputs, template: str | None, today: date, redact: bool = False
+) -> BatchPlan:
     from timelines.pipeline import batch
 
     theme = load_template(template)
@@ -298,7 +307,7 @@ def _plan_batch(inputs: Inputs, template: str | None, today: date) -> BatchPlan:
     dataset = load(inputs, today, vocabulary)
     # Every problem with a row: warnings on rows that start no record count for their child too.
     located = tuple(p for p in dataset.problems if p.row is not None)
-    return batch.plan_cohort(dataset, _raw_row_children(inputs, located))
+    return batch.plan_cohort(dataset, _raw_row_children(inputs, located), redact)
 
 
 def _in_own_process(function: Callable, *args):
@@ -307,7 +316,9 @@ def _in_own_process(function: Callable, *args):
 
     from timelines.pipeline.batch import fresh_processes
 
-    with ProcessPoolExecutor(1, mp_context=fresh_processes(), initializer=runtime.tune) as pool:
+    with ProcessPoolExecutor(
+        1, mp_context=fresh_processes(), initializer=runtime.tune_worker
+    ) as pool:
         return pool.submit(function, *args).result()
 
 
@@ -315,6 +326,7 @@ def write_template(out: Path, force: bool = False) -> Path:
     """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
     from timelines.export.workbook import write_template_workbook
 
+    check_output(out, ())
     if out.exists() and not force:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)

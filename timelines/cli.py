@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+import re
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,19 +30,43 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(str(exc)) from None
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of months")
+    return value
+
+
+# Control characters and terminal escape sequences (ESC [ ... letter, ESC ] ... BEL/ST).
+_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def plain(text: str) -> str:
+    """``text`` safe to print: escape sequences and control characters from the input
+    (which could recolour or rewrite the terminal) removed; line breaks and tabs kept."""
+    return _CONTROLS.sub("", text)
+
+
+class Failure(click.ClickException):
+    """A clean ``Error:`` message (exit status 1), with the input's control characters removed."""
+
+    def __init__(self, message: str):
+        super().__init__(plain(message))
+
+
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
     for problem in problems:
-        click.echo(f"{problem.severity}: {problem}", err=True)
+        click.echo(plain(f"{problem.severity}: {problem}"), err=True)
 
 
 def _fail(exc: TimelinesError) -> None:
     if isinstance(exc, InputError):
         _report(exc.problems)
         count = len(exc.errors)
-        raise click.ClickException(
-            f"{count} error{'s' if count != 1 else ''} in the input; nothing was written"
-        )
-    raise click.ClickException(str(exc))
+        raise Failure(f"{count} error{'s' if count != 1 else ''} in the input; nothing was written")
+    raise Failure(str(exc))
 
 
 def input_options(func):
@@ -81,27 +108,72 @@ class InternalError(click.ClickException):
         )
 
 
+class Interrupted(click.ClickException):
+    """Stopped by Ctrl-C (exit status 130) or a terminate signal (143)."""
+
+    def __init__(self, signum: int):
+        super().__init__(
+            "interrupted: no partial file was left (files finished before the interruption stay)"
+        )
+        self.exit_code = 128 + signum
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the command's process when it receives SIGTERM."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_terminate(handler):
+    """Set the SIGTERM handler (where signals can be handled: the main thread)."""
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        return None
+
+
 class Commands(click.Group):
     """The command group: every error ends in a clean message and exit status, never a traceback.
 
-    Exit status 1: the input, a file or an option is wrong (the message says which);
-    3: a bug. ``TIMELINES_DEBUG=1`` lets a bug's traceback through.
+    Exit status 1: the input, a file or an option is wrong (the message says which),
+    including a mistyped command or option; 2: ``batch`` drew some children but not
+    all; 3: a bug; 130 or 143: interrupted (Ctrl-C, SIGTERM). ``TIMELINES_DEBUG=1``
+    lets a bug's traceback through.
     """
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
     def invoke(self, ctx: click.Context):
+        previous = _on_terminate(_terminated)
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+        except Terminated:
+            raise Interrupted(signal.SIGTERM) from None
+        except KeyboardInterrupt:
+            raise Interrupted(signal.SIGINT) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except TimelinesError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise Failure(str(exc)) from None
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+            raise Failure(f"{where}{exc.strerror or exc}") from None
         except Exception as exc:
             if os.environ.get("TIMELINES_DEBUG"):
                 raise
             raise InternalError(exc) from None
+        finally:
+            _on_terminate(previous)
 
 
 def password_options(func):
@@ -163,6 +235,7 @@ def main() -> None:
 @click.option(
     "--gap-months",
     type=click.FloatRange(min=0),
+    callback=_finite,
     help="Mark waits longer than this many months (default: the template's, 3).",
 )
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timeline.")
@@ -255,12 +328,28 @@ def _password(env_name: str | None, ask: bool) -> str | None:
         raise click.UsageError("use --password-env or --ask-password, not both")
     if env_name:
         value = os.environ.get(env_name)
+        if value is None:
+            raise Failure(f"environment variable {env_name} is not set")
         if not value:
-            raise click.ClickException(f"environment variable {env_name} is not set")
-        return value
+            raise Failure(f"environment variable {env_name} is empty: a PDF needs a password")
+        return _usable(value)
     if ask:
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return _usable(click.prompt("Password", hide_input=True, confirmation_prompt=True))
     return None
+
+
+MAX_PASSWORD_BYTES = 127  # PDF readers (PDFium, in Chrome) use only the first 127 bytes
+
+
+def _usable(password: str) -> str:
+    """Refuse a password longer than readers read: a longer one would open with its start."""
+    size = len(password.encode("utf-8"))
+    if size > MAX_PASSWORD_BYTES:
+        raise Failure(
+            f"the password is {size} bytes long; PDF readers use only the first"
+            f" {MAX_PASSWORD_BYTES}, so use a shorter one"
+        )
+    return password
 
 
 @main.command()
@@ -376,6 +465,15 @@ def siblings(
 @click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
 @click.option("--as-of", callback=_date, help="End on this day (dd/mm/yyyy). Default: today.")
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timelines.")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Safe to share: initials, no dates of birth, carers or details, in every file.",
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an earlier batch in OUT (only the files it wrote)."
+)
+@password_options
 def batch(
     source,
     chronology,
@@ -389,24 +487,34 @@ def batch(
     template,
     as_of,
     prepared_by,
+    redact,
+    force,
+    password_env,
+    ask_password,
 ) -> None:
     """Render a cohort: every child's timeline, every sibling group, a booklet and a summary.
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
     index and every child's picture page, bookmarked; booklet-001.pdf, … past
-    1,000 children), OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
-    2 when some children failed (see errors.csv), 1 when nothing could be loaded.
+    1,000 children), OUT/summary.csv and OUT/errors.csv. OUT must be new or empty, or
+    hold an earlier batch (replaced with --force). Exit status 0 when every child was
+    drawn, 2 when some children failed (see errors.csv), 1 when nothing could be loaded.
     """
     primary = chronology or source
     if primary is None:
         raise click.UsageError("give the chronology as SOURCE or with --chronology")
+    password = _password(password_env, ask_password)
     inputs = api.Inputs(primary, placements, children, tuple(extra), fmt)
-    options = RenderOptions(as_of=as_of, prepared_by=prepared_by, prepared_on=date.today())
+    options = RenderOptions(
+        as_of=as_of, prepared_by=prepared_by, prepared_on=date.today(), redact=redact
+    )
     show = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
     try:
         with bar or contextlib.nullcontext():
-            result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
+            result = api.run_batch(
+                inputs, out, options, template, jobs, bar and _ticker(bar), None, password, force
+            )
     except TimelinesError as exc:
         _fail(exc)
     click.echo(

@@ -7,6 +7,7 @@ process is ours.
 from __future__ import annotations
 
 import gc
+import signal
 
 YOUNG_OBJECTS = 50_000  # allocations between collections of the youngest generation
 
@@ -21,3 +22,20 @@ def tune() -> None:
     """
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_OBJECTS, middle, old)
+
+
+def quiet_worker() -> None:
+    """A worker process of ours: Ctrl-C is the parent's to handle, and a terminate
+    (SIGTERM) ends the worker through Python, so its unfinished file is removed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit)
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def tune_worker() -> None:
+    """Settings for a worker process of ours: ``tune`` and ``quiet_worker``."""
+    tune()
+    quiet_worker()

@@ -24,7 +24,7 @@ from timelines.model.dates import age_in_years
 from timelines.model.problems import TimelinesError
 from timelines.model.records import ChildRecord, Dataset, Event, Placement
 from timelines.model.vocab import DECISION_CATEGORIES
-from timelines.prepare.redact import redact_record
+from timelines.prepare.redact import Shared
 
 ALL_CHILDREN = "all children"
 
@@ -42,7 +42,7 @@ class SiblingRow:
     moves: int
     decisions: tuple[Event, ...]
     gaps: tuple[Gap, ...]  # waits between events longer than the threshold
-    redacted: bool = False  # ``born`` only aligns the age axis: the birth is not marked
+    mark_birth: bool = True  # False: ``born`` (a month) only aligns the age axis, never drawn
 
 
 @dataclass(frozen=True)
@@ -163,16 +163,20 @@ def _first_day(record: ChildRecord) -> date | None:
     return min(days, default=record.child.date_of_birth)
 
 
-def build_row(record: ChildRecord, as_of: date, threshold_days: int, redact: bool) -> SiblingRow:
-    """One child's row (redacted: initials, and age instead of date of birth)."""
+def build_row(
+    record: ChildRecord, as_of: date, threshold_days: int, shared: Shared | None = None
+) -> SiblingRow:
+    """One child's row; ``shared`` when redacted (initials, and age instead of date of birth)."""
     born = record.child.date_of_birth
     name = record.child.name or record.child_id
     short = name.split()[0] if record.child.name.strip() else record.child_id
-    if redact:
+    mark_birth = True
+    if shared is not None and shared.redacted:
         caption = f"Age {age_in_years(born, as_of)}" if born else "Age not known"
-        shown = redact_record(record)
+        shown = shared.record
         name = shown.child.name if record.child.name else shown.child_id
         short = name
+        born, mark_birth = shared.birth, False
     else:
         caption = f"Born {born:%d/%m/%Y}" if born else "Date of birth not known"
         shown = record
@@ -188,17 +192,22 @@ def build_row(record: ChildRecord, as_of: date, threshold_days: int, redact: boo
         count_moves(shown.placements),
         decisions,
         gaps,
-        redact,
+        mark_birth,
     )
 
 
 def build_group(
-    records: list[ChildRecord], name: str, as_of: date, threshold_days: int, redact: bool = False
+    records: list[ChildRecord],
+    name: str,
+    as_of: date,
+    threshold_days: int,
+    shared: dict[str, Shared] | None = None,
 ) -> Group:
     """Rows ordered by date of birth, the together-links between them, each row's
-    together spans, and the date span."""
+    together spans, and the date span; ``shared``: each child's redacted form, by id."""
     ordered = _by_birth(records)
-    rows = tuple(build_row(r, as_of, threshold_days, redact) for r in ordered)
+    shared = shared or {}
+    rows = tuple(build_row(r, as_of, threshold_days, shared.get(r.child_id)) for r in ordered)
     firsts = [d for d in (_first_day(r) for r in ordered) if d is not None]
     start = min(firsts, default=as_of) - timedelta(days=AXIS_PADDING_DAYS)
     if start >= as_of:

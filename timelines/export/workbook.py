@@ -3,14 +3,12 @@
 The sheets ``children``, ``chronology`` and ``placements`` have the input
 contract's columns, drop-down lists for the coded columns, date checks and
 formats, frozen bold headings and sensible widths. ``timelines render`` reads
-the filled-in workbook directly. Like ``timelines.pdf.document``, this module writes
-a file: to a temporary file in the same folder, then moved into place.
+the filled-in workbook directly. It is written
+by ``timelines.export.files.write_atomic``, like every file timelines writes.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from timelines.export.files import write_atomic
 from timelines.model.problems import TimelinesError
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES
 
@@ -114,21 +113,7 @@ def write_template_workbook(path: Path) -> None:
     if not path.parent.is_dir():
         raise TimelinesError(f"{path.parent}: folder not found")
     book = build_template_workbook(path.name)
-    handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; use the usual mode
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_atomic(path, book.save, private=False)  # a blank form: the usual mode
 
 
 def build_template_workbook(file_name: str = "timeline.xlsx") -> Workbook:

@@ -269,7 +269,7 @@ def _fact_values(
     record: ChildRecord, facts: Facts, ctx: Ctx, options: RenderOptions
 ) -> dict[str, str]:
     values = {"name": record.child.name or record.child_id}
-    if facts.date_of_birth and not options.redact:
+    if facts.date_of_birth:
         values["date_of_birth"] = f"{facts.date_of_birth:%d/%m/%Y}"
     if facts.age_months is not None:
         values["age"] = f"{plain_duration_months(facts.age_months)} on {facts.as_of:%d/%m/%Y}"

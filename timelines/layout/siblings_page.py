@@ -157,8 +157,9 @@ class _Sheet:
 
     def birth(self, row: SiblingRow) -> float | None:
         """Where the birth is drawn: on the date axis, when it is on it (the age axis starts
-        at birth for everyone), and never when redacted (only the age is shown)."""
-        if self.age or row.redacted or row.born is None:
+        at birth for everyone), and never when the row says not to (only the age is
+        shown)."""
+        if self.age or not row.mark_birth or row.born is None:
             return None
         if not self.scale.start <= row.born <= self.scale.end:
             return None

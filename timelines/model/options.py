@@ -21,5 +21,4 @@ class RenderOptions:
     shadows_folder: Path | None = None
     show_shadows: bool | None = None
     redact: bool = False
-    redact_names: tuple[str, ...] = ()  # more names to hide when redacting (brothers, sisters)
     fingerprint: str = ""  # short hash of the input data, for the footer

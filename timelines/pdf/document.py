@@ -1,21 +1,20 @@
-"""Export: the only module that writes files. Writes are atomic: all or nothing."""
+"""Document assembly: display-list pages painted into PDF bytes, and their encryption.
+
+Nothing here writes a file: ``timelines.export.files.write_atomic`` does.
+"""
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zlib
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from timelines.layout.primitives import Page
-from timelines.model.problems import TimelinesError
 from timelines.pdf.fonts import FontProgram
 from timelines.pdf.painter import draw_page
 
@@ -64,45 +63,31 @@ def pdf_bytes(
     return buffer.getvalue()
 
 
-def write_pdf_pages(
-    path: Path,
+def streamed_pdf_bytes(
     pages: Iterable[Page],
     fonts: dict[str, str],
     title: str,
     author: str = "",
     subject: str = "",
-) -> Path:
-    """Paint pages one at a time (a generator is fine) into a PDF file, atomically.
+) -> bytes:
+    """Paint pages one at a time (a generator is fine) into a PDF with its outline shown.
 
-    For long documents such as a cohort booklet: pages are drawn as they come and
-    never held together; the outline (bookmarks) is shown when the PDF opens.
+    For long documents such as a cohort booklet: the display lists are drawn as they
+    come and never held together; the outline (bookmarks) is shown when the PDF opens.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        canvas = Canvas(tmp, invariant=1, pageCompression=1)
-        canvas.setTitle(title)
-        canvas.setAuthor(author)
-        canvas.setSubject(subject)
-        canvas.setCreator("timelines")
-        canvas.setProducer("timelines")
-        canvas.showOutline()
-        for page in pages:
-            canvas.setPageSize((page.width, page.height))
-            draw_page(canvas, page, fonts)
-        canvas.save()
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("timelines")
+    canvas.setProducer("timelines")
+    canvas.showOutline()
+    for page in pages:
+        canvas.setPageSize((page.width, page.height))
+        draw_page(canvas, page, fonts)
+    canvas.save()
+    return buffer.getvalue()
 
 
 def _has_bookmark(page: Page) -> bool:
@@ -118,25 +103,3 @@ def encrypt(data: bytes, password: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

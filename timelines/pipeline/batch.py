@@ -13,8 +13,6 @@ at once. Exit codes (see ``BatchResult.exit_code``): 0 all drawn, 2 some failed,
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import pickle
 import zlib
@@ -30,13 +28,24 @@ from pathlib import Path
 
 from timelines import runtime
 from timelines.analyse.facts import Facts
+from timelines.export.csvfile import csv_bytes
+from timelines.export.files import write_atomic
+from timelines.export.folder import claim_folder
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.primitives import Bookmark, Line, Page
 from timelines.layout.style import MUTED, RULE, Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
 from timelines.model.records import ChildRecord, Dataset
-from timelines.pdf.document import write_atomic, write_pdf_pages
+from timelines.pdf.document import encrypt, streamed_pdf_bytes
+from timelines.prepare.names import unique_stems
+from timelines.prepare.redact import (
+    Redactor,
+    cohort_redactor,
+    redact_record,
+    redacted_id_of,
+    share,
+)
 from timelines.prepare.template import Theme, load_template
 
 SUMMARY_COLUMNS = (
@@ -51,6 +60,7 @@ SUMMARY_COLUMNS = (
     "current_placement_type",
     "warnings",
     "status",
+    "child_pdf",
     "group_pdf",
 )
 ERROR_COLUMNS = ("file", "row", "column", "child_id", "message")
@@ -103,9 +113,15 @@ def child_of_problems(
     return found
 
 
-def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], status: str) -> dict:
-    """One line of summary.csv."""
-    text = "; ".join(p.message for p in warnings[:3]) + ("; …" if len(warnings) > 3 else "")
+def summary_row(
+    child_id: str,
+    facts: Facts | None,
+    warnings: list[Problem],
+    status: str,
+    hide: Callable[[str], str] = str,
+) -> dict:
+    """One line of summary.csv (``hide``: what redaction hides in the warnings' words)."""
+    text = "; ".join(hide(p.message) for p in warnings[:3]) + ("; …" if len(warnings) > 3 else "")
     row = dict.fromkeys(SUMMARY_COLUMNS, "")
     row.update(child_id=child_id, warnings=f"{len(warnings)}: {text}" if warnings else "0")
     row["status"] = status
@@ -136,36 +152,63 @@ def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], sta
 _STATE: dict[str, object] = {}
 
 
-def _init(template: str | None, options: RenderOptions, out: Path, today: date) -> None:
-    _STATE.update(theme=load_template(template), options=options, out=out, today=today)
+@dataclass(frozen=True)
+class Work:
+    """One child sent to a worker: the packed record, its warnings, the id the outputs
+    show, its file stem, and its brothers' and sisters' names (hidden when redacting)."""
+
+    packed: bytes
+    warnings: list[Problem]
+    shown: str
+    stem: str
+    siblings: tuple[str, ...] = ()
 
 
-def _init_worker(template: str | None, options: RenderOptions, out: Path, today: date) -> None:
-    runtime.tune()  # a worker process is ours
-    _init(template, options, out, today)
+def _init(
+    template: str | None, options: RenderOptions, out: Path, today: date, password: str | None
+) -> None:
+    _STATE.update(
+        theme=load_template(template), options=options, out=out, today=today, password=password
+    )
 
 
-def _render_chunk(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
-    return [_render_one(unpack_record(packed), warnings) for packed, warnings in chunk]
+def _init_worker(
+    template: str | None, options: RenderOptions, out: Path, today: date, password: str | None
+) -> None:
+    runtime.tune_worker()  # a worker process is ours
+    _init(template, options, out, today, password)
 
 
-def _render_one(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
-    from timelines.api import safe_name
+def _render_chunk(chunk: list[Work]) -> list[ChildOutcome]:
+    return [_render_one(unpack_record(work.packed), work) for work in chunk]
+
+
+def _render_one(record: ChildRecord, work: Work) -> ChildOutcome:
     from timelines.pipeline.child import render_child
 
     theme: Theme = _STATE["theme"]  # type: ignore[assignment]
     options: RenderOptions = _STATE["options"]  # type: ignore[assignment]
     out: Path = _STATE["out"]  # type: ignore[assignment]
-    name = record.child.name or record.child_id
+    today: date = _STATE["today"]  # type: ignore[assignment]
     try:
-        done = render_child(record, theme, options, _STATE["today"])  # type: ignore[arg-type]
-        write_atomic(out / "children" / f"{safe_name(record.child_id)}.pdf", done.pdf)
+        done = render_child(record, theme, options, today, work.siblings)
+        write_atomic(out / "children" / f"{work.stem}.pdf", _sealed(done.pdf))
     except Exception as exc:  # one bad child never stops the batch
-        summary = summary_row(record.child_id, None, warnings, "failed")
-        return ChildOutcome(record.child_id, name, summary, b"", 0, f"{type(exc).__name__}: {exc}")
+        summary = summary_row(work.shown, None, work.warnings, "failed")
+        name = record.child.name or work.shown
+        return ChildOutcome(work.shown, name, summary, b"", 0, f"{type(exc).__name__}: {exc}")
+    hide = share(record, work.siblings, theme, options).hide or str
     packed = zlib.compress(pickle.dumps(done.layout.pages[:1], pickle.HIGHEST_PROTOCOL), 1)
-    summary = summary_row(record.child_id, done.facts, warnings, "rendered")
-    return ChildOutcome(record.child_id, name, summary, packed, 1)
+    summary = summary_row(work.shown, done.facts, work.warnings, "rendered", hide)
+    summary["child_pdf"] = f"children/{work.stem}.pdf"
+    name = done.record.child.name or work.shown
+    return ChildOutcome(work.shown, name, summary, packed, 1)
+
+
+def _sealed(pdf: bytes) -> bytes:
+    """The PDF encrypted when the batch was given a password."""
+    password: str | None = _STATE.get("password")  # type: ignore[assignment]
+    return encrypt(pdf, password) if password else pdf
 
 
 def _render_group(job: tuple[str, str, list[bytes]]) -> int:
@@ -178,7 +221,7 @@ def _render_group(job: tuple[str, str, list[bytes]]) -> int:
     records = [unpack_record(packed) for packed in members]
     try:
         pdf, _ = siblings_pdf(records, name, theme, options, "date", _STATE["today"])  # type: ignore[arg-type]
-        write_atomic(out / "groups" / file_name, pdf)
+        write_atomic(out / "groups" / file_name, _sealed(pdf))
     except Exception:  # a group that cannot be drawn is left out, never stops the batch
         return 0
     return 1
@@ -201,20 +244,26 @@ def fresh_processes():
 
 @contextmanager
 def workers(
-    jobs: int, template: str | None, options: RenderOptions, out: Path, today: date
+    jobs: int,
+    template: str | None,
+    options: RenderOptions,
+    out: Path,
+    today: date,
+    password: str | None = None,
 ) -> Iterator[Pool | None]:
     """A pool of ``jobs`` fresh processes (forkserver: they do not inherit the loaded
     dataset's memory), or None to work in this process."""
+    args = (template, options, out, today, password)
     if jobs <= 1:
-        _init(template, options, out, today)
+        _init(*args)
         yield None
         return
-    with fresh_processes().Pool(jobs, _init_worker, (template, options, out, today)) as pool:
+    with fresh_processes().Pool(jobs, _init_worker, args) as pool:
         yield pool
 
 
 def render_children(
-    work: Iterable[tuple[bytes, list[Problem]]], pool: Pool | None, in_flight: int = 4
+    work: Iterable[Work], pool: Pool | None, in_flight: int = 4
 ) -> Iterator[ChildOutcome]:
     """Render every child (in the pool when given), yielding outcomes in input order.
 
@@ -241,11 +290,9 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def group_file(member_ids: list[str]) -> str:
+def group_file(member_ids: list[str], stems: dict[str, str]) -> str:
     """A group's PDF is named after its first child's id (a group's name may be a surname)."""
-    from timelines.api import safe_name
-
-    return f"group-{safe_name(member_ids[0])}.pdf"
+    return f"group-{stems[member_ids[0]]}.pdf"
 
 
 # -- booklet, summary and errors --------------------------------------------
@@ -280,14 +327,6 @@ def count_index_pages(ctx: Ctx, count: int, frame: FrameText) -> int:
     return len(index_pages(ctx, [("", "", "")] * count, frame))
 
 
-def csv_text(columns: tuple[str, ...], rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 def unpack(outcome: ChildOutcome) -> list[Page]:
     return pickle.loads(zlib.decompress(outcome.pages)) if outcome.pages else []
 
@@ -308,6 +347,7 @@ def write_volume(
     outcomes: Iterator[ChildOutcome],
     summaries: list[dict],
     errors: list[tuple[str, str]],
+    hide: Callable[[str], str] = str,
 ) -> None:
     """One booklet volume: index, then each drawn child's picture page as it arrives.
 
@@ -331,11 +371,12 @@ def write_volume(
             summaries.append(outcome.summary)
             if outcome.error:
                 errors.append((child_id, outcome.error))
-                yield not_drawn_page(ctx, frame, child_id, name, outcome.error)
+                yield not_drawn_page(ctx, frame, child_id, name, hide(outcome.error))
             else:
                 yield from unpack(outcome)
 
-    write_pdf_pages(path, pages(), ctx.font_names, frame.title, frame.prepared_by, "Booklet")
+    pdf = streamed_pdf_bytes(pages(), ctx.font_names, frame.title, frame.prepared_by, "Booklet")
+    write_atomic(path, _sealed(pdf))
 
 
 def not_drawn_page(ctx: Ctx, frame: FrameText, child_id: str, name: str, why: str) -> Page:
@@ -354,7 +395,6 @@ __all__ = [
     "BatchResult",
     "ChildOutcome",
     "child_of_problems",
-    "csv_text",
     "group_file",
     "render_children",
     "summary_row",
@@ -365,7 +405,9 @@ __all__ = [
 @dataclass(frozen=True)
 class Plan:
     """What the batch needs of the dataset, without the dataset: children in order,
-    their packed records and warnings, the failed, the errors and the groups."""
+    their packed records and warnings, the failed, the errors and the groups; and, per
+    child, the id the outputs show, its file stem and its brothers' and sisters' names.
+    ``hide`` hides every child's name and date of birth (None: not redacting)."""
 
     order: list[str]
     names: dict[str, str]
@@ -375,9 +417,22 @@ class Plan:
     errors: tuple[Problem, ...]
     owners: dict[Problem, str]
     groups: list[tuple[str, list[str]]]
+    shown: dict[str, str]
+    stems: dict[str, str]
+    siblings: dict[str, tuple[str, ...]]
+    hide: Redactor | None = None
+
+    def files(self) -> list[str]:
+        """Every file this batch may write, relative to its folder."""
+        children = [f"children/{self.stems[cid]}.pdf" for cid in self.order if cid in self.packed]
+        groups = [f"groups/{group_file(ids, self.stems)}" for _, ids in self.groups]
+        reports = ["summary.csv", "errors.csv", *booklet_names(len(self.order))]
+        return children + groups + reports
 
 
-def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
+def plan_cohort(
+    dataset: Dataset, raw_rows: dict[tuple[str, int], str], redact: bool = False
+) -> Plan:
     """Pack a loaded cohort for drawing; ``raw_rows`` maps (file, row) to child_id for rows
     the loader dropped, so their problems find their child."""
     from timelines.analyse.groups import sibling_groups
@@ -395,7 +450,35 @@ def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
     order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
     packed = {r.child_id: pack_record(r) for r in records if r.child_id not in failed}
     groups = list(sibling_groups(dataset).items())
-    return Plan(order, names, packed, warnings, failed, errors, owners, groups)
+    siblings = {r.child_id: siblings_of(dataset, r) for r in records} if redact else {}
+    shown, hide = {cid: cid for cid in order}, None
+    if redact:
+        hide = cohort_redactor(records)
+        for record in records:
+            hidden = redact_record(record, siblings[record.child_id])
+            names[record.child_id] = hidden.child.name or hidden.child_id
+            shown[record.child_id] = hidden.child_id
+        for cid in order:
+            if cid not in names or hide.finds(shown[cid]):
+                shown[cid] = redacted_id_of(cid, hide)
+                names.setdefault(cid, shown[cid])
+    by_shown = unique_stems(shown.values())
+    stems = {cid: by_shown[shown[cid]] for cid in order}
+    return Plan(
+        order, names, packed, warnings, failed, errors, owners, groups, shown, stems, siblings, hide
+    )
+
+
+def siblings_of(dataset: Dataset, record: ChildRecord) -> tuple[str, ...]:
+    """The names of the child's brothers and sisters (same ``sibling_group``), to redact."""
+    group = record.child.sibling_group
+    if not group:
+        return ()
+    return tuple(
+        c.name
+        for c in dataset.children
+        if c.sibling_group == group and c.child_id != record.child_id and c.name
+    )
 
 
 @dataclass(frozen=True)
@@ -407,47 +490,72 @@ class Cohort:
     template: str | None
     options: RenderOptions
     today: date
+    password: str | None = None
 
 
 def run_cohort(
-    cohort: Cohort, out: Path, jobs: int, progress: Callable[[int, int], None] | None = None
+    cohort: Cohort,
+    out: Path,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> BatchResult:
     """Draw every child that has no errors into its PDF and the booklet, then groups,
     summary and errors. Children stream through the workers and into the booklet
-    volumes, so memory stays flat while drawing, however large the cohort."""
+    volumes, so memory stays flat while drawing, however large the cohort.
+
+    The folder is claimed first (``export.folder``): an earlier batch's files are
+    removed (``force``) and this batch's list of files is written before any of them."""
     plan = cohort.plan
-    order, failed = plan.order, plan.failed
-    work = ((plan.packed[cid], plan.warnings.get(cid, [])) for cid in order if cid in plan.packed)
+    order, failed, shown = plan.order, plan.failed, plan.shown
+    claim_folder(out, plan.files(), force)
+    work = (
+        Work(
+            plan.packed[cid],
+            plan.warnings.get(cid, []),
+            shown[cid],
+            plan.stems[cid],
+            plan.siblings.get(cid, ()),
+        )
+        for cid in order
+        if cid in plan.packed
+    )
     ctx, frame = _booklet_frame(cohort, len(plan.packed), len(order))
     summaries: list[dict] = []
     render_errors: list[tuple[str, str]] = []
-    with workers(jobs, cohort.template, cohort.options, out, cohort.today) as pool:
+    hide = plan.hide or str
+    args = (cohort.template, cohort.options, out, cohort.today, cohort.password)
+    with workers(jobs, *args) as pool:
         outcomes = _counted(render_children(work, pool), progress, len(plan.packed))
         volumes = list(_chunks(order, BOOKLET_VOLUME)) or [[]]  # no child: an empty index
         for path, volume in zip(booklet_names(len(order)), volumes, strict=True):
-            children = [(cid, plan.names.get(cid, cid), cid in plan.packed) for cid in volume]
-            write_volume(out / path, ctx, frame, children, outcomes, summaries, render_errors)
+            children = [
+                (shown[cid], plan.names.get(cid, cid), cid in plan.packed) for cid in volume
+            ]
+            write_volume(out / path, ctx, frame, children, outcomes, summaries, render_errors, hide)
             summaries += [
-                summary_row(cid, None, plan.warnings.get(cid, []), "failed")
+                summary_row(shown[cid], None, plan.warnings.get(cid, []), "failed", hide)
                 for cid in volume
                 if cid in failed
             ]
-        not_drawn = failed | {cid for cid, _ in render_errors}
+        id_of = {shown[cid]: cid for cid in order}
+        not_drawn = failed | {id_of[sid] for sid, _ in render_errors}
         drawn = set(plan.packed) - not_drawn
         tasks = [
-            (name, group_file(ids), [plan.packed[i] for i in ids if i in drawn])
+            (name, group_file(ids, plan.stems), [plan.packed[i] for i in ids if i in drawn])
             for name, ids in plan.groups
             if any(i in drawn for i in ids)
         ]
         made = list(pool.imap(_render_group, tasks) if pool else map(_render_group, tasks))
     files = {file for (_, file, _), ok in zip(tasks, made, strict=True) if ok}
-    group_of = {cid: group_file(ids) for _, ids in plan.groups for cid in ids}
-    position = {cid: i for i, cid in enumerate(order)}
+    group_of = {shown[cid]: group_file(ids, plan.stems) for _, ids in plan.groups for cid in ids}
+    position = {shown[cid]: i for i, cid in enumerate(order)}
     summaries.sort(key=lambda row: position[row["child_id"]])
     for row in summaries:
         file = group_of.get(row["child_id"])
         row["group_pdf"] = f"groups/{file}" if file in files else ""
-    _write_reports(out, summaries, plan.errors, plan.owners, render_errors)
+    owners = {p: shown.get(cid, cid) for p, cid in plan.owners.items()}
+    _write_reports(out, summaries, plan.errors, owners, render_errors, hide)
     written = len(files)
     return BatchResult(out, len(order) - len(not_drawn), len(not_drawn), written, plan.errors)
 
@@ -482,6 +590,7 @@ def _write_reports(
     errors: tuple[Problem, ...],
     owners: dict[Problem, str],
     render_errors: list[tuple[str, str]],
+    hide: Callable[[str], str] = str,
 ) -> None:
     rows = [
         {
@@ -489,11 +598,11 @@ def _write_reports(
             "row": p.row or "",
             "column": p.column or "",
             "child_id": owners.get(p, ""),
-            "message": p.message,
+            "message": hide(p.message),
         }
         for p in errors
     ]
     blank = dict.fromkeys(ERROR_COLUMNS, "")
-    rows += [dict(blank, child_id=cid, message=message) for cid, message in render_errors]
-    write_atomic(out / "summary.csv", csv_text(SUMMARY_COLUMNS, summaries))
-    write_atomic(out / "errors.csv", csv_text(ERROR_COLUMNS, rows))
+    rows += [dict(blank, child_id=cid, message=hide(message)) for cid, message in render_errors]
+    write_atomic(out / "summary.csv", csv_bytes(SUMMARY_COLUMNS, summaries))
+    write_atomic(out / "errors.csv", csv_bytes(ERROR_COLUMNS, rows))

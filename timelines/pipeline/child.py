@@ -13,14 +13,15 @@ from pathlib import Path
 
 from timelines import __version__
 from timelines.analyse.facts import Facts, analyse, axis_span
+from timelines.export.files import write_atomic
 from timelines.layout.child_page import ChildLayout, build_child_pages
 from timelines.layout.frame import FrameText
 from timelines.layout.shadows import load_shadows
 from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord
-from timelines.pdf.document import encrypt, pdf_bytes, write_atomic
-from timelines.prepare.redact import redact_events, redact_record, redacting_theme
+from timelines.pdf.document import encrypt, pdf_bytes
+from timelines.prepare.redact import Shared, share
 from timelines.prepare.template import Theme
 from timelines.prepare.words import initials
 
@@ -60,41 +61,52 @@ def story_end(record: ChildRecord, theme: Theme, options: RenderOptions, today: 
 
 
 def layout_child(
-    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
+    record: ChildRecord,
+    theme: Theme,
+    options: RenderOptions,
+    today: date | None = None,
+    siblings: tuple[str, ...] = (),
 ) -> Rendered:
-    """Analyse and lay out one child (no drawing); ``pdf`` is empty."""
+    """Analyse and lay out one child (no drawing); ``pdf`` is empty.
+
+    ``siblings``: brothers' and sisters' names, hidden too when redacting.
+    """
+    return _layout(record, share(record, siblings, theme, options), today)
+
+
+def _layout(record: ChildRecord, shared: Shared, today: date | None) -> Rendered:
     today = today or date.today()
-    print_fingerprint = options.fingerprint or fingerprint(record)
-    drawn = redact_events(record)
-    if options.redact:
-        theme = redacting_theme(theme, record, options.redact_names)
-        shared = redact_record(record, options.redact_names)
-        # The date of birth places the ages and shadows; it is never written on the page.
-        drawn = replace(
-            shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth)
-        )
+    print_fingerprint = shared.options.fingerprint or fingerprint(record)
+    theme, options, drawn = shared.theme, shared.options, shared.drawn()
     ctx = Ctx.for_theme(theme, options.page_size)
     end = story_end(drawn, theme, options, today)
-    facts = analyse(drawn, end)
+    # Ages from the real birth (to the month, as the page shows them); the date of
+    # birth itself only when it may be shown.
+    born = replace(drawn, child=replace(drawn.child, date_of_birth=record.child.date_of_birth))
+    facts = analyse(born, end)
+    facts = replace(facts, date_of_birth=shared.record.child.date_of_birth)
     span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder) if show else ()
-    frame = _frame(drawn, theme, options, end, print_fingerprint)
+    frame = _frame(shared.record, theme, options, end, print_fingerprint)
     layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
-    if options.redact:
-        return Rendered(b"", layout, replace(facts, date_of_birth=None), shared)
-    return Rendered(b"", layout, facts, drawn)
+    return Rendered(b"", layout, facts, shared.record)
 
 
 def render_child(
-    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
+    record: ChildRecord,
+    theme: Theme,
+    options: RenderOptions,
+    today: date | None = None,
+    siblings: tuple[str, ...] = (),
 ) -> Rendered:
     """Lay out and draw one child's timeline as PDF bytes."""
-    done = layout_child(record, theme, options, today)
-    ctx = Ctx.for_theme(theme, options.page_size)
-    title = ctx.plain(_title(done.record, theme, options))
+    shared = share(record, siblings, theme, options)
+    done = _layout(record, shared, today)
+    ctx = Ctx.for_theme(shared.theme, options.page_size)
+    title = ctx.plain(_title(done.record, shared.theme, shared.options))
     pdf = pdf_bytes(
-        done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
+        done.layout.pages, ctx.font_names, title, shared.options.prepared_by, "Child's timeline"
     )
     return Rendered(pdf, done.layout, done.facts, done.record)
 
@@ -106,9 +118,10 @@ def write_child_pdf(
     out: Path,
     password: str | None = None,
     today: date | None = None,
+    siblings: tuple[str, ...] = (),
 ) -> Rendered:
     """Render one child and write the PDF atomically (encrypted when a password is given)."""
-    done = render_child(record, theme, options, today)
+    done = render_child(record, theme, options, today, siblings)
     data = encrypt(done.pdf, password) if password else done.pdf
     write_atomic(out, data)
     return done
@@ -130,7 +143,7 @@ def _frame(
 ) -> FrameText:
     marking = theme.get("marking", "text") if options.marking is None else options.marking
     parts = []
-    if record.child.date_of_birth and not options.redact:
+    if record.child.date_of_birth:
         parts.append(f"Born {record.child.date_of_birth:%d/%m/%Y}")
     parts.append(f"timeline to {end:%d/%m/%Y}")
     parts.append(f"{len(record.events)} events, {len(record.placements)} placements")

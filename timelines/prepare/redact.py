@@ -24,6 +24,7 @@ an id that holds a name or the date of birth is replaced by a hash of it), and
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 import unicodedata
@@ -32,8 +33,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 
+from timelines.model.dates import FuzzyDate
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord, Event
+from timelines.prepare.names import file_stem
 from timelines.prepare.template import Theme
 from timelines.prepare.words import initials
 
@@ -52,9 +55,60 @@ _TITLES = frozenset(word for line in _NOT_NAMES for word in line.split())
 _APOSTROPHES = "'’‘`ʼ´"
 _LETTERS = r"(?:[^\W\d_][\u0300-\u036f]*)+"
 _WORD = re.compile(rf"{_LETTERS}(?:[{_APOSTROPHES}]{_LETTERS})*")
-# Letters that Unicode does not take apart into a base letter and an accent.
+# Letters that Unicode does not take apart into a base letter and an accent, and
+# look-alikes from other scripts (a skeleton map: Cyrillic 'Ѕеоnаіd' reads 'Seonaid').
 _BASE_LETTERS = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
+    | dict(zip("авсԁеɡһіјкӏмнорԛѕтуԝхѵъьзэ", "abcdeghijklmhopqstywxvbbzэ", strict=True))
+    | dict(zip("αβεηικνορτυχωζɑℓ", "abeniknoptuxwzal", strict=True))
+)
+_ORDINALS = tuple(
+    [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+    ]
+)
+_CARDINALS = tuple(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ]
 )
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -96,7 +150,7 @@ class Redactor:
 
     names: dict[str, str]
     phrases: tuple[str, ...] = ()  # whole strings, e.g. each carer as written
-    birth: date | None = None
+    births: tuple[date, ...] = ()
 
     def __call__(self, text: str, proper_only: bool = False) -> str:
         """``text`` with every name and the date of birth hidden.
@@ -109,9 +163,18 @@ class Redactor:
         text = _clean(text)
         for phrase in self.phrases:
             text = _phrase_pattern(phrase).sub(HIDDEN_CARER, text)
-        if self.birth:
-            text = birth_pattern(self.birth).sub(HIDDEN_DATE, text)
+        for birth in self.births:
+            text = birth_pattern(birth).sub(_hidden_date, text)
+        text = _BROKEN.sub(lambda match: self._broken(match, proper_only), text)
         return _WORD.sub(lambda match: self._word(match.group(0), proper_only), text)
+
+    def _broken(self, match: re.Match[str], proper_only: bool) -> str:
+        """A word broken over two lines ('Seon-\\naid'): hidden whole when it is a name."""
+        if fold(match.group(1)) in self.names or fold(match.group(2)) in self.names:
+            return match.group(0)  # two words, each a name: hidden one by one
+        whole = match.group(1) + match.group(2)
+        shown = self._word(whole, proper_only)
+        return shown if shown != whole else match.group(0)
 
     def finds(self, text: str) -> bool:
         """True when ``text`` holds a name or the date of birth."""
@@ -128,7 +191,35 @@ class Redactor:
         for plural in ("s", "es"):  # the Robertsons → the R.
             if key.endswith(plural) and key[: -len(plural)] in self.names:
                 return self.names[key[: -len(plural)]]
+        parts = _joined(key, frozenset(self.names))
+        if parts:  # SeonaidRobertson → S.R.
+            return "".join(self.names[part] for part in parts)
         return word
+
+
+# Two runs of letters split by a line break (and perhaps a hyphen before it).
+_BROKEN = re.compile(rf"({_LETTERS})-?[ \t]*\r?\n[ \t]*({_LETTERS})")
+
+
+@lru_cache(maxsize=4096)
+def _joined(key: str, names: frozenset[str]) -> tuple[str, ...]:
+    """``key`` as two or more names run together ('seonaidrobertson'), else ()."""
+    if len(key) < 4:
+        return ()
+    for cut in range(2, len(key) - 1):
+        head = key[:cut]
+        if head in names:
+            tail = key[cut:]
+            if tail in names:
+                return (head, tail)
+            rest = _joined(tail, names)
+            if rest:
+                return (head, *rest)
+    return ()
+
+
+def _hidden_date(match: re.Match[str]) -> str:
+    return (match.group("lead") or "") + HIDDEN_DATE
 
 
 @lru_cache(maxsize=1024)
@@ -137,24 +228,59 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){words}(?!\w)", re.I)
 
 
+def _day_words(day: int) -> str:
+    """A day of the month in words: 'fourteenth', 'fourteen', 'twenty-first', 'thirty one'."""
+    tens, unit = divmod(day, 10)
+    if day <= 20:
+        return f"{_ORDINALS[day - 1]}|{_CARDINALS[day - 1]}"
+    head = "twenty" if tens == 2 else "thirty"
+    if not unit:
+        return f"{head[:-1]}ieth|{head}"
+    return rf"{head}[\s-]*(?:{_ORDINALS[unit - 1]}|{_CARDINALS[unit - 1]})"
+
+
+_SEP = r"(?:\s*[/.\-–—]\s*|\s+)"  # 14/08, 14.08, 14-08, 14–08 (a dash), 14 08
+_ANY_MONTH = "|".join(m for full in _MONTHS for m in dict.fromkeys((full, full[:3], full[:4])))
+_ANY_DAY_MONTH = (
+    rf"\d{{1,2}}(?:st|nd|rd|th)?[\s/.\-–—]*(?:of\s+)?(?:{_ANY_MONTH})\.?"
+    rf"|(?:{_ANY_MONTH})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?"
+    r"|\d{1,2}\s*[/.\-–—]\s*\d{1,2}"
+)
+_ANY_YEAR = r"(?:,?(?:\s*[/.\-–—]\s*|\s+)['’]?(?:\d{4}|\d{2}))?(?!\d)"
+_BIRTH_WORDS = r"born|birthday|birth\s*date|date\s+of\s+birth|d\.?o\.?b\.?"
+
+
 @cache
 def birth_pattern(day: date) -> re.Pattern[str]:
-    """A date written any common way: 14/8/19, 14.08.2019, 14th of Aug 2019, 14-Aug-19…"""
+    """A date written any common way: 14/8/19, 14.08.2019, 14th of Aug 2019, 14-Aug-19,
+    14 Aug '19, 14–08–2019, 14 08 2019, 8/14/2019 (American), 14 August, 14/08 (no
+    year), the fourteenth of August; and any day and month just after 'born',
+    'birthday' or 'DOB'."""
     full = _MONTHS[day.month - 1]
     month_name = "|".join(dict.fromkeys((full, full[:3], full[:4])))
     d = rf"0?{day.day}(?:st|nd|rd|th)?"
     m = rf"0?{day.month}"
-    y = rf"(?:{day.year}|{day.year % 100:02d})"
+    y = rf"(?:{day.year}|['’]?{day.year % 100:02d})"
     named = rf"(?:{month_name})\.?"
-    sep = r"\s*[/.\-]\s*"
+    words = rf"(?:the\s+)?(?:{_day_words(day.day)})"
+    sep, no_year = _SEP, rf"(?!{_SEP}?['’]?\d)"
     forms = (
         rf"{d}{sep}{m}{sep}{y}",
+        rf"{m}{sep}0?{day.day}{sep}{y}",  # American order
         rf"{day.year}{sep}{m}{sep}0?{day.day}",
-        rf"{d}[\s/.\-]*(?:of\s+)?{named}[\s,/.\-]*{y}",
-        rf"{named}[\s/.\-]*{d},?[\s/.\-]+{y}",
+        rf"{d}[\s/.\-–—]*(?:of\s+)?{named}[\s,/.\-–—]*{y}",
+        rf"{named}[\s/.\-–—]*{d},?[\s/.\-–—]+{y}",
+        rf"{words}(?:\s+of)?\s+{named}(?:,?\s+{y})?",
+        rf"{named}\s+{words}(?:,?\s+{y})?",
+        rf"{d}[\s/.\-–—]*(?:of\s+)?{named}{no_year}",
+        rf"{named}\s+(?:the\s+)?{d}{no_year}",
+        rf"{d}\s*[/.\-–—]\s*{m}{no_year}",
         f"{day:%d%m%Y}|{day:%Y%m%d}|{day:%d%m%y}",
     )
-    return re.compile(r"(?<!\d)(?:" + "|".join(forms) + r")(?!\d)", re.I)
+    lead = rf"\b(?P<lead>(?:{_BIRTH_WORDS})\s*[:,(]?\s*(?:on\s+)?(?:the\s+)?)"
+    after_birth = rf"{lead}(?:{_ANY_DAY_MONTH}){_ANY_YEAR}"
+    dated = r"(?<![\d\w])(?:" + "|".join(forms) + r")(?!\d)"
+    return re.compile(f"{dated}|{after_birth}", re.I)
 
 
 def redactor(record: ChildRecord, others: Iterable[str] = ()) -> Redactor:
@@ -169,7 +295,8 @@ def redactor(record: ChildRecord, others: Iterable[str] = ()) -> Redactor:
         for word in name_words(carer, every_word=carer == carer.lower()):
             names.setdefault(fold(word), word[0].upper() + ".")
             named.append(carer)
-    return Redactor(names, tuple(dict.fromkeys(named)), record.child.date_of_birth)
+    birth = record.child.date_of_birth
+    return Redactor(names, tuple(dict.fromkeys(named)), (birth,) if birth else ())
 
 
 def group_redactor(records: Iterable[ChildRecord]) -> Redactor:
@@ -200,13 +327,17 @@ def redact_options(options: RenderOptions, hide: Redactor) -> RenderOptions:
 
 
 def redact_event(event: Event, full: bool, hide: Redactor | None = None) -> Event:
-    """Hide an event's words when it is marked ``redact`` (and its detail when ``full``)."""
+    """Hide an event's words when it is marked ``redact`` (and its detail when ``full``;
+    names in its label and category are hidden like any other text)."""
     if event.redact:
         return replace(event, label=HIDDEN_EVENT, detail="", source="")
     if not full:
         return event
-    label = hide(event.label) if hide else event.label
-    return replace(event, label=label, detail="", source="")
+    if hide is None:
+        return replace(event, detail="", source="")
+    return replace(
+        event, label=hide(event.label), category=hide(event.category), detail="", source=""
+    )
 
 
 def redact_events(record: ChildRecord) -> ChildRecord:
@@ -229,18 +360,57 @@ def redact_record(record: ChildRecord, others: Iterable[str] = ()) -> ChildRecor
         date_of_birth=None,
         sibling_group=hide(record.child.sibling_group),
     )
-    events = tuple(redact_event(e, full=True, hide=hide) for e in record.events)
-    placements = tuple(replace(p, carer="", reason="") for p in record.placements)
+    birth = record.child.date_of_birth
+    events = tuple(redact_event(_to_month(e, birth), full=True, hide=hide) for e in record.events)
+    placements = tuple(
+        replace(
+            p,
+            start=month_start(p.start) if p.start == birth else p.start,
+            end=month_start(p.end) if p.end is not None and p.end == birth else p.end,
+            carer="",
+            reason="",
+            placement_type=hide(p.placement_type),
+            code=hide(p.code),  # a type not in the vocabulary, as written
+            description=hide(p.description),
+        )
+        for p in record.placements
+    )
     return replace(record, child=child, events=events, placements=placements)
+
+
+def _to_month(event: Event, birth: date | None) -> Event:
+    """An event on the day of birth, shown to the month: its marker would pin the day."""
+    if birth is None or event.when.start != birth or event.when.end != birth:
+        return event
+    last = calendar.monthrange(birth.year, birth.month)[1]
+    return replace(event, when=FuzzyDate(birth.replace(day=1), birth.replace(day=last), "month"))
 
 
 def redacted_id(record: ChildRecord, hide: Redactor | None = None) -> str:
     """The child id, or a short hash of it when it holds a name or the date of birth."""
-    hide = hide or redactor(record)
-    child_id = record.child_id
+    return redacted_id_of(record.child_id, hide or redactor(record))
+
+
+def redacted_id_of(child_id: str, hide: Redactor) -> str:
+    """``child_id``, or a short hash of it when ``hide`` finds a name or date in it."""
     if not hide.finds(child_id):
         return child_id
     return "child-" + hashlib.sha256(child_id.encode()).hexdigest()[:8]
+
+
+def cohort_redactor(records: Iterable[ChildRecord]) -> Redactor:
+    """Hides every child's and carer's name and every date of birth of a cohort (for the
+    words of a batch's reports, which may quote any child's row)."""
+    names: dict[str, str] = {}
+    phrases: list[str] = []
+    births: list[date] = []
+    for record in records:
+        hide = redactor(record)
+        for key, shown in hide.names.items():
+            names.setdefault(key, shown)
+        phrases += hide.phrases
+        births += hide.births
+    return Redactor(names, tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(births)))
 
 
 def redaction_words(record: ChildRecord, others: Iterable[str] = ()) -> dict[str, str]:
@@ -287,3 +457,61 @@ def redacting_theme(theme: Theme, record: ChildRecord, others: Iterable[str] = (
     glossary = {term: hide(words, proper_only=True) for term, words in theme.glossary.items()}
     glossary.update(redaction_words(record, others))
     return replace(theme, settings={**theme.settings, "glossary": glossary})
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What may be shown of one child: on the page, in the PDF's metadata, in its file name.
+
+    ``birth`` is what the age axis (birthday ticks, ages, shadows) may use: the date
+    of birth, or when redacting the first day of its month, so that no tick pins
+    the day. ``record.child.date_of_birth`` is None when redacting: nothing writes it.
+    """
+
+    record: ChildRecord
+    theme: Theme
+    options: RenderOptions
+    stem: str
+    birth: date | None
+    hide: Redactor | None = None  # for any other text about the child (None: nothing hidden)
+
+    @property
+    def redacted(self) -> bool:
+        return self.hide is not None
+
+    def drawn(self) -> ChildRecord:
+        """The record the layout draws: the shared one, with the birth the axis may use."""
+        child = replace(self.record.child, date_of_birth=self.birth)
+        return replace(self.record, child=child)
+
+
+def share(
+    record: ChildRecord, siblings: Iterable[str], theme: Theme, options: RenderOptions
+) -> Shared:
+    """The one redaction step: what is safe to share of ``record`` under ``options``.
+
+    Without ``options.redact`` only the events marked ``redact`` lose their words.
+    With it: initials, no date of birth (the axis keeps the month), no carers,
+    reasons or details, names (the child's, the carers', ``siblings``') and the date
+    of birth hidden in every label, category, placement type and template word, and
+    in the options' words; the file stem never holds a name.
+    """
+    birth = record.child.date_of_birth
+    if not options.redact:
+        return Shared(redact_events(record), theme, options, file_stem(record.child_id), birth)
+    siblings = tuple(siblings)
+    hide = redactor(record, siblings)
+    shown = redact_record(record, siblings)
+    return Shared(
+        shown,
+        redacting_theme(theme, record, siblings),
+        redact_options(options, hide),
+        file_stem(shown.child_id),
+        month_start(birth),
+        hide,
+    )
+
+
+def month_start(day: date | None) -> date | None:
+    """The first day of ``day``'s month: all a redacted axis may know of a birth."""
+    return day.replace(day=1) if day else None
