@@ -328,3 +328,45 @@ def test_escape_sequences_from_the_input_never_reach_the_terminal(tmp_path):
         "error: no child with id 'X' in chronology.csv or placements.csv or children.csv\n"
         "Error: 1 error in the input; nothing was written\n"
     )
+
+
+# --- scripts the page cannot draw ------------------------------------------------------
+
+
+def test_right_to_left_text_is_refused_naming_the_cell(tmp_path):
+    (tmp_path / "chronology.csv").write_text(
+        "date,event,category\n01/01/2020,Visit,contact\n02/01/2020,Visit by \u0639\u0644\u064a,"
+        "contact\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "placements.csv").write_text(
+        "start_date,end_date,placement_type,carer\n01/01/2020,,foster,\u05d3\u05e0\u05d4\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.pdf"
+    result = invoke("render", str(tmp_path), "-o", str(out))
+    assert result.exit_code == 1
+    why = (
+        "right-to-left text (Arabic, Hebrew…) cannot be drawn: it would come out reversed and"
+        " unjoined; write it in Latin letters or leave it out"
+    )
+    assert result.output == (
+        f'error: chronology.csv, row 3, column "event": {why}\n'
+        f'error: placements.csv, row 2, column "carer": {why}\n'
+        "Error: 2 errors in the input; nothing was written\n"
+    )
+    assert not out.exists()
+
+
+def test_characters_no_font_has_are_reported_not_silently_boxed(tmp_path):
+    (tmp_path / "chronology.csv").write_text(
+        "date,event,category\n01/01/2020,Party \U0001f389 at home,contact\n", encoding="utf-8"
+    )
+    out = tmp_path / "x.pdf"
+    result = invoke("render", str(tmp_path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        'warning: chronology.csv, row 2, column "event": no font has U+1F389 PARTY POPPER:'
+        " drawn as an empty box"
+    )
+    assert out.exists()

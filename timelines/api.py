@@ -68,8 +68,9 @@ class RenderResult:
 def load(inputs: Inputs, today: date | None = None, vocabulary: tuple[str, ...] = ()) -> Dataset:
     """Read the inputs (any supported format) into a Dataset with every problem found."""
     from timelines.load.inputs import load_inputs
+    from timelines.prepare.script import script_problems
 
-    return load_inputs(
+    dataset = load_inputs(
         inputs.primary,
         placements=inputs.placements,
         children=inputs.children,
@@ -81,6 +82,7 @@ def load(inputs: Inputs, today: date | None = None, vocabulary: tuple[str, ...] 
         today=today,
         vocabulary=vocabulary,
     )
+    return replace(dataset, problems=dataset.problems + script_problems(dataset))
 
 
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
