@@ -20,7 +20,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 def state():
-    return [rl_config.useA85, type(pdfdoc.PDFZCompress).__name__, gc.get_threshold(), gc.isenabled()]
+    reportlab = [rl_config.useA85, type(pdfdoc.PDFZCompress).__name__]
+    return reportlab + [gc.get_threshold(), gc.isenabled()]
 
 seen = {"before": state()}
 import timelines
