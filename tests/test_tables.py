@@ -6,9 +6,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from timelines.load.tables import find_sheet_names, normalise_heading, read_table
+from timelines.load.tables import find_sheet_names, normalise_heading, read_stream, read_table
 from timelines.model.problems import InputError
 
 
@@ -102,15 +104,93 @@ def test_trailing_blank_headings_are_dropped_and_inner_ones_named(tmp_path):
     assert table.rows[0][1]["column_b"] == "x"
 
 
-def test_extra_cells_are_a_warning_naming_the_row(tmp_path):
+def test_extra_cells_are_an_error_naming_row_and_column(tmp_path):
     text = "date,event,category\n01/01/2015,Hearing, CSO made,hearing\n02/01/2015,B,review,,\n"
     table = read_table(write(tmp_path, "chronology.csv", text))
     assert [str(p) for p in table.problems] == [
-        "chronology.csv, row 2: row has 4 cells but there are only 3 column headings"
-        ' (is there a comma that is not in quotes?); extra cells ignored: "hearing"'
+        'chronology.csv, row 2, column "D": row has 4 cells but there are only 3 column headings'
+        ' (is there a comma that is not in quotes?); the row is not read: "hearing"'
     ]
-    assert table.problems[0].severity == "warning"
-    assert table.rows[0][1] == {"date": "01/01/2015", "event": "Hearing", "category": "CSO made"}
+    assert table.problems[0].severity == "error"
+    assert table.bad_rows == {2}
+
+
+def test_missing_cells_are_an_error_naming_row_and_column(tmp_path):
+    text = "date,event,category\n01/01/2015,A,review\n02/01/2015,B\nreview\n"
+    table = read_table(write(tmp_path, "chronology.csv", text))
+    assert [str(p) for p in table.problems] == [
+        'chronology.csv, row 3, column "category": row has 2 cells but there are 3 column'
+        " headings (is a cell split over two lines without quotes?); the row is not read",
+        'chronology.csv, row 4, column "event": row has 1 cell but there are 3 column'
+        " headings (is a cell split over two lines without quotes?); the row is not read",
+    ]
+    assert table.bad_rows == {3, 4}
+
+
+def test_an_unterminated_quote_is_an_error_not_swallowed_rows(tmp_path):
+    text = (
+        "date,event,category,detail\n01/01/2020,E1,review,ok\n"
+        '02/01/2020,E2,review,"Mum said: I will stop\n03/01/2020,E3,review,ok\n'
+        "04/01/2020,E4,review,ok\n"
+    )
+    assert failure(write(tmp_path, "c.csv", text)) == (
+        'c.csv, row 3, column "detail": a cell starts with a quote (") that is never closed:'
+        " every row after it would be read into this one cell; close the quote, or remove it"
+    )
+
+
+def test_a_quote_closed_too_early_is_an_error_naming_its_first_line(tmp_path):
+    text = (
+        'date,event,category\n01/01/2020,"two\nlines",review\n'
+        '02/01/2020,"Mum said: I will stop\n03/01/2020,"E3",review\n'
+    )
+    assert failure(write(tmp_path, "c.csv", text)) == (
+        'c.csv, row 3, column "event": a cell has text after its closing quote (")'
+        ' (line 4 of the file); put the whole cell in quotes and double any quote inside it ("")'
+    )
+
+
+def test_validate_counts_the_unterminated_quote_as_an_error(tmp_path):
+    from click.testing import CliRunner
+
+    from timelines.cli import main
+
+    text = (
+        "date,event,category,detail\n01/01/2020,E1,review,ok\n"
+        '02/01/2020,E2,review,"Mum said: I will stop\n03/01/2020,E3,review,ok\n'
+    )
+    result = CliRunner().invoke(main, ["validate", str(write(tmp_path, "c.csv", text))])
+    assert result.exit_code == 1
+    assert "never closed" in result.output
+    assert "1 error, " in result.output
+
+
+CELL = st.text(
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\x1a"
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=60, derandomize=True, database=None, deadline=None)
+@given(st.integers(1, 6), st.data(), st.sampled_from([",", ";", "\t"]))
+def test_every_line_of_a_well_formed_file_is_a_row(width, data, separator):
+    """Whatever the cells hold (quotes, separators, spaces), each line written is one row."""
+    import csv
+    import io
+
+    heading = [f"h{i}" for i in range(width)]
+    rows = data.draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=15))
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=separator, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows([heading, *rows])
+    stream = io.BytesIO(out.getvalue().encode("utf-8"))
+    table = read_stream(stream, "c.csv")
+    assert table.problems == () and table.bad_rows == frozenset()
+    assert [n for n, _ in table.rows] == list(range(2, len(rows) + 2))
+    assert [list(cells) for _, cells in table.rows] == [[c.strip() for c in r] for r in rows]
 
 
 def test_formulas_are_kept_as_text(tmp_path):
