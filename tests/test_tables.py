@@ -321,3 +321,93 @@ def test_text_file_named_xlsx(tmp_path):
     assert failure(path) == (
         "book.xlsx: not an Excel workbook, or a damaged one; save it again from Excel"
     )
+
+
+# --- workbooks beyond sane limits are refused, quickly ---------------------------------------
+
+_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="xl/workbook.xml" Type="http://schemas.openxmlformats'
+        '.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="chronology" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'
+    ),
+}
+
+
+def workbook_bomb(rows: str, dimension: str = "A1:XFD100000") -> bytes:
+    """A small .xlsx whose one sheet's XML is ``rows`` (``<row>`` elements)."""
+    import io
+    import zipfile
+
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_PARTS, "xl/worksheets/sheet1.xml": sheet}.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_workbook_bomb_is_refused_in_a_moment(tmp_path):
+    """100,000 rows with cells in A, B and XFD: 1.6 billion cells once padded (it took 8 GB
+    and 3 minutes before failing); refused at its first row."""
+    import time
+
+    cell = '<c r="{c}{r}" t="inlineStr"><is><t>x</t></is></c>'
+    rows = "".join(
+        f'<row r="{r}">{cell.format(c="A", r=r)}{cell.format(c="B", r=r)}'
+        f'<c r="XFD{r}"><v>1</v></c></row>'
+        for r in range(1, 100_001)
+    )
+    path = write(tmp_path, "bomb.xlsx", workbook_bomb(rows))
+    assert path.stat().st_size < 2_000_000
+    started = time.perf_counter()
+    assert failure(path) == (
+        "bomb.xlsx, row 1: the sheet has a cell in column XFD, past column SF: more"
+        " than timelines reads from a workbook (500,000 rows, 500 columns); save the table"
+        " as .csv"
+    )
+    assert time.perf_counter() - started < 5
+
+
+def test_a_workbook_of_too_many_rows_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("timelines.load.tables.MAX_SHEET_ROWS", 1000)
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, 1002))
+    path = write(tmp_path, "many.xlsx", workbook_bomb(rows, "A1:A1001"))
+    assert failure(path) == (
+        "many.xlsx: the sheet has more than 1,000 rows: more than timelines reads from a"
+        " workbook (1,000 rows, 500 columns); save the table as .csv"
+    )
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr("timelines.load.tables.MAX_UNZIPPED_BYTES", 10_000)
+    rows = "".join(f'<row r="{r}"/>' for r in range(1, 2000))
+    path = write(tmp_path, "empty-rows.xlsx", workbook_bomb(rows, "A1:A2000"))
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("parsed"))
+    assert failure(path).startswith("empty-rows.xlsx: the workbook unpacks to 30,232 bytes")
+    assert failure(path).endswith(
+        " bytes, more than timelines reads (10,000 bytes); save the table as .csv"
+    )

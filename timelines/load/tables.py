@@ -323,9 +323,13 @@ def _check_unzipped_size(stream: BinaryIO, file: str) -> None:
     if size > MAX_UNZIPPED_BYTES:
         _fail(
             file,
-            f"the workbook unpacks to {size // 2**20:,} MB, more than timelines reads"
-            f" ({MAX_UNZIPPED_BYTES // 2**20} MB); save the table as .csv",
+            f"the workbook unpacks to {_bytes(size)}, more than timelines reads"
+            f" ({_bytes(MAX_UNZIPPED_BYTES)}); save the table as .csv",
         )
+
+
+def _bytes(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size:,} bytes"
 
 
 def _read_sheet(
@@ -351,7 +355,7 @@ def _sheet_rows(file: str, worksheet: Any) -> list[tuple[int, list[str]]]:
             if any(value is not None for value in values[MAX_SHEET_COLUMNS:]):
                 _too_big(
                     file,
-                    f"a cell in column {_letter(len(values) - 1)} (row {number}), past column"
+                    f"a cell in column {_letter(len(values) - 1)}, past column"
                     f" {_letter(MAX_SHEET_COLUMNS - 1)}",
                     number,
                 )
