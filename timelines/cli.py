@@ -513,7 +513,14 @@ def batch(
     try:
         with bar or contextlib.nullcontext():
             result = api.run_batch(
-                inputs, out, options, template, jobs, bar and _ticker(bar), None, password, force
+                inputs,
+                out,
+                options,
+                template,
+                jobs,
+                bar and _ticker(bar),
+                password=password,
+                force=force,
             )
     except TimelinesError as exc:
         _fail(exc)

@@ -21,4 +21,3 @@ class RenderOptions:
     shadows_folder: Path | None = None
     show_shadows: bool | None = None
     redact: bool = False
-    fingerprint: str = ""  # short hash of the input data, for the footer

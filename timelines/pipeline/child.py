@@ -1,17 +1,16 @@
-"""The library's front door: from a child's record to PDF bytes, and on to a file.
+"""One child's timeline: from the child's record to PDF bytes, and on to a file.
 
-load → model → analyse → layout → draw → export: this module wires the steps
-and holds no logic of its own beyond choosing dates and words for the frame.
+prepare (redaction) → analyse → layout → draw → export, wired once for the
+``render`` command, the batch and library callers; no logic of its own beyond
+choosing dates and words for the frame.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from timelines import __version__
 from timelines.analyse.facts import Facts, analyse, axis_span
 from timelines.export.files import write_atomic
 from timelines.layout.child_page import ChildLayout, build_child_pages
@@ -21,6 +20,8 @@ from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord
 from timelines.pdf.document import encrypt, pdf_bytes
+from timelines.pdf.settings import building
+from timelines.pipeline.frame import fingerprint, frame_text
 from timelines.prepare.redact import Shared, share
 from timelines.prepare.template import Theme
 from timelines.prepare.words import initials
@@ -34,20 +35,6 @@ class Rendered:
     layout: ChildLayout
     facts: Facts
     record: ChildRecord
-
-
-def fingerprint(record: ChildRecord) -> str:
-    """A short hash of the child's data, printed in the footer to tie a page to its data."""
-    parts = [
-        repr(
-            record.child[:4]
-            if isinstance(record.child, tuple)
-            else (record.child.child_id, record.child.name, record.child.date_of_birth)
-        )
-    ]
-    parts += [repr((e.when, e.label, e.category, e.detail, e.key)) for e in record.events]
-    parts += [repr((p.start, p.end, p.placement_type, p.caption())) for p in record.placements]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
 
 
 def story_end(record: ChildRecord, theme: Theme, options: RenderOptions, today: date) -> date:
@@ -75,20 +62,19 @@ def layout_child(
 
 
 def _layout(record: ChildRecord, shared: Shared, today: date | None) -> Rendered:
+    """Lay out what ``shared`` allows of ``record``: the axis uses ``shared.birth``."""
     today = today or date.today()
-    print_fingerprint = shared.options.fingerprint or fingerprint(record)
     theme, options, drawn = shared.theme, shared.options, shared.drawn()
     ctx = Ctx.for_theme(theme, options.page_size)
     end = story_end(drawn, theme, options, today)
-    # Ages from the real birth (to the month, as the page shows them); the date of
-    # birth itself only when it may be shown.
+    # Ages from the real birth (the page shows them to the month); the date of birth
+    # itself only when it may be shown.
     born = replace(drawn, child=replace(drawn.child, date_of_birth=record.child.date_of_birth))
-    facts = analyse(born, end)
-    facts = replace(facts, date_of_birth=shared.record.child.date_of_birth)
+    facts = replace(analyse(born, end), date_of_birth=shared.record.child.date_of_birth)
     span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder) if show else ()
-    frame = _frame(shared.record, theme, options, end, print_fingerprint)
+    frame = _frame(shared.record, theme, options, end, fingerprint(record))
     layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
     return Rendered(b"", layout, facts, shared.record)
 
@@ -102,12 +88,17 @@ def render_child(
 ) -> Rendered:
     """Lay out and draw one child's timeline as PDF bytes."""
     shared = share(record, siblings, theme, options)
-    done = _layout(record, shared, today)
-    ctx = Ctx.for_theme(shared.theme, options.page_size)
-    title = ctx.plain(_title(done.record, shared.theme, shared.options))
-    pdf = pdf_bytes(
-        done.layout.pages, ctx.font_names, title, shared.options.prepared_by, "Child's timeline"
-    )
+    with building():
+        done = _layout(record, shared, today)
+        ctx = Ctx.for_theme(shared.theme, options.page_size)
+        title = ctx.plain(_title(done.record, shared.theme, shared.options))
+        pdf = pdf_bytes(
+            done.layout.pages,
+            ctx.font_names,
+            title,
+            shared.options.prepared_by,
+            "Child's timeline",
+        )
     return Rendered(pdf, done.layout, done.facts, done.record)
 
 
@@ -141,22 +132,14 @@ def _title(record: ChildRecord, theme: Theme, options: RenderOptions) -> str:
 def _frame(
     record: ChildRecord, theme: Theme, options: RenderOptions, end: date, fp: str
 ) -> FrameText:
-    marking = theme.get("marking", "text") if options.marking is None else options.marking
     parts = []
-    if record.child.date_of_birth:
+    if record.child.date_of_birth:  # None when redacting
         parts.append(f"Born {record.child.date_of_birth:%d/%m/%Y}")
     parts.append(f"timeline to {end:%d/%m/%Y}")
     parts.append(f"{len(record.events)} events, {len(record.placements)} placements")
     subtitle = " · ".join(parts)
     subtitle = subtitle[:1].upper() + subtitle[1:]
-    return FrameText(
-        _title(record, theme, options),
-        subtitle,
-        marking,
-        options.prepared_by,
-        options.prepared_on,
-        fp,
-    )
+    return frame_text(theme, options, _title(record, theme, options), subtitle, fp)
 
 
 __all__ = [
@@ -164,6 +147,4 @@ __all__ = [
     "layout_child",
     "render_child",
     "write_child_pdf",
-    "fingerprint",
-    "__version__",
 ]
