@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import multiprocessing
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 import click
 
 from timelines import __version__, api, runtime
+from timelines.export.files import remove_unfinished
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
@@ -108,30 +110,42 @@ class InternalError(click.ClickException):
         )
 
 
+INTERRUPTED = "interrupted: no partial file was left (files finished before the interruption stay)"
+
+
 class Interrupted(click.ClickException):
     """Stopped by Ctrl-C (exit status 130) or a terminate signal (143)."""
 
     def __init__(self, signum: int):
-        super().__init__(
-            "interrupted: no partial file was left (files finished before the interruption stay)"
-        )
+        super().__init__(INTERRUPTED)
         self.exit_code = 128 + signum
 
 
-class Terminated(KeyboardInterrupt):
-    """Raised in the command's process when it receives SIGTERM."""
+def _stop_now(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM: remove the files being written here and in the workers, say so,
+    and end at once. Unwinding through a process pool at an arbitrary point can wait
+    forever on a lock the interrupted code held; ending at once cannot."""
+    runtime.stop_forkserver()  # first: no new worker can start
+    for child in multiprocessing.active_children():
+        child.kill()  # workers and the loading process: at once, without a word
+    remove_unfinished()  # ours, and the workers' in the batch's folder
+    runtime.release_semaphores()
+    click.echo(f"Error: {INTERRUPTED}", err=True)
+    os._exit(128 + signum)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-def _on_terminate(handler):
-    """Set the SIGTERM handler (where signals can be handled: the main thread)."""
+def _on_signals(handler) -> tuple:
+    """Set the handler of SIGINT and SIGTERM (where signals can be handled: the main
+    thread); the handlers they had."""
     try:
-        return signal.signal(signal.SIGTERM, handler)
+        return tuple(signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM))
     except ValueError:
-        return None
+        return ()
+
+
+def _signals_back(previous: tuple) -> None:
+    for number, handler in zip((signal.SIGINT, signal.SIGTERM), previous, strict=False):
+        signal.signal(number, handler)
 
 
 class Commands(click.Group):
@@ -151,14 +165,12 @@ class Commands(click.Group):
             raise
 
     def invoke(self, ctx: click.Context):
-        previous = _on_terminate(_terminated)
+        previous = _on_signals(_stop_now)
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
             exc.exit_code = 1
             raise
-        except Terminated:
-            raise Interrupted(signal.SIGTERM) from None
         except KeyboardInterrupt:
             raise Interrupted(signal.SIGINT) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
@@ -173,7 +185,7 @@ class Commands(click.Group):
                 raise
             raise InternalError(exc) from None
         finally:
-            _on_terminate(previous)
+            _signals_back(previous)
 
 
 def password_options(func):

@@ -9,10 +9,11 @@ itself (the command, batch workers, the loading process) call ``tune`` once.
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 YOUNG_OBJECTS = 50_000  # allocations between collections of the youngest generation
@@ -94,16 +95,40 @@ def tune() -> None:
 
 def quiet_worker() -> None:
     """A worker process of ours: Ctrl-C is the parent's to handle, and a terminate
-    (SIGTERM) ends the worker through Python, so its unfinished file is removed."""
+    (SIGTERM, as the parent's pool sends when stopping) removes the file the worker was
+    writing and ends it at once (unwinding could wait forever on a lock it holds)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit)
+    signal.signal(signal.SIGTERM, _end_now)
 
 
-def _exit(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+def _end_now(signum: int, frame: object) -> None:
+    from timelines.export.files import remove_unfinished
+
+    remove_unfinished()
+    os._exit(128 + signum)
 
 
 def tune_worker() -> None:
     """Settings for a worker process of ours: ``tune`` and ``quiet_worker``."""
     tune()
     quiet_worker()
+
+
+def release_semaphores() -> None:
+    """Unlink the semaphores this process's pools made, as their finalizers would have (for
+    a process ending at once: otherwise multiprocessing's tracker warns of leaks)."""
+    from multiprocessing import synchronize, util
+
+    for finalizer in list(getattr(util, "_finalizer_registry", {}).values()):
+        if getattr(finalizer, "_callback", None) is synchronize.SemLock._cleanup:
+            finalizer()
+
+
+def stop_forkserver() -> None:
+    """End the process that starts this process's workers, if there is one (at once)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)

@@ -21,6 +21,8 @@ from typing import BinaryIO
 from timelines.model.problems import TimelinesError
 
 Writer = Callable[[BinaryIO], None]
+_PENDING: set[str] = set()  # temporary files being written in this process
+_FOLDERS: set[Path] = set()  # folders this process's workers write into (a batch's)
 # Files a loader may read from an input folder: an output there must not be one of them.
 DATA_SUFFIXES = frozenset((".csv", ".tsv", ".txt", ".xls", ".xlsx", ".xlsm", ".xml"))
 
@@ -40,6 +42,7 @@ def write_atomic(path: Path, data: bytes | Writer, private: bool = True) -> Path
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
+    _PENDING.add(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes | bytearray | memoryview):
@@ -56,7 +59,24 @@ def write_atomic(path: Path, data: bytes | Writer, private: bool = True) -> Path
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _PENDING.discard(tmp)
     return path
+
+
+def written_by_workers(folder: Path) -> None:
+    """Note that worker processes write into ``folder`` (``remove_unfinished`` clears it)."""
+    _FOLDERS.add(Path(folder))
+
+
+def remove_unfinished() -> None:
+    """Remove the temporary files this process is writing, and those its workers left in
+    their folders (for a process about to end at once, on a signal, without unwinding)."""
+    for tmp in list(_PENDING):
+        Path(tmp).unlink(missing_ok=True)
+    for folder in list(_FOLDERS):
+        for part in folder.rglob(".*.part") if folder.is_dir() else ():
+            part.unlink(missing_ok=True)
 
 
 def refuse_special(path: Path) -> None:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from timelines.export.files import write_atomic
+from timelines.export.files import write_atomic, written_by_workers
 from timelines.model.problems import TimelinesError
 
 MANIFEST = ".timelines-batch"
@@ -50,6 +50,7 @@ def claim_folder(out: Path, planned: Iterable[str], force: bool) -> None:
     """Clear an earlier run's files (``force``), then list the files this run may write."""
     if force:
         clear_folder(out)
+    written_by_workers(out)
     lines = [HEADER, *sorted(planned)]
     write_atomic(out / MANIFEST, ("\n".join(lines) + "\n").encode("utf-8"))
 
