@@ -406,7 +406,9 @@ def batch(
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
     try:
         with bar or contextlib.nullcontext():
-            result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
+            result = api.run_batch(
+                inputs, out, options, template, jobs, _ticker(bar) if bar else None
+            )
     except TimelinesError as exc:
         _fail(exc)
     click.echo(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from timelines import runtime
 from timelines.load.cin import load_cin
@@ -203,7 +204,7 @@ def _contract(
     today: date,
     vocabulary: Iterable[str],
 ) -> Dataset:
-    options = {
+    options: dict[str, Any] = {
         "child_id": child_id,
         "name": name,
         "dob": dob,

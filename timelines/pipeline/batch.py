@@ -36,7 +36,7 @@ from timelines.export.names import safe_name
 from timelines.layout.primitives import Page
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
-from timelines.model.records import ChildRecord, Dataset
+from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
 from timelines.pdf.document import write_atomic
 from timelines.pipeline import booklet
 from timelines.pipeline.child import render_child
@@ -134,7 +134,12 @@ def child_of_problems(
 ) -> dict[Problem, str]:
     """Each problem's child id, from the records' origins or the raw rows (``rows``)."""
     where: dict[tuple[str, int], str] = dict(rows)
-    for record in (*dataset.children, *dataset.events, *dataset.placements):
+    records: tuple[Child | Event | Placement, ...] = (
+        *dataset.children,
+        *dataset.events,
+        *dataset.placements,
+    )
+    for record in records:
         if record.origin and record.origin.row is not None:
             where[(record.origin.file, record.origin.row)] = record.child_id
     found = {}
