@@ -29,7 +29,7 @@ from pathlib import Path
 
 from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
-from timelines.model.problems import InputError, Problem, error, warning
+from timelines.model.problems import InputError, Problem, error, has_errors, warning
 from timelines.model.records import Child, Dataset, Event, Origin, Placement
 
 Day = date  # the type (in _Loader, ``date`` names a method)
@@ -673,7 +673,7 @@ class _Loader:
                         )
                     )
                 self.problems += problems
-                if start is None or _has_error(problems):
+                if start is None or has_errors(problems):
                     self.count(table.file, "errors")
                     continue
                 origin = Origin(table.file, number)
@@ -689,7 +689,7 @@ class _Loader:
                 problems = _required(table, number, cells, child)
                 born = self.date(table, number, cells, "dob", problems, warning)
                 self.problems += problems
-                if _has_error(problems):
+                if has_errors(problems):
                     self.count(table.file, "errors")
                 elif child not in by_child:
                     without.setdefault(table.file, []).append(number)
@@ -773,7 +773,7 @@ class _Loader:
             for number, child, cells in self._rows(table):
                 problems = _required(table, number, cells, child, column)
                 day = self.date(table, number, cells, column, problems)
-                if day is None or _has_error(problems):
+                if day is None or has_errors(problems):
                     self.problems += problems
                     self.count(table.file, "errors")
                 elif child not in by_child:
@@ -840,10 +840,6 @@ def _required(
 def _n(n: int, word: str, words: str = "") -> str:
     """'1 row', '3 rows'."""
     return f"{n} {word if n == 1 else words or word + 's'}"
-
-
-def _has_error(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)
 
 
 def _merge_repeats(episodes: list[_Episode], loader: _Loader) -> list[_Episode]:

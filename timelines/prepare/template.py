@@ -19,7 +19,7 @@ from typing import Any
 
 from timelines.model.dates import days_in_months
 from timelines.model.problems import TimelinesError
-from timelines.prepare.words import repeated_terms
+from timelines.prepare.words import Glossary, repeated_terms
 from timelines.resources import templates_dir
 
 DEFAULT_TEMPLATE = "hearing"
@@ -98,6 +98,11 @@ class Theme:
     @property
     def glossary(self) -> dict[str, str]:
         return dict(self.settings["glossary"])
+
+    @cached_property
+    def compiled_glossary(self) -> Glossary:
+        """The glossary compiled once for this template (pages rewrite their words often)."""
+        return Glossary(self.settings["glossary"])
 
     @property
     def vocabulary(self) -> tuple[str, ...]:
