@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from timelines import runtime
+from timelines.analyse.facts import Facts
 from timelines.analyse.groups import sibling_groups
 from timelines.export.names import safe_name
 from timelines.layout.primitives import Page
@@ -39,7 +40,7 @@ from timelines.model.problems import Problem
 from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
 from timelines.pdf.document import write_atomic
 from timelines.pipeline import booklet
-from timelines.pipeline.child import render_child
+from timelines.pipeline.child import child_facts, layout_child, render_child
 from timelines.pipeline.siblings import render_group
 from timelines.pipeline.source import Inputs, load, raw_row_children
 from timelines.pipeline.summary import error_rows, summary_row, write_tables
@@ -200,16 +201,26 @@ def _draw_children(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcom
 def _draw_child(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
     job = _JOB[0]
     try:
-        done = render_child(record, job.theme, job.options, job.today)
-        if "children" in job.outputs:
-            write_atomic(job.out / "children" / f"{safe_name(record.child_id)}.pdf", done.pdf)
+        facts, pages = _drawn(record, job)
     except Exception as exc:  # one bad child never stops the batch
         summary = summary_row(record.child_id, None, warnings, "failed")
         return ChildOutcome(record.child_id, summary, error=f"{type(exc).__name__}: {exc}")
-    page = _pack_pages(done.layout.pages[:1]) if "booklet" in job.outputs else b""
-    return ChildOutcome(
-        record.child_id, summary_row(record.child_id, done.facts, warnings, "rendered"), page
-    )
+    summary = summary_row(record.child_id, facts, warnings, "rendered")
+    return ChildOutcome(record.child_id, summary, _pack_pages(pages) if pages else b"")
+
+
+def _drawn(record: ChildRecord, job: Job) -> tuple[Facts, list[Page]]:
+    """Only what the job asks for: the child's PDF written, its booklet page laid out, or
+    its key facts alone (for the summary); the facts and the booklet page."""
+    booklet_page = "booklet" in job.outputs
+    if "children" in job.outputs:
+        done = render_child(record, job.theme, job.options, job.today)
+        write_atomic(job.out / "children" / f"{safe_name(record.child_id)}.pdf", done.pdf)
+    elif booklet_page:
+        done = layout_child(record, job.theme, job.options, job.today)
+    else:
+        return child_facts(record, job.theme, job.options, job.today), []
+    return done.facts, done.layout.pages[:1] if booklet_page else []
 
 
 def _draw_group(task: tuple[str, str, list[bytes]]) -> int:
