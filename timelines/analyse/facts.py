@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from timelines.analyse.drift import Drift, DriftRules, analyse_drift
 from timelines.model.dates import age_in_years, months_between
 from timelines.model.records import ChildRecord, Event, Placement
 from timelines.model.vocab import DECISION_CATEGORIES
@@ -41,6 +42,7 @@ class Facts:
     longest_gap: Gap | None
     last_decision: Event | None
     current_placement: Placement | None
+    drift: Drift | None = None  # milestones, waits for decisions and targets
 
     @property
     def days_since_last_decision(self) -> int | None:
@@ -92,8 +94,8 @@ def current_placement(placements: tuple[Placement, ...], as_of: date) -> Placeme
     return max(live, key=lambda p: p.start) if live else None
 
 
-def analyse(record: ChildRecord, as_of: date) -> Facts:
-    """Key facts for one child as at ``as_of``."""
+def analyse(record: ChildRecord, as_of: date, rules: DriftRules | None = None) -> Facts:
+    """Key facts for one child as at ``as_of`` (with ``rules``: its drift too)."""
     dob = record.child.date_of_birth
     gaps = event_gaps(record.events)
     decisions = [e for e in record.events if e.category in DECISION_CATEGORIES and e.day <= as_of]
@@ -111,4 +113,5 @@ def analyse(record: ChildRecord, as_of: date) -> Facts:
         longest_gap=max(gaps, key=lambda g: g.days, default=None),
         last_decision=max(decisions, key=lambda e: e.day, default=None),
         current_placement=current_placement(record.placements, as_of),
+        drift=analyse_drift(record, as_of, rules) if rules is not None else None,
     )

@@ -223,13 +223,15 @@ def _from_placements(record: ChildRecord) -> list[Milestone]:
         what = p.description or p.placement_type
         if p.placement_type == "home" and not continuing:
             how = "placements: looked after at home (CSO)"
-            found.append(Milestone("looked_after_home", when, f"Placement: {what}", how, p.origin))
+            label = f"Looked after at home: {what}"
+            found.append(Milestone("looked_after_home", when, label, how, p.origin))
         elif p.placement_type != "home" and (not continuing or previous_type == "home"):
             how = "placements: first placement away from home"
-            found.append(Milestone("accommodated", when, f"Placement: {what}", how, p.origin))
+            found.append(Milestone("accommodated", when, f"Accommodated: {what}", how, p.origin))
         if p.placement_type == "adoptive" or p.code in _ADOPTIVE_CODES:
             how = "placements: placed with prospective adopters"
-            found.append(Milestone(ADOPTIVE_PLACEMENT, when, f"Placement: {what}", how, p.origin))
+            label = f"Placed with prospective adopters: {what}"
+            found.append(Milestone(ADOPTIVE_PLACEMENT, when, label, how, p.origin))
         end = p.end or p.start.max
         previous_end = end if previous_end is None or not continuing else max(previous_end, end)
         previous_type = p.placement_type

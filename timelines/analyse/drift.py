@@ -1,0 +1,60 @@
+"""Drift: one child's milestones, waits for decisions and targets, worked out together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from timelines.analyse.milestones import Milestone, find_milestones
+from timelines.analyse.targets import TargetResult, TargetRule, check_targets, rules_from_settings
+from timelines.analyse.waits import STEP_CATEGORIES, Waits, find_waits
+from timelines.model.records import ChildRecord
+
+DEFAULT_THRESHOLD_DAYS = 183
+
+
+@dataclass(frozen=True, slots=True)
+class DriftRules:
+    """What the template says about steps, long waits and targets."""
+
+    steps: tuple[str, ...] = STEP_CATEGORIES
+    threshold_days: int = DEFAULT_THRESHOLD_DAYS
+    targets: tuple[TargetRule, ...] = ()
+
+    @classmethod
+    def from_settings(
+        cls, settings: Mapping[str, Any], threshold_months: float | None = None
+    ) -> DriftRules:
+        """From a template's settings (``[waits]``, ``[targets]``); ``threshold_months``
+        (the command line's) overrides the template's threshold."""
+        waits = settings.get("waits", {})
+        months = waits.get("threshold_months", 6) if threshold_months is None else threshold_months
+        return cls(
+            tuple(waits.get("steps", STEP_CATEGORIES)),
+            round(months * 30.4375),
+            rules_from_settings(settings.get("targets", {})),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """Milestones, the decision chain and the targets of one child at ``waits.as_of``."""
+
+    milestones: tuple[Milestone, ...]
+    waits: Waits
+    targets: tuple[TargetResult, ...]
+
+
+def analyse_drift(
+    record: ChildRecord,
+    as_of: date,
+    rules: DriftRules,
+    milestones: Sequence[Milestone] | None = None,
+) -> Drift:
+    """Everything about waiting for one child, as at ``as_of``."""
+    found = tuple(find_milestones(record) if milestones is None else milestones)
+    waits = find_waits(record, found, as_of, rules.threshold_days, rules.steps)
+    targets = check_targets(record, found, rules.targets, as_of)
+    return Drift(found, waits, targets)

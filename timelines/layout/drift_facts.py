@@ -1,0 +1,50 @@
+"""Key-fact lines about waiting: the wait still running, the longest wait, the main target,
+and how a story that ended ended ("Left care: 27/03/2020, aged 16")."""
+
+from __future__ import annotations
+
+from timelines.analyse.drift import Drift
+from timelines.analyse.facts import Facts
+from timelines.analyse.milestones import DIED
+from timelines.analyse.targets import main_target, target_fact
+from timelines.analyse.waits import Wait
+from timelines.model.dates import age_in_years
+
+ENDED_LABELS = {"left_care": "Left care", DIED: "Died"}
+
+
+def drift_facts(facts: Facts) -> tuple[dict[str, str], dict[str, str]]:
+    """Values for the key facts, and labels that replace the usual ones (by fact name)."""
+    drift = facts.drift
+    if drift is None:
+        return {}, {}
+    values: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    waits = drift.waits
+    if waits.longest is not None:
+        values["longest_gap"] = waits.longest.describe()
+    ended = waits.ended
+    if waits.open is not None:
+        labels["since_last_decision"] = "Still waiting"
+        values["since_last_decision"] = _open(waits.open, drift)
+    elif ended is not None and ended.code in ENDED_LABELS:
+        values["since_last_decision"] = ""
+    elif ended is not None:
+        labels["since_last_decision"] = "Legal permanence"
+        values["since_last_decision"] = f"achieved {ended.when.label()}, no open wait"
+    if ended is not None and ended.code in ENDED_LABELS:
+        labels["age"] = ENDED_LABELS[ended.code]
+        born = facts.date_of_birth
+        aged = f", aged {age_in_years(born, ended.when.middle)}" if born else ""
+        values["age"] = f"{ended.when.label()}{aged}"
+    main = main_target(drift.targets)
+    if main is not None:
+        labels["main_target"] = main.rule.label
+        values["main_target"] = target_fact(main)
+    return values, labels
+
+
+def _open(wait: Wait, drift: Drift) -> str:
+    last = next((s for s in drift.waits.steps if s.when == wait.start), None)
+    what = f" since {last.label} ({last.when.label()})" if last else ""
+    return f"{wait.length()}{what}"
