@@ -9,7 +9,7 @@ from typing import Any
 
 from timelines.analyse.milestones import Milestone, find_milestones
 from timelines.analyse.targets import TargetResult, TargetRule, check_targets, rules_from_settings
-from timelines.analyse.waits import STEP_CATEGORIES, Waits, find_waits
+from timelines.analyse.waits import ENDING_CODES, STEP_CATEGORIES, Waits, find_waits
 from timelines.model.records import ChildRecord
 
 DEFAULT_THRESHOLD_DAYS = 183
@@ -56,5 +56,7 @@ def analyse_drift(
     """Everything about waiting for one child, as at ``as_of``."""
     found = tuple(find_milestones(record) if milestones is None else milestones)
     waits = find_waits(record, found, as_of, rules.threshold_days, rules.steps)
-    targets = check_targets(record, found, rules.targets, as_of)
+    ended = waits.ended
+    closing = ended.when.middle if ended is not None and ended.code in ENDING_CODES else None
+    targets = check_targets(record, found, rules.targets, as_of, closing)
     return Drift(found, waits, targets)

@@ -53,7 +53,8 @@ class Facts:
 
 def axis_span(record: ChildRecord, end: date, start_at_birth: bool = True) -> tuple[date, date]:
     """First and last day the timeline shows."""
-    days = [e.when.start for e in record.events] + [p.start for p in record.placements]
+    story = [e for e in record.events if start_at_birth or e.category != "birth"]
+    days = [e.when.start for e in story or record.events] + [p.start for p in record.placements]
     if start_at_birth and record.child.date_of_birth:
         days.append(record.child.date_of_birth)
     ends = [e.when.end for e in record.events] + [p.end for p in record.placements if p.end]

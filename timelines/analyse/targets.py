@@ -11,7 +11,7 @@ reached that milestone. Pure functions; nothing here reads or draws.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -48,6 +48,7 @@ class TargetResult:
     met: FuzzyDate | None
     as_of: date
     closed: date | None = None  # the day its ``unless`` milestone came, after the due day
+    ended: date | None = None  # the day the story ended (left care, died) with it unmet
 
     @property
     def days_late(self) -> int | None:
@@ -56,11 +57,14 @@ class TargetResult:
 
     @property
     def status(self) -> str:
-        """'met', 'late', 'missed' (closed unmet), 'overdue' (open, past due) or 'open'."""
+        """'met', 'late', 'missed' (closed unmet), 'unrecorded' (not met when the story
+        ended), 'overdue' (open, past due) or 'open' (not due yet)."""
         if self.met is not None:
             return "late" if self.met.middle > self.due else "met"
         if self.closed is not None:
             return "missed"
+        if self.ended is not None:
+            return "unrecorded"
         return "overdue" if self.as_of > self.due else "open"
 
     @property
@@ -96,8 +100,10 @@ def check_targets(
     milestones: Sequence[Milestone],
     rules: Sequence[TargetRule],
     as_of: date,
+    ended: date | None = None,
 ) -> tuple[TargetResult, ...]:
-    """Each target that applies to the child (its start reached by ``as_of``), in due order."""
+    """Each target that applies to the child (its start reached by ``as_of``), in due
+    order; ``ended``: the day the story ended (unmet targets are then closed)."""
     reviews = sorted(
         (e.when for e in record.events if e.category == REVIEW and e.day <= as_of),
         key=lambda when: when.middle,
@@ -112,6 +118,8 @@ def check_targets(
         for rule in ready:
             pending.remove(rule)
             result = _check(rule, milestones, done, reviews, used, as_of)
+            if result is not None and result.met is None and ended is not None:
+                result = replace(result, ended=ended)
             if result is not None:
                 done[rule.key] = result
     return tuple(sorted(done.values(), key=lambda r: (r.due, r.rule.key)))
@@ -186,6 +194,8 @@ def describe(result: TargetResult) -> str:
         return f"{duration_words(FuzzyDate.exact(result.due), result.met)} late"
     if status == "missed":
         return f"not met (due {result.due:%d/%m/%Y})"
+    if status == "unrecorded":
+        return f"not recorded (due {result.due:%d/%m/%Y})"
     if status == "overdue":
         return f"due {result.due:%d/%m/%Y}: not yet"
     return f"due {result.due:%d/%m/%Y}"

@@ -114,15 +114,19 @@ def story_end(milestones: Sequence[Milestone]) -> StoryEnd | None:
     leaving = [m for m in milestones if m.code == "left_care"]
     if leaving:
         last = leaving[-1]
-        restarted = any(
-            m.code in START_CODES and m.when.middle > last.when.middle for m in milestones
-        )
-        if not restarted:
+        if not _restarted(last, milestones):
             return StoryEnd("left_care", last.when, last.label)
-    permanence = first_milestone(milestones, "permanence_achieved")
-    if permanence is not None:
-        return StoryEnd("permanence_achieved", permanence.when, permanence.label)
+    permanence = [m for m in milestones if m.code == "permanence_achieved"]
+    if permanence and not _restarted(permanence[-1], milestones):
+        last = permanence[-1]
+        return StoryEnd("permanence_achieved", last.when, last.label)
     return None
+
+
+def _restarted(milestone: Milestone, milestones: Sequence[Milestone]) -> bool:
+    """True when the child became looked after again after ``milestone``."""
+    day = milestone.when.middle
+    return any(m.code in START_CODES and m.when.middle > day for m in milestones)
 
 
 def find_waits(

@@ -22,6 +22,7 @@ from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
+from timelines.layout.window import window_items
 from timelines.model.dates import plain_duration
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord, Event, Placement
@@ -59,7 +60,7 @@ def build_child_pages(
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
     drift = facts.drift
     targets = drift.targets if drift else ()
-    track = Track(ctx.margin + 6, track_height(ctx, targets))
+    track = Track(ctx.margin + 6, track_height(ctx, scale, targets))
     bottom = track.bottom + track.height
     rows, plan = _labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
     if drift is not None:
@@ -68,10 +69,12 @@ def build_child_pages(
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
+    breaks, born = window_items(ctx, scale, rows, record.child.date_of_birth, options.redact)
+    page.add(*breaks, *([born] if born else []))
     if drift is None:
         page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
     else:
-        page.add(*waits.wait_labels(ctx, scale, rows, drift.waits))
+        page.add(*waits.wait_labels(ctx, scale, rows, drift.waits, born))
         page.add(*track_items(ctx, scale, track, targets))
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
     _panel(page, ctx, record, facts, Column(panel_x, panel_width, top - 2, ctx.margin + 8), options)

@@ -20,7 +20,8 @@ from timelines.layout.primitives import Line, Marker, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.style import INK, MUTED, RULE, Ctx
 
-LANES = 4
+LANES = 6
+MARK_DROP = 0.42  # of the text size: the marks' line runs under the labels' baseline
 LATE = "#8C1D18"
 MET = "#2E6B30"
 
@@ -33,13 +34,16 @@ class Track:
     height: float
 
 
-def track_height(ctx: Ctx, results: Sequence[TargetResult]) -> float:
-    """The height the track needs (nothing when no target applies)."""
-    return 0.0 if not results else LANES * _lane(ctx) + ctx.min_size + 6
+def track_height(ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]) -> float:
+    """The height the track needs: a lane for each row of targets (none: no track)."""
+    if not results:
+        return 0.0
+    lanes = 1 + max(lane for _, lane, _ in _assign(ctx, scale, results))
+    return lanes * _lane(ctx) + ctx.min_size + 5
 
 
 def _lane(ctx: Ctx) -> float:
-    return ctx.min_size * 1.45
+    return ctx.min_size * 1.75
 
 
 def target_text(result: TargetResult) -> str:
@@ -66,22 +70,54 @@ def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[Targ
     rule_y = top - size - 3
     heading = ctx.text(scale.x0, top - size, "Targets", size, "bold", MUTED, role="track")
     items: list = [Line(scale.x0, rule_y, scale.x1, rule_y, RULE, 0.3)]
-    taken: list[list[tuple[float, float]]] = [[] for _ in range(LANES)]
     texts: list[Text] = [heading]
+    for result, lane, label in _assign(ctx, scale, results):
+        y = rule_y - (lane + 1) * _lane(ctx) + (MARK_DROP + 0.45) * size
+        if label is not None:
+            texts.append(label._replace(y=y))
+        items += _mark_items(scale, result, y - MARK_DROP * size)
+    return items + texts
+
+
+def _assign(
+    ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]
+) -> list[tuple[TargetResult, int, Text | None]]:
+    """Each target's lane and label (at baseline 0), in due order; those whose marks find
+    no lane are left to the side panel's list."""
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(LANES)]
+    placed = []
+    used = 0
     for result in sorted(results, key=lambda r: (r.due, r.rule.key)):
         spans = _marks(scale, result)
-        for lane in range(LANES):
-            if _clash(spans[0], spans[1], taken[lane]):
-                continue
-            y = rule_y - (lane + 1) * _lane(ctx) + 2.5
-            label = _label(ctx, scale, result, spans, y, taken[lane])
-            if label is None:
-                taken[lane].append(spans)
-            else:
-                texts.append(label)
-            items += _mark_items(scale, result, y + 2.0)
-            break
-    return items + texts
+        lane, label = _fit(ctx, scale, result, spans, taken, used)
+        if lane is not None:
+            placed.append((result, lane, label))
+            used = max(used, lane + 1)
+    return placed
+
+
+def _fit(
+    ctx: Ctx,
+    scale: TimeScale,
+    result: TargetResult,
+    spans: tuple[float, float],
+    taken: list[list[tuple[float, float]]],
+    used: int,
+) -> tuple[int | None, Text | None]:
+    """A lane already in use with room for the marks and a label (full, then the status
+    alone), else a new lane, else any lane with room for the marks alone."""
+    free = [lane for lane in range(LANES) if not _clash(spans[0], spans[1], taken[lane])]
+    for texts in ((target_text(result),), (describe(result),)):
+        for lane in (lane for lane in free if lane < used):
+            label = _label(ctx, scale, result, spans, 0.0, taken[lane], texts)
+            if label is not None:
+                return lane, label
+    for lane in free:
+        label = _label(ctx, scale, result, spans, 0.0, taken[lane])
+        if label is None:
+            taken[lane].append(spans)
+        return lane, label
+    return None, None
 
 
 def _clash(left: float, right: float, taken: list[tuple[float, float]]) -> bool:
@@ -91,14 +127,14 @@ def _clash(left: float, right: float, taken: list[tuple[float, float]]) -> bool:
 def _marks(scale: TimeScale, result: TargetResult) -> tuple[float, float]:
     due = scale.clamp(result.due)
     end = _end_x(scale, result)
-    return min(due, end) - 3, max(due, end) + 3
+    return max(min(due, end) - 3, scale.x0), min(max(due, end) + 3, scale.x1)
 
 
 def _end_x(scale: TimeScale, result: TargetResult) -> float:
     if result.met is not None:
         return scale.clamp(result.met.middle)
-    if result.closed is not None:
-        return scale.clamp(result.closed)
+    if result.closed is not None or result.ended is not None:
+        return scale.clamp(result.closed or result.ended or result.due)
     if result.status == "overdue":
         return scale.clamp(result.as_of)
     return scale.clamp(result.due)
@@ -111,24 +147,33 @@ def _label(
     spans: tuple[float, float],
     y: float,
     taken: list[tuple[float, float]],
+    texts: tuple[str, ...] = (),
 ) -> Text | None:
-    """The label beside its marks (right, else left), full or status only, if the lane
-    has room for it and its marks; the lane's room is taken."""
+    """The label over its marks when the line is long enough, else beside them (right,
+    then left); full, else the status alone; only where the lane has room for it and
+    its marks (the room is then taken)."""
     size = ctx.min_size
-    bold = result.status in ("late", "overdue", "missed")
+    bold = result.status in ("late", "overdue", "missed", "unrecorded")
     font = "bold" if bold else "regular"
     colour = INK if bold else MUTED
-    for text in (target_text(result), describe(result)):
+    for text in texts or (target_text(result), describe(result)):
         width = ctx.measure(text, size, font)
-        for x, align, left, right in (
-            (spans[1] + 1, "left", spans[0], spans[1] + 1 + width),
-            (spans[0] - 1, "right", spans[0] - 1 - width, spans[1]),
-        ):
+        for x, align, left, right in _places(spans, width):
             if left < scale.x0 or right > scale.x1 or _clash(left, right, taken):
                 continue
             taken.append((left, right))
             return ctx.text(x, y, text, size, font, colour, align=align, role="target")
     return None
+
+
+def _places(spans: tuple[float, float], width: float) -> list[tuple[float, str, float, float]]:
+    """Where a label may go: (anchor x, align, room's left, room's right)."""
+    places = []
+    if spans[0] + 8 + width < spans[1]:  # over a long line, after its due diamond
+        places.append((spans[0] + 7, "left", spans[0], spans[1]))
+    places.append((spans[1] + 1, "left", spans[0], spans[1] + 1 + width))
+    places.append((spans[0] - 1, "right", spans[0] - 1 - width, spans[1]))
+    return places
 
 
 def _mark_items(scale: TimeScale, result: TargetResult, y: float) -> list:
@@ -143,8 +188,8 @@ def _mark_items(scale: TimeScale, result: TargetResult, y: float) -> list:
         end = scale.clamp(result.as_of)
         items.append(Line(due, y, end, y, LATE, 1.6, (3.0, 1.5)))
         items.append(Marker(end - 2, y, "triangle_right", 5.0, LATE))
-    elif status == "missed":
-        end = scale.clamp(result.closed) if result.closed else due
+    elif status in ("missed", "unrecorded"):
+        end = scale.clamp(result.closed or result.ended or result.due)
         items.append(Line(due, y, end, y, LATE, 1.0, (1.5, 1.5)))
         items.append(Marker(end, y, "cross", 4.5, LATE))
     elif status == "met" and result.met is not None:

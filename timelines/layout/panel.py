@@ -114,7 +114,7 @@ def _extra_symbol(page: Page, x: float, y: float, symbol: str, size: float) -> N
     elif symbol == "gap":
         page.add(Rect(x, mid - 2, 11, 4, "#D9D9D9", INK, "backdiagonal", 0.4))
     elif symbol in ("wait", "open_wait"):
-        fill, edge = ("#E4E4E4", "#6E6E6E") if symbol == "wait" else ("#F2D0C9", "#8C1D18")
+        fill, edge = ("#EBEBEB", "#6E6E6E") if symbol == "wait" else ("#EDB4AA", "#8C1D18")
         page.add(Rect(x, mid - 3.5, 11, 7, fill, edge, "none", 0.6))
     elif symbol == "target":
         page.add(Marker(x + 5, mid, "diamond", 6.0, INK, hollow=True))

@@ -16,8 +16,8 @@ from timelines.layout.scale import TimeScale
 from timelines.layout.style import INK, Ctx
 from timelines.model.dates import plain_duration
 
-WAIT_FILL = "#E4E4E4"  # light enough for labels on it, dark enough to see on grey paper
-OPEN_FILL = "#F2D0C9"  # the wait still running: warmer, and darker in greyscale
+WAIT_FILL = "#EBEBEB"  # light enough for labels on it, still seen on grey paper
+OPEN_FILL = "#EDB4AA"  # the wait still running: warm, and clearly darker in greyscale
 OPEN_EDGE = "#8C1D18"
 EDGE = "#6E6E6E"
 
@@ -25,12 +25,12 @@ EDGE = "#6E6E6E"
 def long_wait_words(wait: Wait) -> tuple[str, ...]:
     """The label, longest first: '8 months without a decision', then shorter forms."""
     length = wait.length()
-    return (f"{length} without a decision", f"{length} waiting", length)
+    return (f"{length} without a decision", length)
 
 
 def open_wait_words(wait: Wait) -> tuple[str, ...]:
     length = wait.length()
-    return (f"still waiting: {length}", f"waiting {length}", length)
+    return (f"still waiting: {length}", f"waiting: {length}", length)
 
 
 def wait_bands(scale: TimeScale, rows: Rows, waits: Waits) -> list:
@@ -49,12 +49,15 @@ def wait_bands(scale: TimeScale, rows: Rows, waits: Waits) -> list:
     return items
 
 
-def wait_labels(ctx: Ctx, scale: TimeScale, rows: Rows, waits: Waits) -> list:
-    """A bracket and words for each band, in the row under the axis (two lines of them)."""
+def wait_labels(
+    ctx: Ctx, scale: TimeScale, rows: Rows, waits: Waits, avoid: Text | None = None
+) -> list:
+    """A bracket and words for each band, in the row under the axis (two lines of them),
+    clear of ``avoid`` (the words saying when the child was born)."""
     y = rows.gaps + 1.5
     size = ctx.min_size
     ceiling = rows.years - 0.22 * ctx.size("label_size") - 1.0  # under the year labels
-    placed: list[Text] = []
+    placed: list[Text] = [avoid] if avoid is not None else []
     items: list = []
     for wait, _, edge in sorted(_drawn(waits), key=lambda d: -d[0].days):
         x1, x2 = scale.clamp(wait.start.middle), scale.clamp(wait.end.middle)
@@ -70,7 +73,7 @@ def wait_labels(ctx: Ctx, scale: TimeScale, rows: Rows, waits: Waits) -> list:
         label = _place(ctx, (x1 + x2) / 2, y + 4.0, words, size, placed, scale, ceiling)
         if label is not None:
             placed.append(label)
-    return items + placed
+    return items + [p for p in placed if p is not avoid]
 
 
 def _drawn(waits: Waits) -> list[tuple[Wait, str, str]]:
