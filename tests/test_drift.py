@@ -173,3 +173,51 @@ def test_drift_page_says_still_waiting_and_how_late_and_hatches_nothing_else():
     # open wait, with no edge between them
     x1, x2 = scale.x(date(2024, 5, 20)), scale.x(date(2025, 3, 14))
     assert not [b for b in bands if x1 < b.x < x2 or x1 < b.x + b.w < x2]
+
+
+def test_batch_summary_gains_the_open_wait_milestones_and_targets():
+    from timelines.pipeline.batch import summary_columns_for, summary_row
+
+    record = _drift_record()
+    theme = load_template()
+    done = render_child(record, theme, RenderOptions(as_of=TODAY), TODAY)
+    row = summary_row("D001", done.facts, [], "rendered")
+    columns = summary_columns_for(theme, RenderOptions())
+    assert set(row) <= set(columns)
+    assert row["open_wait_days"] == "1168"
+    assert row["accommodated_date"] == "03/10/2019"
+    assert row["permanence_achieved_date"] == ""
+    assert (row["permanence_recommendation_due"], row["permanence_recommendation_days_late"]) == (
+        "03/04/2020",
+        "524",
+    )
+    assert (row["court_due"], row["court_days_late"]) == ("23/03/2023", "")
+
+
+def test_validate_says_which_rows_were_taken_as_which_milestone():
+    from click.testing import CliRunner
+
+    from timelines.cli import main
+
+    result = CliRunner().invoke(main, ["validate", str(SAMPLES / "drift")])
+    assert result.exit_code == 0
+    assert (
+        "note: chronology.csv, row 23 taken as: permanence recommendation"
+        " (review whose label says 'recommends' or 'permanence')"
+    ) in result.output
+    assert "note: placements.csv, row 3 taken as: accommodated" in result.output
+
+
+def test_the_readme_targets_example_loads(tmp_path):
+    import re
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```text\n(\[targets\..*?)```", readme, re.S).group(1)
+    path = tmp_path / "mine.toml"
+    path.write_text(block, encoding="utf-8")
+    rules = DriftRules.from_settings(load_template(path).settings)
+    by_key = {rule.key: rule for rule in rules.targets}
+    assert by_key["permanence_recommendation"].after == parse_duration("40 weeks")
+    assert by_key["second_look"].start == "panel"
+    assert "review_72_hours" not in by_key
+    assert rules.threshold_days == round(4 * 30.4375)

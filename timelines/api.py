@@ -81,6 +81,16 @@ def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
     return load(inputs, today).problems
 
 
+def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
+    """Every problem in the inputs, and which rows were taken as which milestone."""
+    from timelines.analyse.milestones import milestone_notes
+
+    dataset = load(inputs, today)
+    records = dataset.records()
+    notes = [note for record in records for note in milestone_notes(record, len(records) > 1)]
+    return dataset.problems, notes
+
+
 def safe_name(child_id: str) -> str:
     """A file-name-safe form of a child id (ids only: never names)."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", child_id).strip("._")

@@ -288,10 +288,12 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
     try:
-        problems = api.validate(inputs)
+        problems, notes = api.check(inputs)
     except TimelinesError as exc:
         _fail(exc)
     _report(problems)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")

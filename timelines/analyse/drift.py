@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from timelines.analyse.milestones import Milestone, find_milestones
+from timelines.analyse.milestones import (
+    ADOPTIVE_PLACEMENT,
+    COURT_ORDER,
+    MILESTONE_CODES,
+    Milestone,
+    find_milestones,
+    first_milestone,
+)
 from timelines.analyse.targets import TargetResult, TargetRule, check_targets, rules_from_settings
 from timelines.analyse.waits import ENDING_CODES, STEP_CATEGORIES, Waits, find_waits
 from timelines.model.records import ChildRecord
@@ -60,3 +67,30 @@ def analyse_drift(
     closing = ended.when.middle if ended is not None and ended.code in ENDING_CODES else None
     targets = check_targets(record, found, rules.targets, as_of, closing)
     return Drift(found, waits, targets)
+
+
+SUMMARY_MILESTONES = (*MILESTONE_CODES, ADOPTIVE_PLACEMENT, COURT_ORDER)
+
+
+def summary_columns(rules: DriftRules) -> tuple[str, ...]:
+    """The columns a cohort's summary gains: the open wait, each milestone's first date,
+    each target's due date and days late."""
+    columns = ["open_wait_days"]
+    columns += [f"{code}_date" for code in SUMMARY_MILESTONES]
+    for rule in rules.targets:
+        columns += [f"{rule.key}_due", f"{rule.key}_days_late"]
+    return tuple(columns)
+
+
+def summary_values(drift: Drift) -> dict[str, str]:
+    """One child's values for ``summary_columns``: blank when not reached; days late are
+    negative when early."""
+    values = {"open_wait_days": str(drift.waits.open.days) if drift.waits.open else ""}
+    for code in SUMMARY_MILESTONES:
+        first = first_milestone(drift.milestones, code)
+        values[f"{code}_date"] = first.when.label() if first else ""
+    for result in drift.targets:
+        late = result.days_late
+        values[f"{result.rule.key}_due"] = f"{result.due:%d/%m/%Y}"
+        values[f"{result.rule.key}_days_late"] = "" if late is None else str(late)
+    return values

@@ -261,3 +261,17 @@ def _from_words(record: ChildRecord) -> list[Milestone]:
                     )
                 break
     return found
+
+
+def milestone_notes(record: ChildRecord, name_child: bool = False) -> list[str]:
+    """Which row was taken as which milestone, and why: 'chronology.csv, row 17 taken as:
+    permanence recommendation (review whose label says ...)'."""
+    notes = []
+    who = f"child {record.child_id}: " if name_child else ""
+    for milestone in find_milestones(record):
+        origin = milestone.origin
+        where = origin.file if origin else "the data"
+        if origin and origin.row is not None:
+            where += f", row {origin.row}"
+        notes.append(f"{who}{where} taken as: {milestone.name} ({milestone.how})")
+    return notes

@@ -29,6 +29,7 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 
 from timelines import runtime
+from timelines.analyse.drift import DriftRules, summary_columns, summary_values
 from timelines.analyse.facts import Facts
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.primitives import Bookmark, Line, Page
@@ -104,7 +105,7 @@ def child_of_problems(
 
 
 def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], status: str) -> dict:
-    """One line of summary.csv."""
+    """One line of summary.csv (the drift columns too, when the facts have them)."""
     text = "; ".join(p.message for p in warnings[:3]) + ("; …" if len(warnings) > 3 else "")
     row = dict.fromkeys(SUMMARY_COLUMNS, "")
     row.update(child_id=child_id, warnings=f"{len(warnings)}: {text}" if warnings else "0")
@@ -128,7 +129,16 @@ def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], sta
         if facts.current_placement
         else "",
     )
+    if facts.drift is not None:
+        row.update(summary_values(facts.drift))
     return row
+
+
+def summary_columns_for(theme: Theme, options: RenderOptions) -> tuple[str, ...]:
+    """summary.csv's columns: the fixed ones, then waiting, milestones and the template's
+    targets."""
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    return SUMMARY_COLUMNS + summary_columns(rules)
 
 
 # -- workers ---------------------------------------------------------------
@@ -447,7 +457,8 @@ def run_cohort(
     for row in summaries:
         file = group_of.get(row["child_id"])
         row["group_pdf"] = f"groups/{file}" if file in files else ""
-    _write_reports(out, summaries, plan.errors, plan.owners, render_errors)
+    columns = summary_columns_for(cohort.theme, cohort.options)
+    _write_reports(out, columns, summaries, plan.errors, plan.owners, render_errors)
     written = len(files)
     return BatchResult(out, len(order) - len(not_drawn), len(not_drawn), written, plan.errors)
 
@@ -478,6 +489,7 @@ def _booklet_frame(cohort: Cohort, drawn: int, total: int) -> tuple[Ctx, FrameTe
 
 def _write_reports(
     out: Path,
+    columns: tuple[str, ...],
     summaries: list[dict],
     errors: tuple[Problem, ...],
     owners: dict[Problem, str],
@@ -495,5 +507,5 @@ def _write_reports(
     ]
     blank = dict.fromkeys(ERROR_COLUMNS, "")
     rows += [dict(blank, child_id=cid, message=message) for cid, message in render_errors]
-    write_atomic(out / "summary.csv", csv_text(SUMMARY_COLUMNS, summaries))
+    write_atomic(out / "summary.csv", csv_text(columns, summaries))
     write_atomic(out / "errors.csv", csv_text(ERROR_COLUMNS, rows))
