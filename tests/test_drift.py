@@ -176,7 +176,7 @@ def test_drift_page_says_still_waiting_and_how_late_and_hatches_nothing_else():
 
 
 def test_batch_summary_gains_the_open_wait_milestones_and_targets():
-    from timelines.pipeline.batch import summary_columns_for, summary_row
+    from timelines.pipeline.summary import summary_columns_for, summary_row
 
     record = _drift_record()
     theme = load_template()

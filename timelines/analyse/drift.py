@@ -17,6 +17,7 @@ from timelines.analyse.milestones import (
 )
 from timelines.analyse.targets import TargetResult, TargetRule, check_targets, rules_from_settings
 from timelines.analyse.waits import ENDING_CODES, STEP_CATEGORIES, Waits, find_waits
+from timelines.model.dates import days_in_months
 from timelines.model.records import ChildRecord
 
 DEFAULT_THRESHOLD_DAYS = 183
@@ -40,7 +41,7 @@ class DriftRules:
         months = waits.get("threshold_months", 6) if threshold_months is None else threshold_months
         return cls(
             tuple(waits.get("steps", STEP_CATEGORIES)),
-            round(months * 30.4375),
+            days_in_months(months),
             rules_from_settings(settings.get("targets", {})),
         )
 
