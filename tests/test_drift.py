@@ -221,3 +221,35 @@ def test_the_readme_targets_example_loads(tmp_path):
     assert by_key["second_look"].start == "panel"
     assert "review_72_hours" not in by_key
     assert rules.threshold_days == round(4 * 30.4375)
+
+
+def test_drift_sample_page_has_no_overlapping_text():
+    from helpers import overlapping_texts
+
+    done = render_child(_drift_record(), load_template(), RenderOptions(as_of=TODAY), TODAY)
+    assert overlapping_texts(done.layout.pages[0]) == []
+
+
+def test_an_ssda903_child_who_was_adopted_shows_the_end_of_the_story():
+    from helpers import overlapping_texts, reference
+
+    from timelines.load.ssda903 import load_ssda903_folder
+
+    dataset = load_ssda903_folder(reference("d2i-cs-demand-model"), today=TODAY, child_id="19259")
+    record = dataset.record("19259")
+    done = render_child(record, load_template("england"), RenderOptions(as_of=TODAY), TODAY)
+    drift = done.facts.drift
+    assert drift.waits.ended.code == "left_care" and drift.waits.open is None
+    assert done.layout.scale.end == date(2022, 1, 21)
+    texts = [t.text for t in done.layout.pages[0].texts()]
+    assert "Left care: " in texts and "21/01/2022, aged 14" in texts
+    assert "born 08/08/2007" in texts
+    keys = {t.rule.key: t.status for t in drift.targets}
+    assert keys == {
+        "first_review": "late",
+        "second_review": "late",
+        "court": "late",
+        "third_review": "late",
+        "adoptive_placement": "late",  # 14/04/2021, 3 years after entering care
+    }
+    assert overlapping_texts(done.layout.pages[0]) == []

@@ -5,7 +5,7 @@ of ``start`` (a milestone code, or another target's key: the day that target was
 else its due day). ``to`` is a milestone code, or ``review``: the reviews are matched
 to the review targets in order, each review used once, none before its target's start
 (or ``not_before`` after it). A target with ``applies_if`` counts only for a child who
-reached that milestone. Pure functions; nothing here reads or draws.
+reached one of those milestones (comma-separated). Pure functions; nothing here reads or draws.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class TargetRule:
     to: str  # a milestone code or 'review'
     after: Duration
     not_before: Duration | None = None
-    applies_if: str = ""
+    applies_if: str = ""  # milestones, comma-separated: the target counts if any was reached
     unless: str = ""  # a milestone that ends the target (reached before the due day: dropped)
     main: bool = False
 
@@ -138,7 +138,9 @@ def _check(
     used: set[int],
     as_of: date,
 ) -> TargetResult | None:
-    if rule.applies_if and first_milestone(milestones, rule.applies_if) is None:
+    if rule.applies_if and not any(
+        first_milestone(milestones, code.strip()) for code in rule.applies_if.split(",")
+    ):
         return None
     start = _start(rule.start, milestones, done)
     if start is None or start.middle > as_of:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from timelines.analyse.drift import Drift
 from timelines.analyse.facts import Facts
-from timelines.analyse.milestones import DIED
+from timelines.analyse.milestones import DIED, Milestone
 from timelines.analyse.targets import main_target, target_fact
-from timelines.analyse.waits import Wait
+from timelines.analyse.waits import START_CODES, Wait
 from timelines.model.dates import age_in_years
 
 ENDED_LABELS = {"left_care": "Left care", DIED: "Died"}
@@ -21,8 +21,10 @@ def drift_facts(facts: Facts) -> tuple[dict[str, str], dict[str, str]]:
     values: dict[str, str] = {}
     labels: dict[str, str] = {}
     waits = drift.waits
-    if waits.longest is not None:
-        values["longest_gap"] = waits.longest.describe()
+    # between steps only (a contact session does not end a wait); none without steps
+    values["longest_gap"] = waits.longest.describe() if waits.longest is not None else ""
+    if facts.first_looked_after is None and (begun := _begun(drift)):
+        values["first_looked_after"] = f"{begun.when.label()} ({begun.name})"
     ended = waits.ended
     if waits.open is not None:
         labels["since_last_decision"] = "Still waiting"
@@ -42,6 +44,12 @@ def drift_facts(facts: Facts) -> tuple[dict[str, str], dict[str, str]]:
         labels["main_target"] = main.rule.label
         values["main_target"] = target_fact(main)
     return values, labels
+
+
+def _begun(drift: Drift) -> Milestone | None:
+    """When the child became looked after, from the milestones (no placements given)."""
+    starts = [m for m in drift.milestones if m.code in START_CODES]
+    return min(starts, key=lambda m: m.when.middle, default=None)
 
 
 def _open(wait: Wait, drift: Drift) -> str:

@@ -55,7 +55,9 @@ def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], sta
         if facts.current_placement
         else "",
     )
-    if facts.drift is not None:
+    if facts.drift is not None:  # waits between steps, as on the page
+        longest = facts.drift.waits.longest
+        row["longest_gap_days"] = str(longest.days) if longest else ""
         row.update(summary_values(facts.drift))
     return row
 
