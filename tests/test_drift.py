@@ -253,3 +253,15 @@ def test_an_ssda903_child_who_was_adopted_shows_the_end_of_the_story():
         "adoptive_placement": "late",  # 14/04/2021, 3 years after entering care
     }
     assert overlapping_texts(done.layout.pages[0]) == []
+
+
+def test_validate_counts_milestone_rows_for_a_large_cohort():
+    from helpers import reference
+
+    from timelines import api
+
+    folder = reference("d2i-cs-demand-model")
+    _, notes = api.check(api.Inputs(folder), TODAY)
+    assert len(notes) == 1 and notes[0].endswith("children; add --child ID to list one child's")
+    _, one = api.check(api.Inputs(folder, child_id="19259"), TODAY)
+    assert "2019-episodes.csv, row 340 taken as: court application lodged" in one[1]

@@ -56,11 +56,21 @@ def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
     return load(inputs, today).problems
 
 
+NOTED_CHILDREN = 20  # past this many children, validate counts milestone rows, not lists them
+
+
 def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
-    """Every problem in the inputs, and which rows were taken as which milestone."""
+    """Every problem in the inputs, and which rows were taken as which milestone (for a
+    cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists one child's)."""
     dataset = load(inputs, today)
     records = dataset.records()
-    notes = [note for record in records for note in milestone_notes(record, len(records) > 1)]
+    several = len(records) > 1
+    notes = [note for record in records for note in milestone_notes(record, several)]
+    if len(records) > NOTED_CHILDREN:
+        notes = [
+            f"{len(notes)} rows taken as milestones for {len(records)} children;"
+            " add --child ID to list one child's"
+        ]
     return dataset.problems, notes
 
 

@@ -201,7 +201,7 @@ def _from_903(record: ChildRecord) -> list[Milestone]:
         code = match[1] if match else ""
         if event.label.startswith("Legal status:") and code in _AWAY_903:
             how = f"SSDA903 legal status {code}" + (
-                " (care proceedings issued by then)" if code == "C1" else ""
+                ": care proceedings issued by then" if code == "C1" else ""
             )
             found.append(Milestone(_AWAY_903[code], event.when, event.label, how, event.origin))
         elif event.label.startswith("Left care:") and code:
