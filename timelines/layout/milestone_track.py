@@ -20,7 +20,7 @@ from timelines.layout.primitives import Line, Marker, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.style import INK, MUTED, RULE, Ctx
 
-LANES = 6
+LANES = 4
 MARK_DROP = 0.42  # of the text size: the marks' line runs under the labels' baseline
 LATE = "#8C1D18"
 MET = "#2E6B30"
@@ -82,18 +82,28 @@ def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[Targ
 def _assign(
     ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]
 ) -> list[tuple[TargetResult, int, Text | None]]:
-    """Each target's lane and label (at baseline 0), in due order; those whose marks find
-    no lane are left to the side panel's list."""
+    """Each target's lane and label (at baseline 0), the main target first, then the
+    open and overdue, then the latest; those whose marks find no lane are left to the
+    side panel's list."""
     taken: list[list[tuple[float, float]]] = [[] for _ in range(LANES)]
     placed = []
     used = 0
-    for result in sorted(results, key=lambda r: (r.due, r.rule.key)):
+    for result in sorted(results, key=_priority):
         spans = _marks(scale, result)
         lane, label = _fit(ctx, scale, result, spans, taken, used)
         if lane is not None:
             placed.append((result, lane, label))
             used = max(used, lane + 1)
     return placed
+
+
+_SEVERITY = {"overdue": 0, "late": 1, "missed": 2, "unrecorded": 3, "open": 4, "met": 5}
+
+
+def _priority(result: TargetResult) -> tuple:
+    """Placing order: the main target, then the open and overdue, then the latest."""
+    late = result.days_late or 0
+    return (not result.rule.main, _SEVERITY[result.status], -late, result.due, result.rule.key)
 
 
 def _fit(
