@@ -265,3 +265,17 @@ def test_validate_counts_milestone_rows_for_a_large_cohort():
     assert len(notes) == 1 and notes[0].endswith("children; add --child ID to list one child's")
     _, one = api.check(api.Inputs(folder, child_id="19259"), TODAY)
     assert "2019-episodes.csv, row 340 taken as: court application lodged" in one[1]
+
+
+def test_a_death_ends_the_story():
+    events = (
+        Event(parse_date("01/02/2018"), "Children's Hearing: CSO made", "hearing"),
+        Event(parse_date("14/05/2021"), "Died", "other", source="CIN census"),
+    )
+    record = ChildRecord(Child("D", "Dee", date(2010, 1, 1)), events)
+    drift = _drift(record)
+    assert (drift.waits.ended.code, drift.waits.open) == ("died", None)
+    done = render_child(record, load_template(), RenderOptions(as_of=TODAY), TODAY)
+    facts = [t.text for t in done.layout.pages[0].texts() if t.role == "fact"]
+    assert "Died: " in facts and "14/05/2021, aged 11" in facts
+    assert done.layout.scale.end == date(2021, 5, 14)

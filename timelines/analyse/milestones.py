@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from timelines.model.dates import FuzzyDate
 from timelines.model.records import ChildRecord, Event, Origin
@@ -237,7 +238,7 @@ def _from_placements(record: ChildRecord) -> list[Milestone]:
             how = "placements: placed with prospective adopters"
             label = f"Placed with prospective adopters: {what}"
             found.append(Milestone(ADOPTIVE_PLACEMENT, when, label, how, p.origin))
-        end = p.end or p.start.max
+        end = p.end or date.max
         previous_end = end if previous_end is None or not continuing else max(previous_end, end)
         previous_type = p.placement_type
     return found
