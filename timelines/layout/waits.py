@@ -20,6 +20,7 @@ WAIT_FILL = "#EBEBEB"  # light enough for labels on it, still seen on grey paper
 OPEN_FILL = "#EDB4AA"  # the wait still running: warm, and clearly darker in greyscale
 OPEN_EDGE = "#8C1D18"
 EDGE = "#6E6E6E"
+INSET = 1.0
 
 
 def long_wait_words(wait: Wait) -> tuple[str, ...]:
@@ -42,7 +43,8 @@ def wait_bands(scale: TimeScale, rows: Rows, waits: Waits) -> list:
         x1, x2 = scale.clamp(wait.start.middle), scale.clamp(wait.end.middle)
         if x2 - x1 < 0.5:
             continue
-        items.append(Rect(x1, bottom, x2 - x1, top - bottom, fill, None))
+        inset = min(INSET, (x2 - x1) / 4)  # a hair of white between bands that meet
+        items.append(Rect(x1 + inset, bottom, x2 - x1 - 2 * inset, top - bottom, fill, None))
         items.append(Line(x1, bottom, x1, top, edge, 0.6, (2.0, 1.5)))
         if not wait.open:
             items.append(Line(x2, bottom, x2, top, edge, 0.6, (2.0, 1.5)))
@@ -122,7 +124,7 @@ def legend_extras(drift: Drift) -> list[tuple[str, str]]:
         longer = plain_duration(drift.waits.threshold_days)
         lines.append(("wait", f"More than {longer} without a decision"))
     if drift.waits.open is not None:
-        lines.append(("open_wait", "Still waiting for a decision, up to today's date"))
+        lines.append(("open_wait", "Still waiting for a decision, up to this timeline's date"))
     if drift.targets:
-        lines.append(("target", "Target: due (diamond), met (dot), late or overdue (red line)"))
+        lines.append(("target", "Target: due (diamond), met (dot), late or overdue (thick line)"))
     return lines
