@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from timelines.layout.primitives import Marker, Page, Rect
 from timelines.layout.style import INK, MUTED, Ctx
+from timelines.layout.waits import EDGE, OPEN_EDGE, OPEN_FILL, WAIT_FILL
 from timelines.prepare.template import Style
 
 
@@ -114,7 +115,7 @@ def _extra_symbol(page: Page, x: float, y: float, symbol: str, size: float) -> N
     elif symbol == "gap":
         page.add(Rect(x, mid - 2, 11, 4, "#D9D9D9", INK, "backdiagonal", 0.4))
     elif symbol in ("wait", "open_wait"):
-        fill, edge = ("#EBEBEB", "#6E6E6E") if symbol == "wait" else ("#EDB4AA", "#8C1D18")
+        fill, edge = (WAIT_FILL, EDGE) if symbol == "wait" else (OPEN_FILL, OPEN_EDGE)
         page.add(Rect(x, mid - 3.5, 11, 7, fill, edge, "none", 0.6))
     elif symbol == "target":
         page.add(Marker(x + 5, mid, "diamond", 6.0, INK, hollow=True))
