@@ -26,7 +26,7 @@ function send(form, submitter) {
       window.scrollTo(0, scroll);
       const again = typing && document.getElementById(typing.id);
       if (again) {
-        if (typing.value !== typing.defaultValue && again.tagName === "INPUT") {
+        if (typing.value !== typing.defaultValue && ["text", "password"].includes(again.type)) {
           again.value = typing.value;
         }
         again.focus({ preventScroll: true });
