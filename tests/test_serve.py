@@ -298,7 +298,7 @@ def test_an_impossible_date_is_shown_on_its_cell_and_blocks_the_pdf_until_fixed(
     page.edit({"chronology.5.date": "31/02/2017"})
     html = page.get("/").text
     assert "1 error, 0 warnings" in html
-    assert f'seonaid.xlsx [chronology], row 7, column "date": {ERROR_TEXT}' in markup.unescape(html)
+    assert f'chronology, row 7, column "date": {ERROR_TEXT}' in markup.unescape(html)
     cell = re.search(r'<td class="error"><input name="chronology\.5\.date"[^>]*>(.*?)</td>', html)
     assert cell, "the error is not on its cell"
     assert ERROR_TEXT in markup.unescape(cell.group(1))

@@ -58,7 +58,9 @@ def _message(session: Session) -> str:
 
 
 def _files(session: Session) -> str:
-    names = ", ".join(escape(n) for n in session.files) or "none yet"
+    names = ", ".join(escape(n) for n in session.uploaded)
+    if session.tables is not None and session.tables.edited:
+        names = "the tables below" + (f", started from {names}" if names else "")
     shown = f'<p class="quiet">Working on: <strong>{names}</strong></p>' if session.files else ""
     return f"""<section class="files">
 <h2>1. Your files</h2>
@@ -100,7 +102,8 @@ def _check(session: Session) -> str:
 
 
 def _problem_item(problem: Problem, tables: Tables | None) -> str:
-    text = f'<span class="tag">{problem.severity}</span> {escape(str(problem))}'
+    shown = tables.shown(problem) if tables else problem
+    text = f'<span class="tag">{problem.severity}</span> {escape(str(shown))}'
     cell = tables.cell_of(problem) if tables else None
     if cell:
         sheet, index, column = cell

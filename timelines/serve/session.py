@@ -3,8 +3,8 @@
 One server serves one person, so there is one ``Session``, held in memory only.
 Checking and drawing call the library exactly as the command line does
 (``api.load`` for the problems, ``api.render`` for the PDF), on the files as
-uploaded or, once a table has been edited, on the template workbook the tables
-make (the same bytes "Save workbook" downloads).
+uploaded or, once a table has been edited, on the tables as the contract's
+CSV files ("Save workbook" gives the same rows as the template workbook).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
 from timelines.prepare.template import load_template
-from timelines.serve.tables import FIELDS, SHEETS, Tables, read_tables, workbook_tables
+from timelines.serve.tables import FIELDS, SHEETS, Tables, csv_files, edited_tables, read_tables
 from timelines.serve.workspace import opened
 
 BLANK_BOOK = "timeline.xlsx"
@@ -63,6 +63,8 @@ class Check:
 @dataclass
 class Session:
     files: dict[str, bytes] = field(default_factory=dict)
+    book: str = BLANK_BOOK  # the name "Save workbook" uses
+    uploaded: tuple[str, ...] = ()  # the names of the files given
     tables: Tables | None = None
     choices: Choices = field(default_factory=Choices)
     check: Check = field(default_factory=Check)
@@ -70,15 +72,11 @@ class Session:
     version: int = 0  # changes whenever the preview may change
     last_preview: bytes = b""  # the last page 1 drawn, shown greyed while there are errors
 
-    @property
-    def book_name(self) -> str:
-        """The workbook the tables are saved to: the uploaded workbook's name, or timeline.xlsx."""
-        names = [n for n in self.files if n.lower().endswith(".xlsx")]
-        return names[0] if len(self.files) == 1 and names else BLANK_BOOK
-
     def clear(self) -> None:
         """Forget everything (Stop, or a new start)."""
         self.files.clear()
+        self.uploaded = ()
+        self.book = BLANK_BOOK
         self.tables = None
         self.choices = Choices()
         self.check = Check()
@@ -88,6 +86,9 @@ class Session:
     def upload(self, files: dict[str, bytes]) -> None:
         """Take new files in place of the old ones, and check them."""
         self.files = {safe_upload_name(name): data for name, data in files.items()}
+        self.uploaded = tuple(self.files)
+        books = [n for n in self.files if n.lower().endswith(".xlsx")]
+        self.book = books[0] if len(self.files) == 1 and books else BLANK_BOOK
         self.tables = None
         self.last_preview = b""
         self.choices = replace(self.choices, child_id="")
@@ -96,6 +97,8 @@ class Session:
     def start_empty(self) -> None:
         """An empty chronology to fill in on the page."""
         self.files = {}
+        self.uploaded = ()
+        self.book = BLANK_BOOK
         self.set_rows({sheet: [] for sheet in SHEETS}, add="chronology")
 
     def set_rows(self, rows: dict[str, list[list[str]]], add: str = "", delete: tuple = ()) -> None:
@@ -106,10 +109,8 @@ class Session:
                 del rows[sheet][index]
         if add in SHEETS:
             rows[add].append([""] * len(FIELDS[add]))
-        name = self.book_name
-        tables = workbook_tables(name, rows)
-        self.files = {name: tables.workbook(name)}
-        self.tables = tables
+        self.tables = edited_tables(rows)
+        self.files = csv_files(self.tables)
         self.refresh()
 
     def refresh(self) -> None:
@@ -186,8 +187,7 @@ class Session:
             raise TimelinesError(
                 "only a timelines workbook or CSV files can be saved as a workbook"
             )
-        name = self.book_name
-        return name, self.tables.workbook(name)
+        return self.book, self.tables.workbook(self.book)
 
 
 def safe_upload_name(name: str) -> str:

@@ -1,0 +1,11 @@
+"""What the packaged program runs: `timelines serve` (opens the page in the default browser).
+
+Built into ``timelines-serve.exe`` by ``timelines-serve.spec``; double-clicking
+the program starts the server and opens the browser; closing its window or
+pressing Stop on the page ends it.
+"""
+
+from timelines.cli import main
+
+if __name__ == "__main__":
+    main(["serve"], prog_name="timelines")
