@@ -410,6 +410,20 @@ def test_several_children_are_offered_to_choose_from(page):
     assert f"timeline-{ids[1]}.pdf" in page.get("/").text
 
 
+def test_a_sibling_groups_placement_history_is_the_siblings_commands(page, tmp_path):
+    folder = REPO / "samples" / "siblings"
+    page.upload({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    assert '<option value="SG1">sibling group SG1: placement history</option>' in page.get("/").text
+    page.post("/choices", data={"group": "SG1", "template": "hearing", "as_of": "01/06/2025"})
+    assert "placements-SG1.pdf" in page.get("/").text
+    response = page.post("/pdf", data={"password": "", "password2": ""})
+    assert response.headers["content-disposition"].endswith("''placements-SG1.pdf")
+    out = tmp_path / "group.pdf"
+    args = ["siblings", str(folder), "--group", "SG1", "--as-of", "01/06/2025", "-o", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert response.content == out.read_bytes()
+
+
 def test_a_bad_as_of_date_is_explained_not_drawn(page):
     page.upload({"seonaid.xlsx": sample_workbook()})
     page.post("/choices", data={"as_of": "31/02/2020"})

@@ -201,6 +201,7 @@ async def _choices(request: Request, session: Session) -> Response:
     old = session.choices
     session.choices = Choices(
         child_id=str(form.get("child_id", old.child_id)),
+        group=str(form.get("group", old.group)),
         template=str(form.get("template", old.template)),
         page_size=str(form.get("page_size", old.page_size))
         if form.get("page_size") in ("", "A4", "A3")

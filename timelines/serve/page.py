@@ -156,9 +156,18 @@ def _png_size(png: bytes) -> str:
 def _choices(session: Session) -> str:
     c = session.choices
     child = ""
-    if len(session.check.child_ids) > 1:
+    if session.check.groups:
+        groups = ("", *session.check.groups)
+        named = {"": "one child's timeline"} | {
+            g: f"sibling group {g}: placement history" for g in session.check.groups
+        }
+        child += (
+            '<label for="group">What to draw</label>'
+            f'<select id="group" name="group">{_options(groups, c.group, named)}</select>'
+        )
+    if len(session.check.child_ids) > 1 and not c.group:
         options = _options(session.check.child_ids, c.child_id)
-        child = (
+        child += (
             f'<label for="child_id">Child (the files describe '
             f"{len(session.check.child_ids)})</label>"
             f'<select id="child_id" name="child_id">{options}</select>'
@@ -216,8 +225,8 @@ def _tables(session: Session) -> str:
     assert tables is not None
     theme = load_template(session.choices.template)
     lists = {
-        ("chronology", "category"): tuple(theme.settings["categories"]),
-        ("placements", "placement_type"): tuple(theme.settings["placements"]),
+        ("chronology", "category"): ("", *theme.settings["categories"]),
+        ("placements", "placement_type"): ("", *theme.settings["placements"]),
         ("chronology", "key"): YES_NO,
         ("chronology", "redact"): YES_NO,
     }

@@ -33,6 +33,7 @@ class Choices:
     """The options beside the preview (as typed: checked when drawing)."""
 
     child_id: str = ""
+    group: str = ""  # a sibling group: draw its placement history instead of one child
     template: str = "hearing"
     page_size: str = ""
     as_of: str = ""
@@ -47,6 +48,7 @@ class Check:
     problems: tuple[Problem, ...] = ()
     fmt: str = ""
     child_ids: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # sibling groups in the files
     preview: bytes = b""  # page 1 as PNG, when it could be drawn
     pdf_name: str = ""
     note: str = ""  # why there is no preview
@@ -139,9 +141,12 @@ class Session:
             if self.tables is None and fmt == "contract":
                 self.tables = read_tables(primary)
             ids = tuple(dataset.child_ids())
-            check = Check(problems=dataset.problems, fmt=fmt, child_ids=ids)
+            groups = tuple(sorted({c.sibling_group for c in dataset.children if c.sibling_group}))
+            check = Check(problems=dataset.problems, fmt=fmt, child_ids=ids, groups=groups)
             if self.choices.child_id not in ids:
                 self.choices.child_id = ids[0] if ids else ""
+            if self.choices.group not in groups:
+                self.choices.group = ""
             if has_errors(dataset.problems):
                 return replace(check, note="Fix the errors to see the timeline.")
             if not ids:
@@ -170,8 +175,16 @@ class Session:
         )
 
     def _render(self, primary: Path, password: str | None) -> api.RenderResult:
+        """What `timelines render` (or `timelines siblings --group`) writes, in the work folder."""
+        template = self.choices.template
+        if self.choices.group:
+            inputs = api.Inputs(primary)
+            group = self.choices.group
+            return api.render_siblings(
+                inputs, self.options(), group, "date", template, None, password
+            )
         inputs = api.Inputs(primary, child_id=self.choices.child_id or None)
-        return api.render(inputs, self.options(), self.choices.template, None, password)
+        return api.render(inputs, self.options(), template, None, password)
 
     def pdf(self, password: str | None) -> tuple[str, bytes]:
         """(file name, PDF bytes) as `timelines render` writes them; raises TimelinesError."""
