@@ -30,7 +30,7 @@ from timelines.cli import main  # noqa: E402
 from timelines.serve import app as app_module  # noqa: E402
 from timelines.serve.app import create_app  # noqa: E402
 from timelines.serve.security import COOKIE  # noqa: E402
-from timelines.serve.tables import read_tables  # noqa: E402
+from timelines.serve.tables import FIELDS, read_tables  # noqa: E402
 from timelines.serve.workspace import opened  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,8 +76,6 @@ class Page:
         """Send the tables as they are, with ``changes`` (field name → text)."""
         fields = {}
         for sheet, rows in self.session.tables.rows.items():
-            from timelines.serve.tables import FIELDS
-
             for i, row in enumerate(rows):
                 for column, text in zip(FIELDS[sheet], row, strict=True):
                     fields[f"{sheet}.{i}.{column}"] = text
@@ -388,7 +386,7 @@ def test_csv_files_are_checked_with_the_same_problems_as_validate(page):
 
 def test_start_empty_add_and_delete_rows(page):
     page.post("/new")
-    assert page.session.tables.rows["chronology"] == [[""] * 8]
+    assert page.session.tables.rows["chronology"] == [[""] * len(FIELDS["chronology"])]
     page.edit({"chronology.0.date": "2014", "chronology.0.event": "Born"}, add="placements")
     assert len(page.session.tables.rows["placements"]) == 1
     assert "read as 2014: shown as uncertain" in page.get("/").text

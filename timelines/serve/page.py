@@ -10,13 +10,13 @@ from html import escape
 from importlib.resources import files
 from string import Template
 
+from timelines.export.workbook import LISTS
 from timelines.model.problems import Problem
 from timelines.prepare.template import load_template, shipped_templates
 from timelines.serve.session import Session
 from timelines.serve.tables import FIELDS, SHEETS, Tables, understood
 
 ACCEPT = ".xlsx,.xlsm,.csv,.txt,.tsv,.xml"
-YES_NO = ("", "yes", "no")
 DATE_FIELDS = {
     "chronology": ("date",),
     "placements": ("start_date", "end_date"),
@@ -224,11 +224,9 @@ def _tables(session: Session) -> str:
     tables = session.tables
     assert tables is not None
     theme = load_template(session.choices.template)
-    lists = {
+    lists = {where: ("", *choices) for where, choices in LISTS.items()} | {
         ("chronology", "category"): ("", *theme.settings["categories"]),
         ("placements", "placement_type"): ("", *theme.settings["placements"]),
-        ("chronology", "key"): YES_NO,
-        ("chronology", "redact"): YES_NO,
     }
     labels = {
         ("chronology", "category"): {

@@ -129,11 +129,10 @@ class Session:
             theme = load_template(self.choices.template)
         except TimelinesError as exc:
             return Check(note=str(exc))
-        vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
         with opened(self.files) as (primary, _):
             fmt = detect_format(primary)
             try:
-                dataset = api.load(api.Inputs(primary), vocabulary=vocabulary)
+                dataset = api.load(api.Inputs(primary), vocabulary=theme.vocabulary)
             except InputError as exc:
                 return Check(problems=exc.problems, fmt=fmt, note="The files could not be read.")
             except TimelinesError as exc:
