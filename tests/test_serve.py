@@ -464,3 +464,21 @@ def test_serve_help():
 def test_today_is_the_prepared_on_date(page):
     page.upload({"seonaid.xlsx": sample_workbook()})
     assert page.session.options().prepared_on == date.today()
+
+
+def test_a_bug_is_a_short_message_never_a_traceback_with_the_childs_data(page, monkeypatch):
+    page.upload({"seonaid.xlsx": sample_workbook()})
+
+    def broken(*args, **kwargs):
+        raise ValueError("Seònaid Robertson 14/08/2019")
+
+    monkeypatch.setattr(app_module, "page", broken)
+    response = page.get("/")
+    assert response.status_code == 500
+    assert response.text == (
+        "Something went wrong inside timelines (ValueError): this is a bug, not a problem"
+        " with your files."
+    )
+    monkeypatch.setattr(page.session, "refresh", broken)
+    page.post("/choices", data={"template": "family"})
+    assert page.session.message.startswith("Something went wrong inside timelines (ValueError)")

@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -53,12 +53,12 @@ def create_app(key: str, port: int | Callable[[], int], stop: Callable[[], None]
     session = Session()
     app = Starlette(
         routes=[
-            Route("/", lambda r: _page(session), methods=["GET"]),
+            Route("/", _shown(lambda: _page(session)), methods=["GET"]),
             Route("/upload", _handler(session, _upload), methods=["POST"]),
             Route("/new", _handler(session, _new), methods=["POST"]),
             Route("/edit", _handler(session, _edit), methods=["POST"]),
             Route("/choices", _handler(session, _choices), methods=["POST"]),
-            Route("/preview.png", lambda r: _preview(session), methods=["GET"]),
+            Route("/preview.png", _shown(lambda: _preview(session)), methods=["GET"]),
             Route("/pdf", _handler(session, _pdf), methods=["POST"]),
             Route("/workbook.xlsx", _handler(session, _workbook), methods=["GET"]),
             Route("/template.xlsx", _handler(session, _blank), methods=["GET"]),
@@ -79,6 +79,25 @@ def _home() -> RedirectResponse:
     return RedirectResponse("/", status_code=303)
 
 
+BUG = (
+    "Something went wrong inside timelines ({name}): this is a bug, not a problem with your files."
+)
+
+
+def _shown(show: Callable[[], Response]):
+    """A route that only shows something: a failure is a short page, never a logged traceback."""
+
+    async def route(request: Request) -> Response:
+        try:
+            return show()
+        except Exception as exc:
+            if os.environ.get("TIMELINES_DEBUG"):
+                raise
+            return PlainTextResponse(BUG.format(name=type(exc).__name__), status_code=500)
+
+    return route
+
+
 def _handler(session: Session, action):
     """A route calling ``action(request, session)``: refusals of the library become the
     page's message; no traceback and no cell contents ever reach a log."""
@@ -93,10 +112,7 @@ def _handler(session: Session, action):
         except Exception as exc:
             if os.environ.get("TIMELINES_DEBUG"):
                 raise
-            session.message = (
-                f"Something went wrong inside timelines ({type(exc).__name__}): this is a bug,"
-                " not a problem with your files."
-            )
+            session.message = BUG.format(name=type(exc).__name__)
             return _home()
 
     return route
