@@ -250,10 +250,11 @@ def test_no_file_is_left_behind(page, private_tmp, tmp_path):
 
 
 def test_the_private_folder_is_for_this_user_alone_and_removed_even_on_error(private_tmp):
-    with pytest.raises(RuntimeError), opened({"a.csv": b"x"}) as (primary, out):
+    with pytest.raises(RuntimeError), opened({"a.csv": b"x"}) as primary:
         root = primary.parent.parent
         assert os.stat(root).st_mode & 0o777 == 0o700
-        assert primary.read_bytes() == b"x" and out.is_dir()
+        assert os.stat(primary.parent).st_mode & 0o777 == 0o700
+        assert primary.read_bytes() == b"x"
         raise RuntimeError("stop here")
     assert not root.exists()
     assert list(private_tmp.iterdir()) == []
@@ -302,7 +303,9 @@ def test_an_impossible_date_is_shown_on_its_cell_and_blocks_the_pdf_until_fixed(
     assert ERROR_TEXT in markup.unescape(cell.group(1))
     assert page.get("/").text.count('<td class="error">') == 1
     refused = page.post("/pdf", data={"password": "", "password2": ""}, follow_redirects=True)
-    assert "1 error(s) in the input" in refused.text
+    assert "The PDF cannot be made while there is 1 error: fix it first (see Check)." in (
+        markup.unescape(refused.text)
+    )
     page.edit({"chronology.5.date": "c. 2019"})
     html = page.get("/").text
     assert "No problems found." in html
@@ -382,6 +385,18 @@ def test_csv_files_are_checked_with_the_same_problems_as_validate(page):
         assert f'<span class="tag">{severity}</span> {text}' in html
     summary = result.output.strip().splitlines()[-1]
     assert summary in html
+
+
+def test_an_uploaded_file_that_is_not_read_is_named(page):
+    folder = REPO / "samples" / "child"
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    page.upload({**files, "notes.csv": b"date,event\n01/01/2020,x\n"})
+    html = markup.unescape(page.get("/").text)
+    assert "0 errors, 1 warning" in html
+    assert (
+        "notes.csv: this file is not read: the tables are chronology, placements and children"
+        " (.csv or .xlsx), or the sheets of one workbook"
+    ) in html
 
 
 def test_start_empty_add_and_delete_rows(page):

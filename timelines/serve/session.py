@@ -16,10 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from timelines import api
+from timelines.load.contract import find_contract_files
 from timelines.load.inputs import detect_format
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
-from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
+from timelines.model.problems import InputError, Problem, TimelinesError, has_errors, warning
 from timelines.prepare.template import load_template
 from timelines.serve.tables import FIELDS, SHEETS, Tables, csv_files, edited_tables, read_tables
 from timelines.serve.workspace import opened
@@ -129,7 +130,7 @@ class Session:
             theme = load_template(self.choices.template)
         except TimelinesError as exc:
             return Check(note=str(exc))
-        with opened(self.files) as (primary, _):
+        with opened(self.files) as primary:
             fmt = detect_format(primary)
             try:
                 dataset = api.load(api.Inputs(primary), vocabulary=theme.vocabulary)
@@ -140,13 +141,15 @@ class Session:
             if self.tables is None and fmt == "contract":
                 self.tables = read_tables(primary)
             ids = tuple(dataset.child_ids())
+            problems = (*_not_read(primary, fmt), *dataset.problems)
             groups = tuple(sorted({c.sibling_group for c in dataset.children if c.sibling_group}))
-            check = Check(problems=dataset.problems, fmt=fmt, child_ids=ids, groups=groups)
-            if self.choices.child_id not in ids:
-                self.choices.child_id = ids[0] if ids else ""
+            check = Check(problems=problems, fmt=fmt, child_ids=ids, groups=groups)
+            if self.choices.child_id not in ids or len(ids) == 1:
+                # One child: chosen as the command line does, without --child.
+                self.choices.child_id = ids[0] if len(ids) > 1 else ""
             if self.choices.group not in groups:
                 self.choices.group = ""
-            if has_errors(dataset.problems):
+            if has_errors(problems):
                 return replace(check, note="Fix the errors to see the timeline.")
             if not ids:
                 return replace(check, note="There is nothing to draw yet.")
@@ -189,8 +192,16 @@ class Session:
         """(file name, PDF bytes) as `timelines render` writes them; raises TimelinesError."""
         if not self.files:
             raise TimelinesError("there is nothing to draw yet: add a file first")
-        with opened(self.files) as (primary, _):
-            result = self._render(primary, password)
+        with opened(self.files) as primary:
+            try:
+                result = self._render(primary, password)
+            except InputError as exc:
+                count = len(exc.errors)
+                raise TimelinesError(
+                    f"The PDF cannot be made while there {'is' if count == 1 else 'are'} {count}"
+                    f" error{'' if count == 1 else 's'}: fix {'it' if count == 1 else 'them'}"
+                    " first (see Check)."
+                ) from None
             return result.path.name, result.path.read_bytes()
 
     def workbook(self) -> tuple[str, bytes]:
@@ -200,6 +211,23 @@ class Session:
                 "only a timelines workbook or CSV files can be saved as a workbook"
             )
         return self.book, self.tables.workbook(self.book)
+
+
+def _not_read(primary: Path, fmt: str) -> list[Problem]:
+    """A warning for each uploaded file the contract's folder loader passes over."""
+    if fmt != "contract" or not primary.is_dir():
+        return []
+    found, _ = find_contract_files(primary)
+    used = {path.name for path in found.values()}
+    return [
+        warning(
+            "this file is not read: the tables are chronology, placements and children"
+            " (.csv or .xlsx), or the sheets of one workbook",
+            path.name,
+        )
+        for path in sorted(primary.iterdir())
+        if path.name not in used
+    ]
 
 
 def safe_upload_name(name: str) -> str:

@@ -16,12 +16,13 @@ from pathlib import Path
 
 
 @contextmanager
-def opened(files: Mapping[str, bytes]) -> Iterator[tuple[Path, Path]]:
-    """(primary input, private work folder) for ``files`` (name → bytes), removed afterwards.
+def opened(files: Mapping[str, bytes]) -> Iterator[Path]:
+    """The primary input for ``files`` (name → bytes), in a private folder removed afterwards.
 
     The primary input is the one file given, or the folder of files when there
     are several (a chronology with placements and children, or an SSDA903
-    extract). The work folder is empty and may take outputs.
+    extract). Outputs written beside it (as `timelines render` writes them by
+    default) are removed with it.
     """
     root = Path(tempfile.mkdtemp(prefix="timelines-serve-"))
     try:
@@ -30,8 +31,6 @@ def opened(files: Mapping[str, bytes]) -> Iterator[tuple[Path, Path]]:
         inputs.mkdir(mode=0o700)
         for name, data in files.items():
             (inputs / name).write_bytes(data)
-        (root / "out").mkdir(mode=0o700)
-        primary = inputs / next(iter(files)) if len(files) == 1 else inputs
-        yield primary, root / "out"
+        yield inputs / next(iter(files)) if len(files) == 1 else inputs
     finally:
         shutil.rmtree(root, ignore_errors=True)
