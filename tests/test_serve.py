@@ -279,6 +279,13 @@ def test_upload_check_preview_and_download_the_same_pdf_as_the_command_line(page
     html = page.get("/").text
     assert "No problems found." in html
     assert "timeline-C001.pdf" in html
+    category = re.search(r'<select name="chronology\.0\.category"([^>]*)>(.*?)</select>', html)
+    assert (
+        category.group(1)
+        == ' id="c-chronology-0-category" aria-label="chronology, row 2, category"'
+    )
+    assert '<option value="referral" selected>Referral</option>' in category.group(2)
+    assert category.group(2).startswith('<option value=""></option><option value="birth">Birth')
     png = page.get("/preview.png")
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
     page.post("/choices", data={"prepared_by": "A Social Worker", "as_of": "01/06/2025"})

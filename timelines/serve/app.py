@@ -23,7 +23,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from timelines.export.workbook import filled_workbook_bytes
 from timelines.model.problems import TimelinesError
+from timelines.prepare.template import shipped_templates
 from timelines.serve.page import page, stopped_page
 from timelines.serve.security import Guard
 from timelines.serve.session import Choices, Session
@@ -215,13 +217,13 @@ async def _edit(request: Request, session: Session) -> Response:
 async def _choices(request: Request, session: Session) -> Response:
     form = await _form(request)
     old = session.choices
+    template = str(form.get("template", old.template))
+    size = str(form.get("page_size", old.page_size))
     session.choices = Choices(
         child_id=str(form.get("child_id", old.child_id)),
         group=str(form.get("group", old.group)),
-        template=str(form.get("template", old.template)),
-        page_size=str(form.get("page_size", old.page_size))
-        if form.get("page_size") in ("", "A4", "A3")
-        else "",
+        template=template if template in shipped_templates() else old.template,
+        page_size=size if size in ("A4", "A3") else "",
         as_of=str(form.get("as_of", old.as_of)),
         prepared_by=str(form.get("prepared_by", old.prepared_by)),
         redact=form.get("redact") == "yes",
@@ -252,8 +254,6 @@ async def _workbook(request: Request, session: Session) -> Response:
 
 
 async def _blank(request: Request, session: Session) -> Response:
-    from timelines.export.workbook import filled_workbook_bytes
-
     return _attachment(filled_workbook_bytes({}, "timeline.xlsx"), "timeline.xlsx", XLSX)
 
 

@@ -267,7 +267,7 @@ def _sheet(tables: Tables, sheet: str, lists, labels, marks) -> str:
         number = tables.numbers[sheet][index] if index < len(tables.numbers[sheet]) else ""
         row_problems = marks.get((sheet, index, ""), [])
         tds = "".join(
-            _cell(sheet, index, f, cells[i] if i < len(cells) else "", lists, labels, marks)
+            _cell(sheet, index, number, f, cells[i] if i < len(cells) else "", lists, labels, marks)
             for i, f in enumerate(FIELDS[sheet])
         )
         note = "".join(f'<small class="problem">{escape(p.message)}</small>' for p in row_problems)
@@ -285,9 +285,10 @@ def _sheet(tables: Tables, sheet: str, lists, labels, marks) -> str:
 {add}"""
 
 
-def _cell(sheet, index, column, text, lists, labels, marks) -> str:
+def _cell(sheet, index, number, column, text, lists, labels, marks) -> str:
     name = f"{sheet}.{index}.{column}"
-    ident = _cell_id(sheet, index, column)
+    attributes = f'name="{name}" id="{_cell_id(sheet, index, column)}"'
+    attributes += f' aria-label="{sheet}, row {number}, {column}"'
     found = marks.get((sheet, index, column), [])
     level = "error" if any(p.severity == "error" for p in found) else "warning" if found else ""
     choices = lists.get((sheet, column))
@@ -295,12 +296,10 @@ def _cell(sheet, index, column, text, lists, labels, marks) -> str:
         values = choices if text in choices else (*choices, text)
         named = labels.get((sheet, column), {})
         shown = {v: named.get(v, v) for v in values}
-        field = f'<select name="{name}" id="{ident}">{_options(values, text, shown)}</select>'
+        field = f"<select {attributes}>{_options(values, text, shown)}</select>"
     else:
         size = f' class="{"wide" if column in WIDE else column}"'
-        field = (
-            f'<input name="{name}" id="{ident}" value="{escape(text)}"{size} autocomplete="off">'
-        )
+        field = f'<input {attributes} value="{escape(text)}"{size} autocomplete="off">'
     notes = "".join(f'<small class="problem">{escape(p.message)}</small>' for p in found)
     if sheet == "chronology" and column == "date" and text.strip() and not found:
         meaning = understood(text)
