@@ -479,3 +479,42 @@ def template_workbook(out: Path, force: bool) -> None:
     except TimelinesError as exc:
         _fail(exc)
     click.echo(f"wrote {out}: fill in the sheets, then run: timelines render {out}")
+
+
+@main.command()
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening it.")
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="MINUTES",
+    help="Stop after this many minutes without a request.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+def serve(no_browser: bool, idle_exit: float, port: int) -> None:
+    """Open a page in your browser to check, edit and draw a timeline, on this computer only.
+
+    It listens on 127.0.0.1 alone, behind a key in the address it opens (or
+    prints). Files are read in memory and nothing is kept: press Stop on the
+    page, or it stops after --idle-exit minutes without use. Needs the serve
+    extra: pip install "timelines[serve]".
+    """
+    try:
+        import uvicorn  # noqa: F401  (checked here for a clear message)
+
+        from timelines.serve.server import serve as run_server
+    except ImportError as exc:
+        raise click.ClickException(
+            f"timelines serve needs the serve extra ({exc.name} is missing):"
+            ' pip install "timelines[serve]"'
+        ) from None
+
+    def announce(started) -> None:
+        click.echo(f"Timelines is at {started.url}")
+        click.echo("This address is for you alone: do not share it. Press Stop on the page to end.")
+
+    run_server(idle_exit, not no_browser, port, announce)
+    click.echo("Timelines has stopped; nothing was kept.")
