@@ -503,8 +503,6 @@ def serve(no_browser: bool, idle_exit: float, port: int) -> None:
     extra: pip install "timelines[serve]".
     """
     try:
-        import uvicorn  # noqa: F401  (checked here for a clear message)
-
         from timelines.serve.server import serve as run_server
     except ImportError as exc:
         raise click.ClickException(
