@@ -6,8 +6,8 @@ import csv
 from collections import defaultdict
 
 import pytest
-
 from helpers import reference
+
 from timelines.runchart import rules
 
 

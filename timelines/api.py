@@ -34,6 +34,7 @@ from timelines.prepare.template import Theme, load_template
 
 if TYPE_CHECKING:
     from timelines.layout.siblings_page import SiblingsLayout
+    from timelines.runchart.options import RunChartOptions
 
 
 @dataclass(frozen=True)
@@ -319,3 +320,158 @@ def write_template(out: Path, force: bool = False) -> Path:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)
     return out
+
+
+@dataclass(frozen=True)
+class RunChartResult:
+    """What ``runchart`` wrote and found."""
+
+    chart: Path
+    tables: tuple[Path, ...]
+    points: int
+    waiting: int
+    excluded: int
+    findings: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def runchart(
+    inputs: Inputs,
+    options: RunChartOptions,
+    out: Path | None = None,
+    today: date | None = None,
+) -> RunChartResult:
+    """A cohort's run chart of time from one milestone to another, with the children
+    still waiting beside it, and its tables (every child accounted for); nothing is
+    written unless everything is ready."""
+    from timelines.load.annotations import read_annotations
+    from timelines.runchart import chart, outputs
+    from timelines.runchart.analysis import analyse
+    from timelines.runchart.series import check_codes, cohort_series
+
+    today = today or date.today()
+    try:
+        check_codes(options.start, options.end)
+    except ValueError as exc:
+        raise TimelinesError(str(exc)) from None
+    dataset = load(inputs, today)
+    if has_errors(dataset.problems):
+        raise InputError(dataset.problems)
+    annotations = read_annotations(options.annotations) if options.annotations else ()
+    as_of = options.as_of or options.until or today
+    series = cohort_series(
+        dataset.records(), options.start, options.end, as_of, options.since, options.until
+    )
+    _check_series(series)
+    analysis = analyse(series, options.choices)
+    fmt = _chart_format(options.fmt, out)
+    target = out or _default_chart(inputs, fmt)
+    stem = target.with_suffix("")
+    tables = {
+        stem.with_name(f"{stem.name}.csv"): outputs.points_csv(analysis),
+        stem.with_name(f"{stem.name}-waiting.csv"): outputs.waiting_csv(analysis),
+        stem.with_name(f"{stem.name}-excluded.csv"): outputs.excluded_csv(analysis),
+    }
+    _refuse_inputs([target, *tables], inputs, options.annotations)
+    frame = _runchart_frame(analysis, options, today, tables)
+    picture = chart.chart_bytes(analysis, annotations, frame, fmt)
+    write_atomic(target, picture)
+    for path, data in tables.items():
+        write_atomic(path, data)
+    left, right = chart.x_range(analysis)
+    off_chart = tuple(
+        f"the change on {a.when:%d/%m/%Y} ({a.text}) is outside the chart's dates; not drawn"
+        for a in annotations
+        if not left <= a.when <= right
+    )
+    return RunChartResult(
+        target,
+        tuple(tables),
+        len(series.points),
+        len(series.waiting),
+        len(series.excluded),
+        analysis.findings,
+        analysis.warnings + off_chart,
+        dataset.problems,
+    )
+
+
+def _chart_format(fmt: str | None, out: Path | None) -> str:
+    """The chart's format: as asked, else from the output's suffix, else PDF."""
+    from timelines.runchart.chart import FORMATS
+
+    suffix = out.suffix.lower().lstrip(".") if out else ""
+    if fmt and suffix in FORMATS and suffix != fmt:
+        raise TimelinesError(f"--format {fmt} does not match the file name {out.name}")
+    return fmt or (suffix if suffix in FORMATS else "pdf")
+
+
+def _default_chart(inputs: Inputs, fmt: str) -> Path:
+    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
+    return folder / f"runchart.{fmt}"
+
+
+def _check_series(series) -> None:
+    """Refuse a chart that could only mislead: nobody with the start, or nobody in the
+    whole cohort with the end (the data may not record it)."""
+    found = dict(series.found)
+    listed = ", ".join(f"{code} ({count})" for code, count in series.found) or "none"
+    for code, name in ((series.start_code, series.start_name), (series.end_code, series.end_name)):
+        if not found.get(code):
+            raise TimelinesError(
+                f"no child's record has a {name} ({code}), so there is nothing to chart;"
+                f" milestones found (children): {listed}. Choose others with --start and"
+                " --end, or add a 'milestone' column to the chronology"
+            )
+
+
+def _refuse_inputs(targets: list[Path], inputs: Inputs, annotations: Path | None) -> None:
+    """An output never replaces an input."""
+    given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology]
+    read = {p.resolve() for p in [*given, annotations] if p is not None and p.is_file()}
+    for target in targets:
+        if target.resolve() in read:
+            raise TimelinesError(f"{target} is one of the input files; choose another -o")
+
+
+def _runchart_frame(analysis, options: RunChartOptions, today: date, tables: dict):
+    from timelines import __version__
+    from timelines.runchart.analysis import ANHOEJ
+    from timelines.runchart.chart import Frame
+
+    series = analysis.series
+    marking = options.marking
+    if marking is None:
+        marking = load_template(None).get("marking", "text")
+    parts = []
+    if series.points:
+        first, last = series.points[0].end, series.points[-1].end
+        parts.append(
+            f"{len(series.points)} children reached the {series.end_name}"
+            f" between {first:%d/%m/%Y} and {last:%d/%m/%Y}"
+        )
+    parts.append(f"{len(series.waiting)} still waiting at {series.as_of:%d/%m/%Y}")
+    second = []
+    if series.excluded:
+        excluded_file = list(tables)[2].name
+        second.append(f"{len(series.excluded)} not on the chart (see {excluded_file})")
+    if options.since or options.until:
+        since = f"{options.since:%d/%m/%Y}" if options.since else "the first"
+        until = f"{options.until:%d/%m/%Y}" if options.until else "the last"
+        second.append(f"points from {since} to {until}")
+    second.append("Anhøj's rules" if options.choices.rules == ANHOEJ else "IHI run-chart rules")
+    prepared_on = options.prepared_on or today
+    by = f"Prepared by {options.prepared_by} on" if options.prepared_by else "Prepared on"
+    footer = (
+        f"{by} {prepared_on:%d/%m/%Y} · {series.children} children in the files"
+        f" · milestones from the chronology's milestone column, SSDA903 codes and placements"
+        f" · timelines {__version__}"
+    )
+    return Frame(
+        f"Time from {series.start_name} to {series.end_name}",
+        " · ".join(parts) + "\n" + " · ".join(second),
+        marking,
+        footer,
+        options.prepared_by,
+    )

@@ -132,9 +132,7 @@ def anhoej(values: Sequence[float], centre: float) -> Anhoej:
     long_runs = tuple(
         (first, last) for (_, first, last), n in zip(runs, lengths, strict=True) if n > allowed
     )
-    return Anhoej(
-        useful, max(lengths), allowed, len(runs) - 1, crossings_min(useful), long_runs
-    )
+    return Anhoej(useful, max(lengths), allowed, len(runs) - 1, crossings_min(useful), long_runs)
 
 
 @dataclass(frozen=True, slots=True)

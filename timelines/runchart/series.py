@@ -1,0 +1,159 @@
+"""A cohort as a run chart's series: the children who reached the end, those still
+waiting, and those left out with the reason.
+
+Each child's start and end are the first milestones of the chosen codes (found as
+on the child timeline, ``analyse/milestones.py``). Nothing is dropped silently:
+every child of the cohort is a point, still waiting, or excluded with a reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from timelines.analyse.milestones import (
+    MILESTONE_CODES,
+    find_milestones,
+    first_milestone,
+    milestone_name,
+)
+from timelines.model.records import ChildRecord
+
+DEFAULT_START = "accommodated"
+DEFAULT_END = "permanence_recommendation"
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A child who reached the end: weeks from start to end."""
+
+    child_id: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def weeks(self) -> float:
+        return self.days / 7
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A child with a start and no end by the as-of date."""
+
+    child_id: str
+    start: date
+    days: int
+
+    @property
+    def weeks(self) -> float:
+        return self.days / 7
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    child_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """Points ordered by end date (ties by child id), the waiting longest first."""
+
+    start_code: str
+    end_code: str
+    as_of: date
+    points: tuple[Point, ...]
+    waiting: tuple[Waiting, ...]
+    excluded: tuple[Excluded, ...]
+    found: tuple[tuple[str, int], ...] = ()  # (milestone, children with it), most first
+
+    @property
+    def children(self) -> int:
+        return len(self.points) + len(self.waiting) + len(self.excluded)
+
+    @property
+    def start_name(self) -> str:
+        return milestone_name(self.start_code)
+
+    @property
+    def end_name(self) -> str:
+        return milestone_name(self.end_code)
+
+
+def check_codes(start: str, end: str) -> None:
+    """Refuse unknown milestone codes and a start equal to the end."""
+    for code in (start, end):
+        if code not in MILESTONE_CODES:
+            raise ValueError(
+                f"unknown milestone '{code}'; choose one of {', '.join(MILESTONE_CODES)}"
+            )
+    if start == end:
+        raise ValueError(f"the start and end milestones are both '{start}'")
+
+
+def cohort_series(
+    records: Iterable[ChildRecord],
+    start: str = DEFAULT_START,
+    end: str = DEFAULT_END,
+    as_of: date | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Series:
+    """Sort every child into points, still waiting or excluded (with the reason).
+
+    ``since``/``until`` keep the points whose end falls between them; the others are
+    excluded with that reason. ``as_of`` (default: ``until``, else today) is the day
+    the waiting is measured to; an end after it counts as not yet reached.
+    """
+    check_codes(start, end)
+    as_of = as_of or until or date.today()
+    points, waiting, excluded = [], [], []
+    counts: Counter[str] = Counter()
+    for record in records:
+        found = find_milestones(record)
+        counts.update({m.code for m in found})
+        first, last = first_milestone(found, start), first_milestone(found, end)
+        began = first.when.middle if first else None
+        ended = last.when.middle if last and last.when.middle <= as_of else None
+        why = _excluded_because(began, ended, as_of, since, until, start, end)
+        if why:
+            excluded.append(Excluded(record.child_id, why))
+        elif ended is None:
+            waiting.append(Waiting(record.child_id, began, (as_of - began).days))
+        else:
+            points.append(Point(record.child_id, began, ended))
+    points.sort(key=lambda p: (p.end, p.child_id))
+    waiting.sort(key=lambda w: (-w.days, w.child_id))
+    excluded.sort(key=lambda e: e.child_id)
+    found = tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return Series(start, end, as_of, tuple(points), tuple(waiting), tuple(excluded), found)
+
+
+def _excluded_because(
+    began: date | None,
+    ended: date | None,
+    as_of: date,
+    since: date | None,
+    until: date | None,
+    start: str,
+    end: str,
+) -> str:
+    """Why a child is neither a point nor waiting ('' when it is one of them)."""
+    start_name, end_name = milestone_name(start), milestone_name(end)
+    if began is None:
+        return f"no {start_name}" + (f" (but {end_name} on {ended:%d/%m/%Y})" if ended else "")
+    if began > as_of:
+        return f"{start_name} on {began:%d/%m/%Y}, after the as-of date {as_of:%d/%m/%Y}"
+    if ended is not None and ended < began:
+        return f"{end_name} ({ended:%d/%m/%Y}) before {start_name} ({began:%d/%m/%Y})"
+    if ended is not None and since is not None and ended < since:
+        return f"{end_name} on {ended:%d/%m/%Y}, before --from {since:%d/%m/%Y}"
+    if ended is not None and until is not None and ended > until:
+        return f"{end_name} on {ended:%d/%m/%Y}, after --to {until:%d/%m/%Y}"
+    return ""
