@@ -359,9 +359,14 @@ def runchart(
     if has_errors(dataset.problems):
         raise InputError(dataset.problems)
     annotations = read_annotations(options.annotations) if options.annotations else ()
-    as_of = options.as_of or options.until or today
     series = cohort_series(
-        dataset.records(), options.start, options.end, as_of, options.since, options.until
+        dataset.records(),
+        options.start,
+        options.end,
+        options.as_of,
+        options.since,
+        options.until,
+        today,
     )
     _check_series(series)
     analysis = analyse(series, options.choices)
@@ -448,7 +453,7 @@ def _runchart_frame(analysis, options: RunChartOptions, today: date, tables: dic
     if series.points:
         first, last = series.points[0].end, series.points[-1].end
         parts.append(
-            f"{len(series.points)} children reached the {series.end_name}"
+            f"{len(series.points)} children reached the end ({series.end_name})"
             f" between {first:%d/%m/%Y} and {last:%d/%m/%Y}"
         )
     parts.append(f"{len(series.waiting)} still waiting at {series.as_of:%d/%m/%Y}")

@@ -162,24 +162,11 @@ def _findings(series: Series, phases: Sequence[Phase], flags: Sequence[frozenset
 
 
 def _phase_findings(phase: Phase, points: Sequence, where: str) -> list[str]:
-    said = []
     values = [p.weeks for p in points[phase.first : phase.last + 1]]
     runs = phase.ihi.shifts if phase.ihi else phase.anhoej.long_runs
-    for a, b in runs:
-        n = runrules.run_length(values, phase.centre, a, b)
-        side = "quicker" if values[a] < phase.centre else "slower"
-        said.append(
-            f"{where}a shift: {n} children in a row {side} than the median, from"
-            f" {points[phase.first + a].end:%d/%m/%Y} to {points[phase.first + b].end:%d/%m/%Y}"
-            " (a real change, not chance)."
-        )
+    said = _shift_findings(phase, values, runs, points, where)
     if phase.ihi:
-        for a, b, direction in phase.ihi.trends:
-            way = "longer" if direction > 0 else "shorter"
-            said.append(
-                f"{where}a trend: {b - a + 1} children in a row each waiting {way} than the last,"
-                f" from {points[phase.first + a].end:%d/%m/%Y}."
-            )
+        said += _trend_findings(phase, phase.ihi.trends, points, where)
         said += _runs_findings(phase.ihi, where)
     elif phase.anhoej.too_few_crossings:
         found = phase.anhoej
@@ -190,6 +177,39 @@ def _phase_findings(phase: Phase, points: Sequence, where: str) -> list[str]:
     if not (phase.ihi and phase.ihi.signal or phase.anhoej and phase.anhoej.signal):
         said.append(f"{where}no signal: the variation is what chance alone would give.")
     return said
+
+
+def _shift_findings(phase: Phase, values: list, runs: Sequence, points: Sequence, where: str):
+    """One sentence per shift, or (past two) one for them all naming the latest."""
+    described = []
+    for a, b in runs:
+        n = runrules.run_length(values, phase.centre, a, b)
+        side = "quicker" if values[a] < phase.centre else "slower"
+        first, last = points[phase.first + a].end, points[phase.first + b].end
+        described.append(
+            f"{n} children in a row {side} than the median, from {first:%d/%m/%Y}"
+            f" to {last:%d/%m/%Y}"
+        )
+    if len(described) <= 2:
+        return [f"{where}a shift: {text} (a real change, not chance)." for text in described]
+    return [
+        f"{where}{len(described)} shifts (6 or more children in a row on one side of the"
+        f" median: a real change, not chance); the latest: {described[-1]}."
+    ]
+
+
+def _trend_findings(phase: Phase, trends: Sequence, points: Sequence, where: str) -> list[str]:
+    described = [
+        f"{b - a + 1} children in a row each waiting {'longer' if d > 0 else 'shorter'}"
+        f" than the last, from {points[phase.first + a].end:%d/%m/%Y}"
+        for a, b, d in trends
+    ]
+    if len(described) <= 2:
+        return [f"{where}a trend: {text}." for text in described]
+    return [
+        f"{where}{len(described)} trends (5 or more children in a row each waiting longer,"
+        f" or each shorter, than the last); the latest: {described[-1]}."
+    ]
 
 
 def _runs_findings(found: runrules.Ihi, where: str) -> list[str]:

@@ -181,7 +181,7 @@ def _points(ax: Axes, analysis: Analysis) -> None:
         ms=4.5,
         color=COLOURS["point"],
         zorder=3,
-        label="a child (time to the recommendation)",
+        label="a child",
     )
     for name, marker, size, label in (
         ("shift", "D", 8.5, "signal: part of a shift"),
@@ -304,14 +304,15 @@ def _waiting(ax: Axes, analysis: Analysis) -> None:
     waiting = analysis.series.waiting
     ax.set_title(f"Still waiting ({len(waiting)})", fontproperties=font(10, True), loc="left")
     if waiting:
+        edge = 0.5 if len(waiting) <= 80 else 0
         ax.bar(
             range(len(waiting)),
             [w.weeks for w in waiting],
             width=0.75,
             color=COLOURS["waiting"],
             edgecolor=INK,
-            linewidth=0.5,
-            hatch="///",
+            linewidth=edge,
+            hatch="///" if edge else None,
             zorder=2,
         )
         ax.set_xlim(-0.7, max(len(waiting), 6) - 0.3)
@@ -368,7 +369,7 @@ def _axes(main: Axes, side: Axes, analysis: Analysis, left: date, right: date, t
     main.set_yticks(weeks, [f"{w:g}" for w in weeks], fontproperties=font(8))
     main.set_ylabel(f"weeks from {series.start_name} to {series.end_name}", fontproperties=font(9))
     main.set_xlabel(
-        f"date of the {series.end_name} (each mark is a child, in the order they reached it)",
+        f"the day each child reached the end ({series.end_name}), in the order they reached it",
         fontproperties=font(9),
     )
     for ax in (main, side):

@@ -9,12 +9,14 @@ every child of the cohort is a point, still waiting, or excluded with a reason.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from timelines.analyse.milestones import (
+    DIED,
     MILESTONE_CODES,
+    Milestone,
     find_milestones,
     first_milestone,
     milestone_name,
@@ -23,6 +25,7 @@ from timelines.model.records import ChildRecord
 
 DEFAULT_START = "accommodated"
 DEFAULT_END = "permanence_recommendation"
+LEFT_CARE = "left_care"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,35 +107,61 @@ def cohort_series(
     as_of: date | None = None,
     since: date | None = None,
     until: date | None = None,
+    today: date | None = None,
 ) -> Series:
     """Sort every child into points, still waiting or excluded (with the reason).
 
     ``since``/``until`` keep the points whose end falls between them; the others are
-    excluded with that reason. ``as_of`` (default: ``until``, else today) is the day
-    the waiting is measured to; an end after it counts as not yet reached.
+    excluded with that reason. ``as_of`` (default: ``until``, else the latest milestone
+    in the data up to today) is the day the waiting is measured to; an end after it
+    counts as not yet reached. A child who left care (or died) after the start without
+    reaching the end is excluded with that reason, not counted as waiting.
     """
     check_codes(start, end)
-    as_of = as_of or until or date.today()
+    found = {record.child_id: find_milestones(record) for record in records}
+    as_of = as_of or until or last_milestone(found.values(), today or date.today())
     points, waiting, excluded = [], [], []
     counts: Counter[str] = Counter()
-    for record in records:
-        found = find_milestones(record)
-        counts.update({m.code for m in found})
-        first, last = first_milestone(found, start), first_milestone(found, end)
+    for child_id, milestones in found.items():
+        counts.update({m.code for m in milestones})
+        first, last = first_milestone(milestones, start), first_milestone(milestones, end)
         began = first.when.middle if first else None
         ended = last.when.middle if last and last.when.middle <= as_of else None
         why = _excluded_because(began, ended, as_of, since, until, start, end)
+        if not why and ended is None:
+            why = _left_before_end(milestones, began, as_of, end)
         if why:
-            excluded.append(Excluded(record.child_id, why))
+            excluded.append(Excluded(child_id, why))
         elif ended is None:
-            waiting.append(Waiting(record.child_id, began, (as_of - began).days))
+            waiting.append(Waiting(child_id, began, (as_of - began).days))
         else:
-            points.append(Point(record.child_id, began, ended))
+            points.append(Point(child_id, began, ended))
     points.sort(key=lambda p: (p.end, p.child_id))
     waiting.sort(key=lambda w: (-w.days, w.child_id))
     excluded.sort(key=lambda e: e.child_id)
-    found = tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    return Series(start, end, as_of, tuple(points), tuple(waiting), tuple(excluded), found)
+    counted = tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return Series(start, end, as_of, tuple(points), tuple(waiting), tuple(excluded), counted)
+
+
+def last_milestone(found: Iterable[Sequence[Milestone]], today: date) -> date:
+    """The day of the latest milestone on or before today: how far the data goes."""
+    days = [m.when.middle for milestones in found for m in milestones if m.when.middle <= today]
+    return max(days, default=today)
+
+
+def _left_before_end(milestones: Sequence[Milestone], began: date, as_of: date, end: str) -> str:
+    """A child who left care (or died) after the start without reaching the end is not
+    waiting: the reason, or '' when the child is still waiting."""
+    if end in (LEFT_CARE, DIED):
+        return ""
+    for code in (LEFT_CARE, DIED):
+        left = first_milestone([m for m in milestones if m.when.middle >= began], code)
+        if left and left.when.middle <= as_of:
+            return (
+                f"{milestone_name(code)} on {left.when.middle:%d/%m/%Y}"
+                f" without a {milestone_name(end)}"
+            )
+    return ""
 
 
 def _excluded_because(
