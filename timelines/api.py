@@ -378,7 +378,7 @@ def runchart(
         stem.with_name(f"{stem.name}-waiting.csv"): outputs.waiting_csv(analysis),
         stem.with_name(f"{stem.name}-excluded.csv"): outputs.excluded_csv(analysis),
     }
-    _refuse_inputs([target, *tables], inputs, options.annotations)
+    _refuse_inputs([target, *tables], inputs, dataset, options.annotations)
     frame = _runchart_frame(analysis, options, today, tables)
     picture = chart.chart_bytes(analysis, annotations, frame, fmt)
     write_atomic(target, picture)
@@ -431,10 +431,16 @@ def _check_series(series) -> None:
             )
 
 
-def _refuse_inputs(targets: list[Path], inputs: Inputs, annotations: Path | None) -> None:
-    """An output never replaces an input."""
-    given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology]
-    read = {p.resolve() for p in [*given, annotations] if p is not None and p.is_file()}
+def _refuse_inputs(
+    targets: list[Path], inputs: Inputs, dataset: Dataset, also: Path | None
+) -> None:
+    """An output never replaces an input: neither a file given nor one read from a folder."""
+    given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology, also]
+    read = {p.resolve() for p in given if p is not None and p.is_file()}
+    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
+    records = (*dataset.children, *dataset.events, *dataset.placements)
+    names = {r.origin.file.split(" [")[0] for r in records if r.origin and r.origin.file}
+    read |= {(folder / name).resolve() for name in names}
     for target in targets:
         if target.resolve() in read:
             raise TimelinesError(f"{target} is one of the input files; choose another -o")
