@@ -1,54 +1,50 @@
-"""What each command does, as one library call: load, check, render, write.
+"""The public face: what each command does, as one library call.
 
 The CLI calls exactly one function here per command and turns the
-``TimelinesError`` it may raise into a clean message and exit code.
+``TimelinesError`` it may raise into a clean message and exit code. The work is
+done by ``timelines.pipeline``: ``source`` (load and check), ``child``,
+``siblings`` and ``batch``; this module chooses the files and the words.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from timelines import runtime
+from timelines.analyse.groups import select_records
+from timelines.export.names import safe_name
+from timelines.export.workbook import write_template_workbook
 from timelines.model.options import RenderOptions
-from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
+from timelines.model.problems import Problem, TimelinesError
 from timelines.model.records import ChildRecord, Dataset
-from timelines.pdf.document import encrypt, write_atomic
-from timelines.pipeline.batch import BatchResult
-from timelines.pipeline.batch import Plan as BatchPlan
+from timelines.pipeline import batch
+from timelines.pipeline.batch import OUTPUTS, BatchResult
 from timelines.pipeline.child import write_child_pdf
-from timelines.prepare.redact import (
-    group_redactor,
-    redact_group_name,
-    redact_options,
-    redacted_id,
-    redactor,
-)
-from timelines.prepare.template import Theme, load_template
+from timelines.pipeline.runchart import RunChartResult, write_runchart
+from timelines.pipeline.siblings import write_group_pdf
+from timelines.pipeline.source import Inputs, choose_record, load, load_checked
+from timelines.prepare.redact import redact_group_name, redact_options, redacted_id, redactor
+from timelines.prepare.template import load_template
+from timelines.runchart.options import RunChartOptions
 
-if TYPE_CHECKING:
-    from timelines.layout.siblings_page import SiblingsLayout
-    from timelines.runchart.options import RunChartOptions
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The files a command was given, and how to read them."""
-
-    primary: Path
-    placements: Path | None = None
-    children: Path | None = None
-    extra_chronology: tuple[Path, ...] = ()
-    fmt: str | None = None
-    child_id: str | None = None
-    name: str | None = None
-    dob: str | None = None
+__all__ = [
+    "OUTPUTS",
+    "BatchResult",
+    "Inputs",
+    "RenderResult",
+    "RunChartOptions",
+    "RunChartResult",
+    "load",
+    "render",
+    "render_siblings",
+    "run_batch",
+    "runchart",
+    "validate",
+    "write_template",
+]
 
 
 @dataclass(frozen=True)
@@ -59,55 +55,9 @@ class RenderResult:
     warnings: tuple[Problem, ...] = field(default=())
 
 
-def load(inputs: Inputs, today: date | None = None, vocabulary: tuple[str, ...] = ()) -> Dataset:
-    """Read the inputs (any supported format) into a Dataset with every problem found."""
-    from timelines.load.inputs import load_inputs
-
-    return load_inputs(
-        inputs.primary,
-        placements=inputs.placements,
-        children=inputs.children,
-        extra_chronology=inputs.extra_chronology,
-        fmt=inputs.fmt,
-        child_id=inputs.child_id,
-        name=inputs.name,
-        dob=inputs.dob,
-        today=today,
-        vocabulary=vocabulary,
-    )
-
-
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
     """Every problem in the inputs (errors and warnings), without drawing anything."""
     return load(inputs, today).problems
-
-
-def safe_name(child_id: str) -> str:
-    """A file-name-safe form of a child id (ids only: never names)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", child_id).strip("._")
-    return cleaned[:80] or "child"
-
-
-def default_output(inputs: Inputs, child_id: str) -> Path:
-    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
-    return folder / f"timeline-{safe_name(child_id)}.pdf"
-
-
-def choose_record(dataset: Dataset, child_id: str | None) -> ChildRecord:
-    """The one child to draw: the only one, or the one asked for."""
-    ids = dataset.child_ids()
-    if child_id is not None:
-        if child_id not in ids:
-            raise TimelinesError(f"no child with id '{child_id}' in the input")
-        return dataset.record(child_id)
-    if not ids:
-        raise TimelinesError("the input has no events or placements to draw")
-    if len(ids) > 1:
-        shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
-        raise TimelinesError(
-            f"the input describes {len(ids)} children ({shown}); choose one with --child"
-        )
-    return dataset.record(ids[0])
 
 
 def render(
@@ -120,14 +70,11 @@ def render(
 ) -> RenderResult:
     """Load, check and render one child's timeline to a PDF file (nothing written on error)."""
     theme = load_template(template)
-    vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
-    dataset = load(inputs, today, vocabulary)
-    if has_errors(dataset.problems):
-        raise InputError(dataset.problems)
+    dataset = load_checked(inputs, today, theme.vocabulary)
     record = choose_record(dataset, inputs.child_id)
-    target = out or default_output(inputs, record.child_id)
+    target = out or inputs.folder / f"timeline-{safe_name(record.child_id)}.pdf"
     if options.redact:
-        others = _sibling_names(inputs, dataset, record, today, vocabulary)
+        others = _sibling_names(inputs, dataset, record, today, theme.vocabulary)
         options = replace(options, redact_names=options.redact_names + others)
         options = redact_options(options, redactor(record, options.redact_names))
         target = redacted_target(record, options, out, target)
@@ -151,15 +98,18 @@ def redacted_target(
 
 
 def _sibling_names(
-    inputs: Inputs, dataset: Dataset, record: ChildRecord, today: date | None, vocabulary: tuple
+    inputs: Inputs,
+    dataset: Dataset,
+    record: ChildRecord,
+    today: date | None,
+    vocabulary: tuple[str, ...],
 ) -> tuple[str, ...]:
     """Brothers' and sisters' names to redact (files read again when one child was chosen)."""
     if not record.child.sibling_group:
         return ()
     if inputs.child_id is not None:
         try:
-            everyone = replace(inputs, child_id=None, name=None, dob=None)
-            dataset = load(everyone, today, vocabulary)
+            dataset = load(inputs.everyone(), today, vocabulary)
         except TimelinesError:
             return ()
     return siblings_of(dataset, record)
@@ -177,53 +127,6 @@ def siblings_of(dataset: Dataset, record: ChildRecord) -> tuple[str, ...]:
     )
 
 
-def siblings_pdf(
-    records: list[ChildRecord],
-    group_name: str,
-    theme: Theme,
-    options: RenderOptions,
-    axis: str = "date",
-    today: date | None = None,
-) -> tuple[bytes, SiblingsLayout]:
-    """Lay out and draw a grouped placement history (one row per child) as PDF bytes."""
-    from timelines.analyse.groups import ALL_CHILDREN, build_group
-    from timelines.layout.frame import FrameText
-    from timelines.layout.siblings_page import build_siblings_pages
-    from timelines.layout.style import Ctx
-    from timelines.pdf.document import pdf_bytes
-    from timelines.pipeline.child import fingerprint
-
-    as_of = options.as_of or today or date.today()
-    months = options.gap_threshold_months
-    threshold = theme.gap_threshold_days if months is None else round(months * 30.4375)
-    shared = {r.child.sibling_group for r in records}
-    if not group_name and len(shared) == 1 and "" not in shared:
-        group_name = f"sibling group {shared.pop()}"
-    if options.redact:
-        group_name = redact_group_name(group_name, records)
-        options = redact_options(options, group_redactor(records))
-    group = build_group(records, group_name or ALL_CHILDREN, as_of, threshold, options.redact)
-    ctx = Ctx.for_theme(theme, options.page_size)
-    marking = theme.get("marking", "text") if options.marking is None else options.marking
-    count = len(group.rows)
-    subtitle = (
-        f"{count} child{'ren' if count != 1 else ''} · placements to {as_of:%d/%m/%Y}"
-        f" · {'aligned by age' if axis == 'age' else 'by date'}"
-    )
-    prints = "".join(fingerprint(r) for r in records)
-    frame = FrameText(
-        options.title or f"Placement history: {group.name}",
-        subtitle,
-        marking,
-        options.prepared_by,
-        options.prepared_on,
-        hashlib.sha256(prints.encode()).hexdigest()[:10],
-    )
-    layout = build_siblings_pages(group, ctx, frame, axis, threshold)
-    pdf = pdf_bytes(layout.pages, ctx.font_names, frame.title, options.prepared_by, "Placements")
-    return pdf, layout
-
-
 def render_siblings(
     inputs: Inputs,
     options: RenderOptions,
@@ -236,32 +139,16 @@ def render_siblings(
 ) -> RenderResult:
     """Load and render a sibling group's (or every child's) placement history to a PDF
     (encrypted when a password is given)."""
-    from timelines.analyse.groups import select_records
-
     theme = load_template(template)
-    vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
-    dataset = load(inputs, today, vocabulary)
-    if has_errors(dataset.problems):
-        raise InputError(dataset.problems)
+    dataset = load_checked(inputs, today, theme.vocabulary)
     records = select_records(dataset, group)
     if not records:
         raise TimelinesError("the input has no children to draw")
-    pdf, layout = siblings_pdf(records, group or "", theme, options, axis, today)
-    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
     shown = redact_group_name(group or "all", records) if options.redact else group or "all"
     suffix = "-redacted" if options.redact else ""
-    target = out or folder / f"placements-{safe_name(shown)}{suffix}.pdf"
-    write_atomic(target, encrypt(pdf, password) if password else pdf)
-    return RenderResult(target, len(layout.pages), group or "", dataset.problems)
-
-
-def _raw_row_children(inputs: Inputs, problems: tuple[Problem, ...]) -> dict[tuple[str, int], str]:
-    """(file, row) → child_id for the rows named by problems (see ``row_children``)."""
-    from timelines.load.inputs import row_children
-
-    given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology]
-    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
-    return row_children([p for p in given if p is not None], folder, problems)
+    target = out or inputs.folder / f"placements-{safe_name(shown)}{suffix}.pdf"
+    done = write_group_pdf(records, group or "", theme, options, target, axis, password, today)
+    return RenderResult(target, len(done.layout.pages), group or "", dataset.problems)
 
 
 def run_batch(
@@ -272,68 +159,35 @@ def run_batch(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    outputs: tuple[str, ...] = OUTPUTS,
 ) -> BatchResult:
-    """Render every child, every sibling group, a booklet, summary.csv and errors.csv.
+    """Render every child, every sibling group, a booklet, summary.csv and errors.csv
+    (``outputs`` picks among children, groups, booklet and summary; errors.csv always).
 
     With more than one job the files are loaded in a process of their own, which
     hands back the cohort packed and then ends: the memory that loading takes is
     given back before drawing starts. ``BatchResult.exit_code``: 0 when every child
     was drawn, 2 when some failed, 1 when none could be.
     """
-    from timelines.pipeline import batch
-
+    unknown = sorted(set(outputs) - set(OUTPUTS))
+    if unknown:
+        raise TimelinesError(
+            f"unknown output {', '.join(unknown)}; choose from {', '.join(OUTPUTS)}"
+        )
     jobs = jobs or os.cpu_count() or 1
     today = today or date.today()
     theme = load_template(template)
-    args = (inputs, template, today)
-    plan = _in_own_process(_plan_batch, *args) if jobs > 1 else _plan_batch(*args)
-    cohort = batch.Cohort(plan, theme, template, options, today)
+    plan = (batch.plan_apart if jobs > 1 else batch.load_plan)(inputs, template, today)
+    cohort = batch.Cohort(plan, theme, template, options, today, frozenset(outputs))
     return batch.run_cohort(cohort, out, jobs, progress)
-
-
-def _plan_batch(inputs: Inputs, template: str | None, today: date) -> BatchPlan:
-    from timelines.pipeline import batch
-
-    theme = load_template(template)
-    vocabulary = tuple(theme.settings["categories"]) + tuple(theme.settings["placements"])
-    dataset = load(inputs, today, vocabulary)
-    # Every problem with a row: warnings on rows that start no record count for their child too.
-    located = tuple(p for p in dataset.problems if p.row is not None)
-    return batch.plan_cohort(dataset, _raw_row_children(inputs, located))
-
-
-def _in_own_process(function: Callable, *args):
-    """``function(*args)`` in a fresh process (its errors are raised here)."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from timelines.pipeline.batch import fresh_processes
-
-    with ProcessPoolExecutor(1, mp_context=fresh_processes(), initializer=runtime.tune) as pool:
-        return pool.submit(function, *args).result()
 
 
 def write_template(out: Path, force: bool = False) -> Path:
     """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
-    from timelines.export.workbook import write_template_workbook
-
     if out.exists() and not force:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)
     return out
-
-
-@dataclass(frozen=True)
-class RunChartResult:
-    """What ``runchart`` wrote and found."""
-
-    chart: Path
-    tables: tuple[Path, ...]
-    points: int
-    waiting: int
-    excluded: int
-    findings: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
-    problems: tuple[Problem, ...] = ()
 
 
 def runchart(
@@ -342,147 +196,7 @@ def runchart(
     out: Path | None = None,
     today: date | None = None,
 ) -> RunChartResult:
-    """A cohort's run chart of time from one milestone to another, with the children
+    """A cohort's run chart of the time from one milestone to another, with the children
     still waiting beside it, and its tables (every child accounted for); nothing is
     written unless everything is ready."""
-    from timelines.load.annotations import read_annotations
-    from timelines.runchart import chart, outputs
-    from timelines.runchart.analysis import analyse
-    from timelines.runchart.series import check_codes, cohort_series
-
-    today = today or date.today()
-    try:
-        check_codes(options.start, options.end)
-    except ValueError as exc:
-        raise TimelinesError(str(exc)) from None
-    dataset = load(inputs, today)
-    if has_errors(dataset.problems):
-        raise InputError(dataset.problems)
-    annotations = read_annotations(options.annotations) if options.annotations else ()
-    series = cohort_series(
-        dataset.records(),
-        options.start,
-        options.end,
-        options.as_of,
-        options.since,
-        options.until,
-        today,
-    )
-    _check_series(series)
-    analysis = analyse(series, options.choices)
-    fmt = _chart_format(options.fmt, out)
-    target = out or _default_chart(inputs, fmt)
-    stem = target.with_suffix("")
-    tables = {
-        stem.with_name(f"{stem.name}.csv"): outputs.points_csv(analysis),
-        stem.with_name(f"{stem.name}-waiting.csv"): outputs.waiting_csv(analysis),
-        stem.with_name(f"{stem.name}-excluded.csv"): outputs.excluded_csv(analysis),
-    }
-    _refuse_inputs([target, *tables], inputs, dataset, options.annotations)
-    frame = _runchart_frame(analysis, options, today, tables)
-    picture = chart.chart_bytes(analysis, annotations, frame, fmt)
-    write_atomic(target, picture)
-    for path, data in tables.items():
-        write_atomic(path, data)
-    left, right = chart.x_range(analysis)
-    off_chart = tuple(
-        f"the change on {a.when:%d/%m/%Y} ({a.text}) is outside the chart's dates; not drawn"
-        for a in annotations
-        if not left <= a.when <= right
-    )
-    return RunChartResult(
-        target,
-        tuple(tables),
-        len(series.points),
-        len(series.waiting),
-        len(series.excluded),
-        analysis.findings,
-        analysis.warnings + off_chart,
-        dataset.problems,
-    )
-
-
-def _chart_format(fmt: str | None, out: Path | None) -> str:
-    """The chart's format: as asked, else from the output's suffix, else PDF."""
-    from timelines.runchart.chart import FORMATS
-
-    suffix = out.suffix.lower().lstrip(".") if out else ""
-    if fmt and suffix in FORMATS and suffix != fmt:
-        raise TimelinesError(f"--format {fmt} does not match the file name {out.name}")
-    return fmt or (suffix if suffix in FORMATS else "pdf")
-
-
-def _default_chart(inputs: Inputs, fmt: str) -> Path:
-    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
-    return folder / f"runchart.{fmt}"
-
-
-def _check_series(series) -> None:
-    """Refuse a chart that could only mislead: nobody with the start, or nobody in the
-    whole cohort with the end (the data may not record it)."""
-    found = dict(series.found)
-    listed = ", ".join(f"{code} ({count})" for code, count in series.found) or "none"
-    for code, name in ((series.start_code, series.start_name), (series.end_code, series.end_name)):
-        if not found.get(code):
-            raise TimelinesError(
-                f"no child's record has a {name} ({code}), so there is nothing to chart;"
-                f" milestones found (children): {listed}. Choose others with --start and"
-                " --end, or add a 'milestone' column to the chronology"
-            )
-
-
-def _refuse_inputs(
-    targets: list[Path], inputs: Inputs, dataset: Dataset, also: Path | None
-) -> None:
-    """An output never replaces an input: neither a file given nor one read from a folder."""
-    given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology, also]
-    read = {p.resolve() for p in given if p is not None and p.is_file()}
-    folder = inputs.primary if inputs.primary.is_dir() else inputs.primary.parent
-    records = (*dataset.children, *dataset.events, *dataset.placements)
-    names = {r.origin.file.split(" [")[0] for r in records if r.origin and r.origin.file}
-    read |= {(folder / name).resolve() for name in names}
-    for target in targets:
-        if target.resolve() in read:
-            raise TimelinesError(f"{target} is one of the input files; choose another -o")
-
-
-def _runchart_frame(analysis, options: RunChartOptions, today: date, tables: dict):
-    from timelines import __version__
-    from timelines.runchart.analysis import ANHOEJ
-    from timelines.runchart.chart import Frame
-
-    series = analysis.series
-    marking = options.marking
-    if marking is None:
-        marking = load_template(None).get("marking", "text")
-    parts = []
-    if series.points:
-        first, last = series.points[0].end, series.points[-1].end
-        parts.append(
-            f"{len(series.points)} children reached the end ({series.end_name})"
-            f" between {first:%d/%m/%Y} and {last:%d/%m/%Y}"
-        )
-    parts.append(f"{len(series.waiting)} still waiting at {series.as_of:%d/%m/%Y}")
-    second = []
-    if series.excluded:
-        excluded_file = list(tables)[2].name
-        second.append(f"{len(series.excluded)} not on the chart (see {excluded_file})")
-    if options.since or options.until:
-        since = f"{options.since:%d/%m/%Y}" if options.since else "the first"
-        until = f"{options.until:%d/%m/%Y}" if options.until else "the last"
-        second.append(f"points from {since} to {until}")
-    second.append("Anhøj's rules" if options.choices.rules == ANHOEJ else "IHI run-chart rules")
-    prepared_on = options.prepared_on or today
-    by = f"Prepared by {options.prepared_by} on" if options.prepared_by else "Prepared on"
-    footer = (
-        f"{by} {prepared_on:%d/%m/%Y} · {series.children} children in the files"
-        f" · milestones from the chronology's milestone column, SSDA903 codes and placements"
-        f" · timelines {__version__}"
-    )
-    return Frame(
-        f"Time from {series.start_name} to {series.end_name}",
-        " · ".join(parts) + "\n" + " · ".join(second),
-        marking,
-        footer,
-        options.prepared_by,
-    )
+    return write_runchart(inputs, options, out, today)

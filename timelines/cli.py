@@ -15,6 +15,8 @@ from timelines.analyse.milestones import MILESTONE_CODES
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
+from timelines.runchart.analysis import Choices
+from timelines.runchart.options import RunChartOptions, parse_target
 
 EXISTING = click.Path(exists=True, path_type=Path)
 
@@ -449,8 +451,6 @@ def _dates(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 
 
 def _target(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    from timelines.runchart.options import parse_target
-
     if value is None:
         return None
     try:
@@ -559,9 +559,6 @@ def runchart(
     on the chart, with the reason). Default: accommodated to permanence
     recommendation, median of the first 12 points, IHI rules.
     """
-    from timelines.runchart.analysis import Choices
-    from timelines.runchart.options import RunChartOptions
-
     if baseline is not None and baseline_until is not None:
         raise click.UsageError("use --baseline or --baseline-until, not both")
     inputs = api.Inputs(cohort, placements, children, tuple(extra), input_fmt)

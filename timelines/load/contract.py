@@ -524,6 +524,9 @@ class _Loader:
         counts = {"records": 0, "errors": 0, "other_children": 0}
         seen: dict[Cells, int] = {}
         for number, cells in source.table.rows:
+            if number in source.table.bad_rows:  # the table has said why
+                counts["errors"] += 1
+                continue
             row = _Row(source, number, cells, self.options)
             child = self._owner(row)
             if self.ids.chosen and child not in (None, self.ids.chosen):

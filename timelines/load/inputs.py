@@ -9,13 +9,12 @@ files (a CIN census XML or a contract chronology) and describes the chosen child
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from timelines import runtime
 from timelines.load.cin import load_cin
 from timelines.load.contract import find_contract_files, load_contract, load_folder
 from timelines.load.ssda903 import (
@@ -87,7 +86,7 @@ def load_inputs(
     """
     if fmt is not None and fmt not in FORMATS:
         raise TimelinesError(f"unknown input format '{fmt}'; use one of {', '.join(FORMATS)}")
-    with _collector_paused():
+    with runtime.collector_paused():
         return _load(
             primary,
             placements,
@@ -100,19 +99,6 @@ def load_inputs(
             today,
             vocabulary,
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading makes millions of small objects and no cycles: the cyclic garbage
-    collector would only rescan them again and again (twice as slow on a cohort)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _load(
