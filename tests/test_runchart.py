@@ -155,8 +155,10 @@ def test_baseline_until_a_date_and_phases_where_the_analyst_says():
     assert analysis.warnings == (
         "the median rests on 10 points; 12 or more make a steadier baseline",
     )
-    phased = analyse(series, Choices(phases=(series.points[12].end,)))
+    change = series.points[11].end + timedelta(days=30)
+    phased = analyse(series, Choices(phases=(change,)))
     assert [(p.first, p.last) for p in phased.phases] == [(0, 11), (12, 19)]
+    assert chart.phase_starts(phased) == [change]  # the line where the analyst said
     assert phased.phases[1].centre == 19.5
     assert phased.phases[1].ihi is None  # 8 points: too few for rules
     assert "Phase 2: only 8 points" in " ".join(phased.findings)

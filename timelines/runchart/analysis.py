@@ -175,7 +175,7 @@ def _phase_findings(phase: Phase, points: Sequence, where: str) -> list[str]:
             f" {found.crossings_min} expected by chance): a sign of change."
         )
     if not (phase.ihi and phase.ihi.signal or phase.anhoej and phase.anhoej.signal):
-        said.append(f"{where}no signal: the variation is what chance alone would give.")
+        said.append(f"{where}no signal (the variation is what chance alone would give).")
     return said
 
 

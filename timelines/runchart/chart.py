@@ -246,13 +246,21 @@ def _medians(ax: Axes, analysis: Analysis, right: date) -> None:
         )
 
 
+def phase_starts(analysis: Analysis) -> list[date]:
+    """Where each phase after the first begins: the --phase date that began it."""
+    points, given = analysis.series.points, analysis.choices.phases
+    return [
+        max((d for d in given if d <= points[phase.first].end), default=points[phase.first].end)
+        for phase in analysis.phases[1:]
+    ]
+
+
 def _phases(ax: Axes, analysis: Analysis, top: float) -> None:
-    for number, phase in enumerate(analysis.phases[1:], 2):
-        at = _num(analysis.series.points[phase.first].end)
-        ax.axvline(at, color=INK, lw=1.2, zorder=1)
+    for number, day in enumerate(phase_starts(analysis), 2):
+        ax.axvline(_num(day), color=INK, lw=1.2, zorder=1)
         ax.text(
-            at,
-            top * 0.985,
+            _num(day),
+            top * 0.93,
             f" phase {number}",
             va="top",
             fontproperties=font(8, True),
