@@ -155,7 +155,7 @@ def test_baseline_until_a_date_and_phases_where_the_analyst_says():
     assert analysis.warnings == (
         "the median rests on 10 points; 12 or more make a steadier baseline",
     )
-    change = series.points[11].end + timedelta(days=30)
+    change = series.points[11].end + timedelta(days=10)
     phased = analyse(series, Choices(phases=(change,)))
     assert [(p.first, p.last) for p in phased.phases] == [(0, 11), (12, 19)]
     assert chart.phase_starts(phased) == [change]  # the line where the analyst said
