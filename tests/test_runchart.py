@@ -353,3 +353,13 @@ def test_903_extract_charts_accommodated_to_legal_permanence(tmp_path):
     rows += len(_rows((tmp_path / "dm-waiting.csv").read_bytes()))
     rows += len(_rows((tmp_path / "dm-excluded.csv").read_bytes()))
     assert rows == 292 + 79 + 449
+
+
+def test_axis_ticks_for_any_span():
+    assert chart.week_ticks(60) == [0, 8, 16, 24, 32, 40, 48, 56]
+    assert len(chart.week_ticks(5000)) <= 10  # a cohort followed for decades
+    assert [t for _, t in chart.date_ticks(date(2022, 5, 10), date(2023, 2, 1))][:3] == [
+        "Jun 2022", "Jul 2022", "Aug 2022",
+    ]  # fmt: skip
+    years = chart.date_ticks(date(1990, 3, 1), date(2025, 1, 1))
+    assert 3 <= len(years) <= 10 and all(d.month == 1 for d, _ in years)

@@ -459,6 +459,9 @@ def _target(ctx: click.Context, param: click.Parameter, value: str | None) -> fl
         raise click.BadParameter(str(exc)) from None
 
 
+SHOWN_WARNINGS = 10  # a cohort may have thousands; validate lists them all
+
+
 @main.command()
 @click.argument("cohort", type=EXISTING)
 @click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX).")
@@ -487,7 +490,9 @@ def _target(ctx: click.Context, param: click.Parameter, value: str | None) -> fl
     help="The milestone the time is counted to.",
 )
 @click.option(
-    "--as-of", callback=_date, help="Count the waiting to this day. Default: --to, else today."
+    "--as-of",
+    callback=_date,
+    help="Count the waiting to this day. Default: --to, else the last milestone in the data.",
 )
 @click.option(
     "--from", "since", callback=_date, help="Chart the children who reached the end from this day."
@@ -570,7 +575,15 @@ def runchart(
         result = api.runchart(inputs, options, out)
     except TimelinesError as exc:
         _fail(exc)
-    _report([p for p in result.problems if p.severity == "warning"])
+    warnings = [p for p in result.problems if p.severity == "warning"]
+    _report(warnings[:SHOWN_WARNINGS])
+    if len(warnings) > SHOWN_WARNINGS:
+        more = len(warnings) - SHOWN_WARNINGS
+        click.echo(
+            f"warning: … and {_count(more, 'more warning')} in the input"
+            f" (`timelines validate {cohort}` lists them all)",
+            err=True,
+        )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for finding in result.findings:

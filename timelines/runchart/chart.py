@@ -12,6 +12,7 @@ id is ever put on the chart.
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -169,6 +170,7 @@ def _points(ax: Axes, analysis: Analysis) -> None:
             parse_math=False,
         )
         return
+    scale = marker_scale(len(points))
     xs = [_num(p.end) for p in points]
     ys = [p.weeks for p in points]
     ax.plot(xs, ys, color=COLOURS["line"], lw=1, zorder=2)
@@ -178,7 +180,7 @@ def _points(ax: Axes, analysis: Analysis) -> None:
         [ys[i] for i in plain],
         ls="none",
         marker="o",
-        ms=4.5,
+        ms=4.5 * scale,
         color=COLOURS["point"],
         zorder=3,
         label="a child",
@@ -198,13 +200,18 @@ def _points(ax: Axes, analysis: Analysis) -> None:
                 [ys[i] for i in chosen],
                 ls="none",
                 marker=marker,
-                ms=size,
+                ms=size * scale,
                 mfc=COLOURS["signal"],
                 mec=INK,
                 mew=0.7,
                 zorder=4,
                 label=label,
             )
+
+
+def marker_scale(points: int) -> float:
+    """Full-size markers up to 120 points, smaller (down to half) on crowded charts."""
+    return 1.0 if points <= 120 else max(0.5, math.sqrt(120 / points))
 
 
 def median_segments(analysis: Analysis, right: date) -> list[tuple[date, date, float, bool]]:
@@ -346,10 +353,16 @@ def _waiting(ax: Axes, analysis: Analysis) -> None:
     ax.tick_params(labelleft=False)
 
 
+def _step(span: float, steps: tuple[int, ...], most: int, unit: int) -> int:
+    """The first step giving at most ``most`` ticks over ``span`` (past the list: whole
+    multiples of ``unit``)."""
+    return next((s for s in steps if span / s <= most), unit * math.ceil(span / most / unit))
+
+
 def date_ticks(left: date, right: date) -> list[tuple[date, str]]:
     """Ticks for the date axis: month, quarter or year starts, as 'Jan 2024'."""
     months = (right.year - left.year) * 12 + right.month - left.month
-    step = next(s for s in (1, 2, 3, 6, 12, 24) if months / s <= 10)
+    step = _step(months, (1, 2, 3, 6, 12, 24, 60), 10, 12)
     ticks, year, month = [], left.year, left.month
     while True:
         month += 1
@@ -358,12 +371,12 @@ def date_ticks(left: date, right: date) -> list[tuple[date, str]]:
         day = date(year, month, 1)
         if day > right:
             return ticks
-        if (month - 1) % step == 0 or step > 12 and month == 1 and year % (step // 12) == 0:
+        if (month - 1) % step == 0 if step < 12 else month == 1 and year % (step // 12) == 0:
             ticks.append((day, f"{day:%b %Y}"))
 
 
 def week_ticks(top: float) -> list[float]:
-    step = next(s for s in (2, 4, 8, 13, 26, 52, 104) if top / s <= 9)
+    step = _step(top, (2, 4, 8, 13, 26, 52, 104, 260), 9, 52)
     return [float(w) for w in range(0, int(top) + 1, step)]
 
 
