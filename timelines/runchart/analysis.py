@@ -133,6 +133,10 @@ def weeks_text(weeks: float) -> str:
     return f"{whole} week{'s' if whole != 1 else ''}"
 
 
+def _points(count: int) -> str:
+    return f"{count} point{'s' if count != 1 else ''}"
+
+
 def _children(count: int) -> str:
     return f"{count} child{'ren' if count != 1 else ''}"
 
@@ -147,7 +151,7 @@ def _findings(series: Series, phases: Sequence[Phase], flags: Sequence[frozenset
         said.append(f"{where}median {weeks_text(phase.centre)} ({base}).")
         if not phase.tested:
             said.append(
-                f"{where}only {phase.points} points: at least {runrules.FEWEST_POINTS} are needed"
+                f"{where}only {_points(phase.points)}: at least {runrules.FEWEST_POINTS} are needed"
                 " before the rules can tell a change from chance."
             )
             continue
@@ -229,7 +233,7 @@ def _warnings(phases: Sequence[Phase]) -> tuple[str, ...]:
         where = f"phase {number}: " if len(phases) > 1 else ""
         if phase.baseline < runrules.BASELINE_POINTS:
             said.append(
-                f"{where}the median rests on {phase.baseline} points; {runrules.BASELINE_POINTS}"
+                f"{where}the median rests on {_points(phase.baseline)}; {runrules.BASELINE_POINTS}"
                 " or more make a steadier baseline"
             )
     return tuple(said)
