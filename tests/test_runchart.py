@@ -211,9 +211,16 @@ def test_tables_account_for_every_child_with_the_signals_the_chart_shows():
     assert points[0] == {
         "child_id": "C000", "start": "03/01/2022", "end": "01/08/2022", "weeks": "30.0",
         "phase": "1", "median_weeks": "33.5", "shift": "", "trend": "",
+        "start_found_by": "milestone column", "end_found_by": "milestone column",
     }  # fmt: skip
     assert _rows(outputs.waiting_csv(analysis)) == [
-        {"child_id": "WAIT", "start": "01/10/2029", "days_waited": "272", "weeks_waited": "38.9"}
+        {
+            "child_id": "WAIT",
+            "start": "01/10/2029",
+            "days_waited": "272",
+            "weeks_waited": "38.9",
+            "start_found_by": "milestone column",
+        }
     ]
     assert _rows(outputs.excluded_csv(analysis)) == [{"child_id": "X", "reason": "no accommodated"}]
 

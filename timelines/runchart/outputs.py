@@ -16,8 +16,9 @@ from timelines.runchart.analysis import Analysis
 
 POINT_COLUMNS = (
     "child_id", "start", "end", "weeks", "phase", "median_weeks", "shift", "trend",
+    "start_found_by", "end_found_by",
 )  # fmt: skip
-WAITING_COLUMNS = ("child_id", "start", "days_waited", "weeks_waited")
+WAITING_COLUMNS = ("child_id", "start", "days_waited", "weeks_waited", "start_found_by")
 EXCLUDED_COLUMNS = ("child_id", "reason")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,13 +47,14 @@ def points_csv(analysis: Analysis) -> bytes:
                 point.child_id, f"{point.start:%d/%m/%Y}", f"{point.end:%d/%m/%Y}",
                 f"{point.weeks:.1f}", number, f"{phase.centre:.1f}",
                 "yes" if "shift" in flags else "", "yes" if "trend" in flags else "",
+                point.start_how, point.end_how,
             ))  # fmt: skip
     return csv_bytes(POINT_COLUMNS, rows)
 
 
 def waiting_csv(analysis: Analysis) -> bytes:
     rows = [
-        (w.child_id, f"{w.start:%d/%m/%Y}", w.days, f"{w.weeks:.1f}")
+        (w.child_id, f"{w.start:%d/%m/%Y}", w.days, f"{w.weeks:.1f}", w.start_how)
         for w in analysis.series.waiting
     ]
     return csv_bytes(WAITING_COLUMNS, rows)

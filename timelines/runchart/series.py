@@ -35,6 +35,8 @@ class Point:
     child_id: str
     start: date
     end: date
+    start_how: str = ""  # how each milestone was found, e.g. "milestone column"
+    end_how: str = ""
 
     @property
     def days(self) -> int:
@@ -52,6 +54,7 @@ class Waiting:
     child_id: str
     start: date
     days: int
+    start_how: str = ""
 
     @property
     def weeks(self) -> float:
@@ -133,9 +136,9 @@ def cohort_series(
         if why:
             excluded.append(Excluded(child_id, why))
         elif ended is None:
-            waiting.append(Waiting(child_id, began, (as_of - began).days))
+            waiting.append(Waiting(child_id, began, (as_of - began).days, first.how))
         else:
-            points.append(Point(child_id, began, ended))
+            points.append(Point(child_id, began, ended, first.how, last.how))
     points.sort(key=lambda p: (p.end, p.child_id))
     waiting.sort(key=lambda w: (-w.days, w.child_id))
     excluded.sort(key=lambda e: e.child_id)
