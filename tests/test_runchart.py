@@ -272,6 +272,7 @@ def test_sample_cohort_chart_shows_a_shift_and_no_names_or_ids(tmp_path):
         "13 still waiting at 30/09/2025",
         "3 not on the chart (see runchart-excluded.csv)",
         "Still waiting (13)",
+        "2 past the 26-week target",
         "median 38 weeks",
         "2-week planning meeting",
         "Prepared by Data team",

@@ -315,9 +315,19 @@ def _target(ax: Axes, analysis: Analysis) -> None:
     )
 
 
+def waiting_title(analysis: Analysis) -> str:
+    """'Still waiting (13)', with how many are past the target when there is one."""
+    waiting, target = analysis.series.waiting, analysis.choices.target_weeks
+    title = f"Still waiting ({len(waiting)})"
+    if target is not None and waiting:
+        past = sum(1 for w in waiting if w.weeks > target)
+        title += f"\n{past} past the {weeks_text(target).replace(' weeks', '-week')} target"
+    return title
+
+
 def _waiting(ax: Axes, analysis: Analysis) -> None:
     waiting = analysis.series.waiting
-    ax.set_title(f"Still waiting ({len(waiting)})", fontproperties=font(10, True), loc="left")
+    ax.set_title(waiting_title(analysis), fontproperties=font(10, True), loc="left")
     if waiting:
         edge = 0.5 if len(waiting) <= 80 else 0
         ax.bar(
