@@ -38,7 +38,7 @@ class Phase:
     first: int
     last: int
     baseline: int  # points in the baseline
-    centre: float | None  # None: no points
+    centre: float  # the median of the baseline
     ihi: runrules.Ihi | None  # None: too few points for rules, or the other rules
     anhoej: runrules.Anhoej | None
 

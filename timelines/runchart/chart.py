@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from timelines.load.annotations import Annotation
 from timelines.resources import fonts_dir
-from timelines.runchart.analysis import Analysis, Phase, weeks_text
+from timelines.runchart.analysis import Analysis, weeks_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -469,7 +469,3 @@ def _caption(figure, analysis: Analysis, changes: list[str]) -> None:
     _block(figure, 0.04, "What the chart shows", caption_lines(analysis, 98))
     if changes:
         _block(figure, 0.64, "Changes made (the numbered marks)", changes)
-
-
-def phase_of(analysis: Analysis, index: int) -> Phase:
-    return next(p for p in analysis.phases if p.first <= index <= p.last)
