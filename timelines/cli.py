@@ -15,7 +15,7 @@ from timelines.analyse.milestones import MILESTONE_CODES
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
-from timelines.runchart.analysis import Choices
+from timelines.runchart.analysis import RULES, Choices
 from timelines.runchart.options import RunChartOptions, parse_target
 
 EXISTING = click.Path(exists=True, path_type=Path)
@@ -514,7 +514,7 @@ SHOWN_WARNINGS = 10  # a cohort may have thousands; validate lists them all
 @click.option("--target", callback=_target, help="A target line: 26w, 182d or 6m.")
 @click.option(
     "--rules",
-    type=click.Choice(["ihi", "anhoej"]),
+    type=click.Choice(RULES),
     default="ihi",
     show_default=True,
     help="IHI run-chart rules, or Anhøj's.",
