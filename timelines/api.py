@@ -16,7 +16,6 @@ from pathlib import Path
 
 from timelines.analyse.groups import select_records
 from timelines.export.names import safe_name
-from timelines.export.workbook import write_template_workbook
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem, TimelinesError
 from timelines.model.records import ChildRecord, Dataset
@@ -184,6 +183,10 @@ def run_batch(
 
 def write_template(out: Path, force: bool = False) -> Path:
     """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
+    # Imported here: openpyxl (and the numpy it loads) takes a quarter of a second to
+    # import, and no other command needs it.
+    from timelines.export.workbook import write_template_workbook
+
     if out.exists() and not force:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)

@@ -374,6 +374,14 @@ def siblings(
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
+@click.option(
+    "--outputs",
+    "outputs",
+    multiple=True,
+    callback=lambda ctx, param, value: _outputs(value),
+    help="What to write: children, groups, booklet, summary (comma-separated or repeated;"
+    " default all). errors.csv is always written.",
+)
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: every core).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
@@ -387,6 +395,7 @@ def batch(
     extra,
     fmt,
     out,
+    outputs,
     jobs,
     quiet,
     template,
@@ -397,8 +406,10 @@ def batch(
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
     index and every child's picture page, bookmarked; booklet-001.pdf, … past
-    1,000 children), OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
-    2 when some children failed (see errors.csv), 1 when nothing could be loaded.
+    1,000 children), OUT/summary.csv and OUT/errors.csv; --outputs children
+    (or groups, booklet, summary, comma-separated) writes only those (and errors.csv).
+    Exit status 0 when every child was drawn, 2 when some children failed (see
+    errors.csv), 1 when nothing could be loaded.
     """
     primary = chronology or source
     if primary is None:
@@ -409,15 +420,25 @@ def batch(
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
     try:
         with bar or contextlib.nullcontext():
-            result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
+            tick = _ticker(bar) if bar else None
+            result = api.run_batch(inputs, out, options, template, jobs, tick, outputs=outputs)
     except TimelinesError as exc:
         _fail(exc)
-    click.echo(
-        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed,"
-        f" {result.groups} sibling groups"
-    )
+    groups = f", {result.groups} sibling groups" if "groups" in outputs else ""
+    click.echo(f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{groups}")
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def _outputs(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--outputs as given (comma-separated or repeated), checked; every output when none."""
+    chosen = [word.strip().lower() for value in values for word in value.split(",")]
+    unknown = [word for word in chosen if word and word not in api.OUTPUTS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown output '{unknown[0]}'; choose from {', '.join(api.OUTPUTS)}"
+        )
+    return tuple(dict.fromkeys(word for word in chosen if word)) or api.OUTPUTS
 
 
 def _ticker(bar):

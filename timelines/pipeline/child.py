@@ -50,6 +50,13 @@ def layout_child(
     record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
 ) -> Rendered:
     """Analyse and lay out one child (no drawing); ``pdf`` is empty."""
+    with building():  # fewer garbage collections while the page is made
+        return _layout_child(record, theme, options, today)
+
+
+def _layout_child(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None
+) -> Rendered:
     today = today or date.today()
     drawn = redact_events(record)
     if options.redact:
@@ -70,6 +77,16 @@ def layout_child(
     if options.redact:
         return Rendered(b"", layout, replace(facts, date_of_birth=None), shared)
     return Rendered(b"", layout, facts, drawn)
+
+
+def child_facts(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
+) -> Facts:
+    """The child's key facts as ``layout_child`` finds them, without laying out a page."""
+    if options.redact:
+        return layout_child(record, theme, options, today).facts
+    drawn = redact_events(record)
+    return analyse(drawn, story_end(drawn, theme, options, today or date.today()))
 
 
 def render_child(
@@ -127,6 +144,7 @@ def _frame(
 
 __all__ = [
     "Rendered",
+    "child_facts",
     "layout_child",
     "render_child",
     "write_child_pdf",
