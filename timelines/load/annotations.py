@@ -25,8 +25,8 @@ class Annotation:
 def read_annotations(path: Path) -> tuple[Annotation, ...]:
     """Every row as an Annotation, sorted by date; every bad row reported at once."""
     table = read_table(path)
-    date_column = next((c for c in DATE_COLUMNS if c in table.columns), None)
-    text_column = next((c for c in TEXT_COLUMNS if c in table.columns), None)
+    date_column = next((c for c in DATE_COLUMNS if c in table.columns), "")
+    text_column = next((c for c in TEXT_COLUMNS if c in table.columns), "")
     missing = [name for name, found in (("date", date_column), ("text", text_column)) if not found]
     if missing:
         raise InputError(

@@ -100,7 +100,7 @@ def table_paths(chart_path: Path) -> tuple[Path, Path, Path]:
 def chart_format(fmt: str | None, out: Path | None) -> str:
     """The chart's format: as asked, else from the output's suffix, else PDF."""
     suffix = out.suffix.lower().lstrip(".") if out else ""
-    if fmt and suffix in chart.FORMATS and suffix != fmt:
+    if fmt and out and suffix in chart.FORMATS and suffix != fmt:
         raise TimelinesError(f"--format {fmt} does not match the file name {out.name}")
     return fmt or (suffix if suffix in chart.FORMATS else "pdf")
 
@@ -125,8 +125,9 @@ def _refuse_inputs(
     """An output never replaces an input: neither a file given nor one read from a folder."""
     given = [inputs.primary, inputs.placements, inputs.children, *inputs.extra_chronology, also]
     read = {p.resolve() for p in given if p is not None and p.is_file()}
-    records = (*dataset.children, *dataset.events, *dataset.placements)
-    names = {r.origin.file.split(" [")[0] for r in records if r.origin and r.origin.file}
+    origins = [c.origin for c in dataset.children] + [e.origin for e in dataset.events]
+    origins += [p.origin for p in dataset.placements]
+    names = {o.file.split(" [")[0] for o in origins if o and o.file}
     read |= {(inputs.folder / name).resolve() for name in names}
     for target in targets:
         if target.resolve() in read:

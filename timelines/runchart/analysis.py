@@ -167,13 +167,15 @@ def _findings(series: Series, phases: Sequence[Phase], flags: Sequence[frozenset
 
 def _phase_findings(phase: Phase, points: Sequence, where: str) -> list[str]:
     values = [p.weeks for p in points[phase.first : phase.last + 1]]
-    runs = phase.ihi.shifts if phase.ihi else phase.anhoej.long_runs
-    said = _shift_findings(phase, values, runs, points, where)
+    said = []
     if phase.ihi:
+        said += _shift_findings(phase, values, phase.ihi.shifts, points, where)
         said += _trend_findings(phase, phase.ihi.trends, points, where)
         said += _runs_findings(phase.ihi, where)
-    elif phase.anhoej.too_few_crossings:
-        found = phase.anhoej
+    elif phase.anhoej:
+        said += _shift_findings(phase, values, phase.anhoej.long_runs, points, where)
+    found = phase.anhoej
+    if found and found.too_few_crossings:
         said.append(
             f"{where}the median is crossed only {found.crossings} times (at least"
             f" {found.crossings_min} expected by chance): a sign of change."

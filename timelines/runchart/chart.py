@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from timelines.load.annotations import Annotation
 from timelines.resources import fonts_dir
@@ -42,7 +42,7 @@ COLOURS = {
     "mark": "#666666",
     "grid": "#e3e3e3",
 }
-RC = {
+RC: dict[Any, Any] = {
     "pdf.fonttype": 42,  # TrueType, so the words can be read back and searched
     "svg.fonttype": "path",
     "svg.hashsalt": "timelines-runchart",
@@ -373,7 +373,8 @@ def date_ticks(left: date, right: date) -> list[tuple[date, str]]:
     """Ticks for the date axis: month, quarter or year starts, as 'Jan 2024'."""
     months = (right.year - left.year) * 12 + right.month - left.month
     step = _step(months, (1, 2, 3, 6, 12, 24, 60), 10, 12)
-    ticks, year, month = [], left.year, left.month
+    ticks: list[tuple[date, str]] = []
+    year, month = left.year, left.month
     while True:
         month += 1
         if month > 12:

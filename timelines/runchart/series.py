@@ -123,22 +123,29 @@ def cohort_series(
     check_codes(start, end)
     found = {record.child_id: find_milestones(record) for record in records}
     as_of = as_of or until or last_milestone(found.values(), today or date.today())
-    points, waiting, excluded = [], [], []
+    points: list[Point] = []
+    waiting: list[Waiting] = []
+    excluded: list[Excluded] = []
     counts: Counter[str] = Counter()
     for child_id, milestones in found.items():
         counts.update({m.code for m in milestones})
         first, last = first_milestone(milestones, start), first_milestone(milestones, end)
+        if last is not None and last.when.middle > as_of:
+            last = None  # not reached yet on the as-of date
         began = first.when.middle if first else None
-        ended = last.when.middle if last and last.when.middle <= as_of else None
+        ended = last.when.middle if last else None
         why = _excluded_because(began, ended, as_of, since, until, start, end)
-        if not why and ended is None:
-            why = _left_before_end(milestones, began, as_of, end)
-        if why:
+        if first is None or why:
             excluded.append(Excluded(child_id, why))
-        elif ended is None:
-            waiting.append(Waiting(child_id, began, (as_of - began).days, first.how))
+        elif last is None:
+            why = _left_before_end(milestones, first.when.middle, as_of, end)
+            if why:
+                excluded.append(Excluded(child_id, why))
+            else:
+                days = (as_of - first.when.middle).days
+                waiting.append(Waiting(child_id, first.when.middle, days, first.how))
         else:
-            points.append(Point(child_id, began, ended, first.how, last.how))
+            points.append(Point(child_id, first.when.middle, last.when.middle, first.how, last.how))
     points.sort(key=lambda p: (p.end, p.child_id))
     waiting.sort(key=lambda w: (-w.days, w.child_id))
     excluded.sort(key=lambda e: e.child_id)
