@@ -510,3 +510,23 @@ def test_a_bug_is_a_short_message_never_a_traceback_with_the_childs_data(page, m
     monkeypatch.setattr(page.session, "refresh", broken)
     page.post("/choices", data={"template": "family"})
     assert page.session.message.startswith("Something went wrong inside timelines (ValueError)")
+
+
+def test_the_page_never_opens_a_connection(page, monkeypatch, tmp_path):
+    """Checking, drawing, redacting, encrypting and saving with sockets' outward calls blocked."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    for name in ("create_connection", "getaddrinfo", "gethostbyname"):
+        monkeypatch.setattr(socket, name, refuse)
+    page.upload({"seonaid.xlsx": sample_workbook()})
+    page.edit({"chronology.0.event": "Referral (edited)"})
+    page.post("/choices", data={"template": "family", "redact": "yes"})
+    response = page.post("/pdf", data={"password": "pw", "password2": "pw"})
+    assert response.headers["content-type"] == "application/pdf"
+    assert page.get("/workbook.xlsx").status_code == 200
+    assert page.get("/template.xlsx").status_code == 200
