@@ -27,6 +27,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(str(exc)) from None
 
 
+def _from(ctx: click.Context, param: click.Parameter, value: str | None) -> date | str | None:
+    if value is not None and value.strip().lower() == "birth":
+        return "birth"
+    return _date(ctx, param, value)
+
+
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}", err=True)
@@ -161,9 +167,16 @@ def main() -> None:
     "--as-of", callback=_date, help="End the story on this day (dd/mm/yyyy). Default: today."
 )
 @click.option(
+    "--from",
+    "window_from",
+    callback=_from,
+    help="Start the axis on this day (dd/mm/yyyy) or at 'birth'."
+    " Default: the first event, the years from birth compressed.",
+)
+@click.option(
     "--gap-months",
     type=click.FloatRange(min=0),
-    help="Mark waits longer than this many months (default: the template's, 3).",
+    help="Mark waits between decisions longer than this many months (default: the template's, 6).",
 )
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timeline.")
 @click.option("--prepared-on", callback=_date, help="Date prepared (dd/mm/yyyy). Default: today.")
@@ -194,6 +207,7 @@ def render(
     template,
     page_size,
     as_of,
+    window_from,
     gap_months,
     prepared_by,
     prepared_on,
@@ -220,6 +234,7 @@ def render(
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id, name, dob)
     options = RenderOptions(
         as_of=as_of,
+        window_from=window_from,
         prepared_by=prepared_by,
         prepared_on=prepared_on or date.today(),
         marking=marking,
@@ -273,10 +288,12 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
     try:
-        problems = api.validate(inputs)
+        problems, notes = api.check(inputs)
     except TimelinesError as exc:
         _fail(exc)
     _report(problems)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
@@ -371,6 +388,14 @@ def siblings(
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
+@click.option(
+    "--outputs",
+    "outputs",
+    multiple=True,
+    callback=lambda ctx, param, value: _outputs(value),
+    help="What to write: children, groups, booklet, summary (comma-separated or repeated;"
+    " default all). errors.csv is always written.",
+)
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: every core).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
@@ -384,6 +409,7 @@ def batch(
     extra,
     fmt,
     out,
+    outputs,
     jobs,
     quiet,
     template,
@@ -394,8 +420,10 @@ def batch(
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
     index and every child's picture page, bookmarked; booklet-001.pdf, … past
-    1,000 children), OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
-    2 when some children failed (see errors.csv), 1 when nothing could be loaded.
+    1,000 children), OUT/summary.csv and OUT/errors.csv; --outputs children
+    (or groups, booklet, summary, comma-separated) writes only those (and errors.csv).
+    Exit status 0 when every child was drawn, 2 when some children failed (see
+    errors.csv), 1 when nothing could be loaded.
     """
     primary = chronology or source
     if primary is None:
@@ -406,15 +434,25 @@ def batch(
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
     try:
         with bar or contextlib.nullcontext():
-            result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
+            tick = _ticker(bar) if bar else None
+            result = api.run_batch(inputs, out, options, template, jobs, tick, outputs=outputs)
     except TimelinesError as exc:
         _fail(exc)
-    click.echo(
-        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed,"
-        f" {result.groups} sibling groups"
-    )
+    groups = f", {result.groups} sibling groups" if "groups" in outputs else ""
+    click.echo(f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{groups}")
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def _outputs(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--outputs as given (comma-separated or repeated), checked; every output when none."""
+    chosen = [word.strip().lower() for value in values for word in value.split(",")]
+    unknown = [word for word in chosen if word and word not in api.OUTPUTS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown output '{unknown[0]}'; choose from {', '.join(api.OUTPUTS)}"
+        )
+    return tuple(dict.fromkeys(word for word in chosen if word)) or api.OUTPUTS
 
 
 def _ticker(bar):
