@@ -59,7 +59,7 @@ class Page:
         self.stopped: list[bool] = []
         self.guard = create_app(KEY, PORT, lambda: self.stopped.append(True))
         self.client = TestClient(self.guard, base_url=BASE)
-        self.client.cookies.set(COOKIE, KEY)
+        assert self.client.get(f"/?key={KEY}").status_code == 200  # the key swapped
 
     @property
     def session(self):
@@ -138,16 +138,29 @@ def test_the_key_in_the_address_becomes_a_strict_httponly_cookie_and_leaves_the_
     assert response.status_code == 303
     assert response.headers["location"] == "/"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}={KEY};")
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    assert re.match(rf"{COOKIE}=[\w-]{{43}}; HttpOnly; Path=/; SameSite=strict$", cookie)
+    assert KEY not in cookie
     assert client.get("/").status_code == 200  # the cookie now opens the page
+
+
+def test_the_key_works_once():
+    first = TestClient(create_app(KEY, PORT, lambda: None), base_url=BASE)
+    assert first.get(f"/?key={KEY}").status_code == 200
+    other = TestClient(first.app, base_url=BASE)
+    refused = other.get(f"/?key={KEY}", follow_redirects=False)
+    assert refused.status_code == 403
+    assert refused.text.startswith("This address has been opened already, and it works once.")
+    again = first.get(f"/?key={KEY}", follow_redirects=False)  # the same browser: tidied
+    assert again.status_code == 303 and again.headers["location"] == "/"
+    assert "set-cookie" not in again.headers
 
 
 def test_a_wrong_key_is_refused_in_the_address_and_in_the_cookie():
     client = TestClient(create_app(KEY, PORT, lambda: None), base_url=BASE)
     assert client.get("/?key=guess", follow_redirects=False).status_code == 403
-    client.cookies.set(COOKIE, "guess")
-    assert client.get("/").status_code == 403
+    for guess in ("guess", KEY):  # the key itself is not the cookie
+        client.cookies.set(COOKIE, guess)
+        assert client.get("/").status_code == 403
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,10 @@ def test_a_social_worker_fixes_an_error_and_downloads_the_pdf(server, browser, t
     assert "key=" not in page.url, "the key must leave the address bar"
     (cookie,) = context.cookies()
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    stranger = browser.new_context().new_page()
+    assert stranger.goto(url).status == 403, "the address works once"
+    assert "works once" in stranger.inner_text("body")
+    stranger.context.close()
     assert "nothing is sent anywhere" in page.inner_text("header")
     page.screenshot(path=shots / "1-open.png")
 
