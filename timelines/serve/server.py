@@ -39,6 +39,7 @@ def serve(
     if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other program may share the port
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
     sock.bind((HOST, port))
+    sock.listen(64)  # the browser may knock before the server has started: it waits in line
     bound = sock.getsockname()[1]
     key = new_key()
     holder: dict[str, uvicorn.Server] = {}
