@@ -36,8 +36,10 @@ def serve(
     from timelines.serve.app import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other program may share the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
     sock.bind((HOST, port))
+    sock.listen(64)  # the browser may knock before the server has started: it waits in line
     bound = sock.getsockname()[1]
     key = new_key()
     holder: dict[str, uvicorn.Server] = {}
