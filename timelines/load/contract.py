@@ -46,6 +46,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "source": ("source", "recorded_by"),
         "key": ("key", "key_event"),
         "redact": ("redact", "redacted"),
+        "milestone": ("milestone", "pace_milestone"),
         "child_id": ("child_id", "child", "id"),
     },
     "placements": {
@@ -519,6 +520,9 @@ class _Loader:
         counts = {"records": 0, "errors": 0, "other_children": 0}
         seen: dict[Cells, int] = {}
         for number, cells in source.table.rows:
+            if number in source.table.bad_rows:  # the table has said why
+                counts["errors"] += 1
+                continue
             row = _Row(source, number, cells, self.options)
             child = self._owner(row)
             if self.ids.chosen and child not in (None, self.ids.chosen):
@@ -556,8 +560,10 @@ class _Loader:
         if row.failed or when is None:
             return False
         origin = Origin(row.source.table.file, row.number)
-        detail, source = row.text("detail"), row.text("source")
-        self.events.append(Event(when, label, category, detail, source, key, redact, child, origin))
+        detail, source, milestone = row.text("detail"), row.text("source"), row.text("milestone")
+        self.events.append(
+            Event(when, label, category, detail, source, key, redact, child, origin, milestone)
+        )
         return True
 
     def _placement(self, row: _Row, child: str) -> bool:

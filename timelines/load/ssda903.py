@@ -625,6 +625,9 @@ class _Loader:
     def _rows(self, table: Table) -> Iterator[tuple[int, str, Cells]]:
         """The table's rows for the chosen child (others are counted as left out)."""
         for number, cells in table.rows:
+            if number in table.bad_rows:  # the table has said why
+                self.count(table.file, "errors")
+                continue
             child = cells.get("child", "").strip()
             if self.chosen and child != self.chosen:
                 self.count(table.file, "left_out")
