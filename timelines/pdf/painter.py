@@ -46,7 +46,8 @@ def rgb(hex_text: str) -> str:
 _num = "{:.1f}".format  # a number for the content stream: to a tenth of a point (0.04 mm)
 SEGMENT = "{:.1f} {:.1f} m {:.1f} {:.1f} l".format  # a straight line (x1, y1, x2, y2)
 BOX = "{:.1f} {:.1f} {:.1f} {:.1f} re".format  # a rectangle (corner, width, height)
-PLACE = "1 0 0 1 {:.1f} {:.1f}".format  # a move to (x, y), for Tm and cm
+PLACE = "1 0 0 1 {:.1f} {:.1f}".format  # a move to (x, y), for cm
+TEXT_AT = "1 0 0 1 {:.1f} {:.1f} Tm".format  # text starts at (x, y)
 
 
 ASCII_AS_IS = bool(rl_config.ttfAsciiReadable)  # reportlab's default: subset 0 keeps ASCII codes
@@ -267,7 +268,9 @@ class _Painter:
             self.in_text = True
         self.set_fill(item.colour)
         name = self.fonts[item.font]
-        self.ops.append(PLACE(item.box.x, item.y) + " Tm")
+        x, align = item.x, item.align  # the left edge, as Text.box has it
+        left = x if align == "left" else x - item.width / 2 if align == "centre" else x - item.width
+        self.ops.append(TEXT_AT(left, item.y))
         shown = _ascii_shown(item.text)
         if shown is not None:  # most text: the first subset holds ASCII as it is
             self._set_font(name, 0, item.size)
