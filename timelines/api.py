@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from timelines.analyse.groups import select_records
+from timelines.analyse.milestones import milestone_notes
 from timelines.export.names import safe_name
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem, TimelinesError
@@ -52,6 +53,24 @@ class RenderResult:
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
     """Every problem in the inputs (errors and warnings), without drawing anything."""
     return load(inputs, today).problems
+
+
+NOTED_CHILDREN = 20  # past this many children, validate counts milestone rows, not lists them
+
+
+def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
+    """Every problem in the inputs, and which rows were taken as which milestone (for a
+    cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists one child's)."""
+    dataset = load(inputs, today)
+    records = dataset.records()
+    several = len(records) > 1
+    notes = [note for record in records for note in milestone_notes(record, several)]
+    if len(records) > NOTED_CHILDREN:
+        notes = [
+            f"{len(notes)} rows taken as milestones for {len(records)} children;"
+            " add --child ID to list one child's"
+        ]
+    return dataset.problems, notes
 
 
 def render(

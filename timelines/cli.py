@@ -27,6 +27,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(str(exc)) from None
 
 
+def _from(ctx: click.Context, param: click.Parameter, value: str | None) -> date | str | None:
+    if value is not None and value.strip().lower() == "birth":
+        return "birth"
+    return _date(ctx, param, value)
+
+
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}", err=True)
@@ -161,9 +167,16 @@ def main() -> None:
     "--as-of", callback=_date, help="End the story on this day (dd/mm/yyyy). Default: today."
 )
 @click.option(
+    "--from",
+    "window_from",
+    callback=_from,
+    help="Start the axis on this day (dd/mm/yyyy) or at 'birth'."
+    " Default: the first event, the years from birth compressed.",
+)
+@click.option(
     "--gap-months",
     type=click.FloatRange(min=0),
-    help="Mark waits longer than this many months (default: the template's, 3).",
+    help="Mark waits between decisions longer than this many months (default: the template's, 6).",
 )
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timeline.")
 @click.option("--prepared-on", callback=_date, help="Date prepared (dd/mm/yyyy). Default: today.")
@@ -194,6 +207,7 @@ def render(
     template,
     page_size,
     as_of,
+    window_from,
     gap_months,
     prepared_by,
     prepared_on,
@@ -220,6 +234,7 @@ def render(
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id, name, dob)
     options = RenderOptions(
         as_of=as_of,
+        window_from=window_from,
         prepared_by=prepared_by,
         prepared_on=prepared_on or date.today(),
         marking=marking,
@@ -273,10 +288,12 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
     try:
-        problems = api.validate(inputs)
+        problems, notes = api.check(inputs)
     except TimelinesError as exc:
         _fail(exc)
     _report(problems)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
@@ -462,3 +479,40 @@ def template_workbook(out: Path, force: bool) -> None:
     except TimelinesError as exc:
         _fail(exc)
     click.echo(f"wrote {out}: fill in the sheets, then run: timelines render {out}")
+
+
+@main.command()
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening it.")
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="MINUTES",
+    help="Stop after this many minutes without a request.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+def serve(no_browser: bool, idle_exit: float, port: int) -> None:
+    """Open a page in your browser to check, edit and draw a timeline, on this computer only.
+
+    It listens on 127.0.0.1 alone, behind a key in the address it opens (or
+    prints). Files are read in memory and nothing is kept: press Stop on the
+    page, or it stops after --idle-exit minutes without use. Needs the serve
+    extra: pip install "timelines[serve]".
+    """
+    try:
+        from timelines.serve.server import serve as run_server
+    except ImportError as exc:
+        raise click.ClickException(
+            f"timelines serve needs the serve extra ({exc.name} is missing):"
+            ' pip install "timelines[serve]"'
+        ) from None
+
+    def announce(started) -> None:
+        click.echo(f"Timelines is at {started.url}")
+        click.echo("This address is for you alone: do not share it. Press Stop on the page to end.")
+
+    run_server(idle_exit, not no_browser, port, announce)
+    click.echo("Timelines has stopped; nothing was kept.")

@@ -44,7 +44,12 @@ from timelines.pipeline import booklet
 from timelines.pipeline.child import child_facts, layout_child, render_child
 from timelines.pipeline.siblings import render_group
 from timelines.pipeline.source import Inputs, load, raw_row_children
-from timelines.pipeline.summary import error_rows, summary_row, write_tables
+from timelines.pipeline.summary import (
+    error_rows,
+    summary_columns_for,
+    summary_row,
+    write_tables,
+)
 from timelines.prepare.template import Theme, load_template
 
 OUTPUTS = ("children", "groups", "booklet", "summary")  # what a batch can write
@@ -336,7 +341,8 @@ def run_cohort(
         file = group_of.get(row["child_id"])
         row["group_pdf"] = f"groups/{file}" if file in made else ""
     errors = error_rows(plan.errors, plan.owners, render_errors)
-    write_tables(out, summaries if "summary" in wanted else None, errors)
+    columns = summary_columns_for(cohort.theme, cohort.options)
+    write_tables(out, summaries if "summary" in wanted else None, errors, columns)
     drawn_count = len(plan.order) - len(not_drawn)
     return BatchResult(out, drawn_count, len(not_drawn), len(made), plan.errors)
 
