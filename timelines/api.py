@@ -15,30 +15,35 @@ from datetime import date
 from pathlib import Path
 
 from timelines.analyse.groups import select_records
+from timelines.analyse.milestones import milestone_notes
 from timelines.export.files import check_output
 from timelines.export.folder import check_folder
-from timelines.export.workbook import write_template_workbook
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem, TimelinesError
 from timelines.model.records import ChildRecord, Dataset
 from timelines.pipeline import batch
 from timelines.pipeline.batch import OUTPUTS, BatchResult, siblings_of
 from timelines.pipeline.child import write_child_pdf
+from timelines.pipeline.runchart import RunChartResult, write_runchart
 from timelines.pipeline.siblings import write_group_pdf
 from timelines.pipeline.source import Inputs, choose_record, load, load_checked
 from timelines.prepare.names import plain_stem
 from timelines.prepare.redact import Redactor, group_redactor, redact_group_name, share
 from timelines.prepare.template import load_template
+from timelines.runchart.options import RunChartOptions
 
 __all__ = [
     "OUTPUTS",
     "BatchResult",
     "Inputs",
     "RenderResult",
+    "RunChartOptions",
+    "RunChartResult",
     "load",
     "render",
     "render_siblings",
     "run_batch",
+    "runchart",
     "validate",
     "write_template",
 ]
@@ -55,6 +60,24 @@ class RenderResult:
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
     """Every problem in the inputs (errors and warnings), without drawing anything."""
     return load(inputs, today).problems
+
+
+NOTED_CHILDREN = 20  # past this many children, validate counts milestone rows, not lists them
+
+
+def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
+    """Every problem in the inputs, and which rows were taken as which milestone (for a
+    cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists one child's)."""
+    dataset = load(inputs, today)
+    records = dataset.records()
+    several = len(records) > 1
+    notes = [note for record in records for note in milestone_notes(record, several)]
+    if len(records) > NOTED_CHILDREN:
+        notes = [
+            f"{len(notes)} rows taken as milestones for {len(records)} children;"
+            " add --child ID to list one child's"
+        ]
+    return dataset.problems, notes
 
 
 def render(
@@ -174,7 +197,7 @@ def run_batch(
     today = today or date.today()
     theme = load_template(template)
     plan_for = batch.plan_apart if jobs > 1 else batch.load_plan
-    plan = plan_for(inputs, template, today, options.redact)
+    plan = plan_for(inputs, template, today, redact=options.redact)
     cohort = batch.Cohort(
         plan, theme, template, options, today, frozenset(outputs), password, force
     )
@@ -183,8 +206,24 @@ def run_batch(
 
 def write_template(out: Path, force: bool = False) -> Path:
     """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
+    # Imported here: openpyxl (and the numpy it loads) takes a quarter of a second to
+    # import, and no other command needs it.
+    from timelines.export.workbook import write_template_workbook
+
     check_output(out, ())
     if out.exists() and not force:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)
     return out
+
+
+def runchart(
+    inputs: Inputs,
+    options: RunChartOptions,
+    out: Path | None = None,
+    today: date | None = None,
+) -> RunChartResult:
+    """A cohort's run chart of the time from one milestone to another, with the children
+    still waiting beside it, and its tables (every child accounted for); nothing is
+    written unless everything is ready."""
+    return write_runchart(inputs, options, out, today)

@@ -120,15 +120,36 @@ def release_semaphores() -> None:
     from multiprocessing import synchronize, util
 
     for finalizer in list(getattr(util, "_finalizer_registry", {}).values()):
-        if getattr(finalizer, "_callback", None) is synchronize.SemLock._cleanup:
+        cleanup = getattr(synchronize.SemLock, "_cleanup", None)
+        if cleanup is not None and getattr(finalizer, "_callback", None) is cleanup:
             finalizer()
 
 
 def stop_forkserver() -> None:
-    """End the process that starts this process's workers, if there is one (at once)."""
+    """End the process that starts this process's workers, and every process it started
+    in our process group (a worker being born as we stop included), at once."""
     from multiprocessing import forkserver
 
     pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
     if pid:
         with suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+    for other in _forkserver_processes():
+        with suppress(OSError):
+            os.kill(other, signal.SIGKILL)
+
+
+def _forkserver_processes() -> list[int]:
+    """Processes of our process group started by a multiprocessing fork server (Linux)."""
+    group, found = os.getpgrp(), []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                command = handle.read()
+            if b"multiprocessing.forkserver" in command and os.getpgid(int(entry)) == group:
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found

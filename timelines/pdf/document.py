@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from reportlab.pdfgen.canvas import Canvas
 
-from timelines.layout.primitives import Page
-from timelines.pdf.painter import draw_page
+from timelines.layout.primitives import Bookmark, Page
+from timelines.pdf.painter import Painted, draw_page
 from timelines.pdf.settings import building
 
 
@@ -19,15 +19,23 @@ def pdf_bytes(
     pages: Iterable[Page], fonts: dict[str, str], title: str, author: str = "", subject: str = ""
 ) -> bytes:
     """Paint pages into a deterministic PDF (same input, same bytes)."""
+    return pdf_keeping_first(pages, fonts, (title, author, subject))[0]
+
+
+def pdf_keeping_first(
+    pages: Iterable[Page], fonts: dict[str, str], about: tuple[str, str, str]
+) -> tuple[bytes, Painted | None]:
+    """``pdf_bytes`` (``about``: title, author, subject), and the first page as painted, to
+    be put into another document (None when it cannot be: see ``painter.draw_page``)."""
     buffer = io.BytesIO()
     pages = list(pages)
-    outline = any(_has_bookmark(p) for p in pages)
-    _build(buffer, pages, fonts, (title, author, subject), outline)
-    return buffer.getvalue()
+    outline = any(Bookmark in map(type, p.items) for p in pages)
+    first = _build(buffer, pages, fonts, about, outline, keep_first=True)
+    return buffer.getvalue(), first
 
 
 def streamed_pdf_bytes(
-    pages: Iterable[Page],
+    pages: Iterable[Page | Painted],
     fonts: dict[str, str],
     title: str,
     author: str = "",
@@ -35,8 +43,9 @@ def streamed_pdf_bytes(
 ) -> bytes:
     """Paint pages one at a time (a generator is fine) into a PDF with its outline shown.
 
-    For long documents such as a cohort booklet: the display lists are drawn as they
-    come and never held together; the outline (bookmarks) is shown when the PDF opens.
+    For long documents such as a cohort booklet: pages are drawn (or put in, when
+    already painted) as they come and never held together; the outline (bookmarks)
+    is shown when the PDF opens.
     """
     buffer = io.BytesIO()
     _build(buffer, pages, fonts, (title, author, subject), outline=True)
@@ -45,14 +54,17 @@ def streamed_pdf_bytes(
 
 def _build(
     buffer: io.BytesIO,
-    pages: Iterable[Page],
+    pages: Iterable[Page | Painted],
     fonts: dict[str, str],
     about: tuple[str, str, str],
     outline: bool,
-) -> None:
+    keep_first: bool = False,
+) -> Painted | None:
     """Paint ``pages`` into a PDF document in ``buffer`` (in memory), with
-    its title, author and subject, under timelines' reportlab settings."""
+    its title, author and subject, under timelines' reportlab settings; the first page
+    as painted when ``keep_first``."""
     title, author, subject = about
+    first = None
     with building():
         canvas = Canvas(buffer, invariant=1, pageCompression=1)
         canvas.setTitle(title)
@@ -62,14 +74,12 @@ def _build(
         canvas.setProducer("timelines")
         if outline:
             canvas.showOutline()
-        for page in pages:
+        for number, page in enumerate(pages):
             canvas.setPageSize((page.width, page.height))
-            draw_page(canvas, page, fonts)
+            painted = draw_page(canvas, page, fonts, keep=keep_first and number == 0)
+            first = painted if number == 0 else first
         canvas.save()
-
-
-def _has_bookmark(page: Page) -> bool:
-    return any(type(item).__name__ == "Bookmark" for item in page.items)
+    return first
 
 
 def encrypt(data: bytes, password: str) -> bytes:

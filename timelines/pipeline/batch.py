@@ -1,15 +1,15 @@
 """Cohort batch: schedule every child's page, every sibling group, the booklet and the tables.
 
-The dataset is loaded once (in a process of its own, see ``plan_apart``) and turned
-into a ``Plan``: every child's record packed (compressed), its warnings, and the
-groups; the dataset itself is then let go. Children whose rows have errors are
-*failed* (not drawn, listed in ``errors.csv``); errors that belong to no child fail
-nothing else. Workers (one process per core) draw each child through
-``pipeline.child`` and send back its booklet page as a display list, compressed,
-so this process can stream them into ``pipeline.booklet`` in input order without
-keeping many pages in memory at once. Groups go through ``pipeline.siblings``,
-the tables through ``pipeline.summary``. Exit codes (see ``BatchResult.exit_code``):
-0 all drawn, 2 some failed, 1 none drawn.
+The dataset is loaded once (in a process of its own with several jobs, see
+``plan_apart``) and turned into a ``Plan``: every child's record (packed, when it
+goes to other processes), its warnings, and the groups; the dataset itself is
+then let go. Children whose rows have errors are *failed* (not drawn, listed in
+``errors.csv``); errors that belong to no child fail nothing else. Workers (one
+process per core) draw each child through ``pipeline.child`` and send back its
+booklet page, packed, so this process can stream them into ``pipeline.booklet``
+in input order without keeping many pages in memory at once. Groups go through
+``pipeline.siblings``, the tables through ``pipeline.summary``. Exit codes (see
+``BatchResult.exit_code``): 0 all drawn, 2 some failed, 1 none drawn.
 """
 
 from __future__ import annotations
@@ -31,19 +31,26 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from timelines import runtime
+from timelines.analyse.facts import Facts
 from timelines.analyse.groups import sibling_groups
 from timelines.export.files import write_atomic
 from timelines.export.folder import claim_folder
 from timelines.layout.primitives import Page
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
-from timelines.model.records import ChildRecord, Dataset
+from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
 from timelines.pdf.document import encrypt
+from timelines.pdf.painter import Painted
 from timelines.pipeline import booklet
-from timelines.pipeline.child import render_child
+from timelines.pipeline.child import child_facts, layout_child, render_child
 from timelines.pipeline.siblings import render_group
 from timelines.pipeline.source import Inputs, load, raw_row_children
-from timelines.pipeline.summary import error_rows, summary_row, write_tables
+from timelines.pipeline.summary import (
+    error_rows,
+    summary_columns_for,
+    summary_row,
+    write_tables,
+)
 from timelines.prepare.names import unique_stems
 from timelines.prepare.redact import (
     Redactor,
@@ -51,7 +58,7 @@ from timelines.prepare.redact import (
     redact_options,
     redact_record,
     redacted_id_of,
-    share,
+    redactor,
 )
 from timelines.prepare.template import Theme, load_template
 
@@ -67,7 +74,7 @@ class ChildOutcome:
 
     child_id: str
     summary: dict[str, str]
-    page: bytes = b""  # zlib-compressed pickle of the booklet page (the picture), when asked for
+    page: Parcel = None  # the booklet page (the picture) when asked for, packed
     error: str = ""
 
 
@@ -99,7 +106,7 @@ class Plan:
 
     order: list[str]
     names: dict[str, str]
-    packed: dict[str, bytes]
+    packed: dict[str, Parcel]
     warnings: dict[str, list[Problem]]
     failed: set[str]
     errors: tuple[Problem, ...]
@@ -119,11 +126,14 @@ class Plan:
 
 
 def plan_cohort(
-    dataset: Dataset, raw_rows: dict[tuple[str, int], str], redact: bool = False
+    dataset: Dataset,
+    raw_rows: dict[tuple[str, int], str],
+    apart: bool = True,
+    redact: bool = False,
 ) -> Plan:
-    """Pack a loaded cohort for drawing; ``raw_rows`` maps (file, row) to child_id for rows
-    the loader dropped, so their problems find their child. ``redact``: the ids and names
-    the outputs show are the redacted ones."""
+    """Pack a loaded cohort for drawing (for other processes when ``apart``); ``raw_rows``
+    maps (file, row) to child_id for rows the loader dropped, so their problems find their
+    child. ``redact``: the ids and names the outputs show are the redacted ones."""
     problems = dataset.problems
     errors = tuple(p for p in problems if p.severity == "error")
     owners = child_of_problems(dataset, problems, raw_rows)
@@ -135,7 +145,7 @@ def plan_cohort(
     records = dataset.records()
     names = {r.child_id: r.child.name or r.child_id for r in records}
     order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
-    packed = {r.child_id: pack_record(r) for r in records if r.child_id not in failed}
+    packed = {r.child_id: pack(r, apart) for r in records if r.child_id not in failed}
     groups = list(sibling_groups(dataset).items())
     siblings = {r.child_id: siblings_of(dataset, r) for r in records} if redact else {}
     shown, hide = {cid: cid for cid in order}, None
@@ -168,12 +178,15 @@ def siblings_of(dataset: Dataset, record: ChildRecord) -> tuple[str, ...]:
     )
 
 
-def load_plan(inputs: Inputs, template: str | None, today: date, redact: bool = False) -> Plan:
-    """Load the inputs and pack them (every problem with a row finds its child: warnings
-    on rows that start no record count for their child too)."""
+def load_plan(
+    inputs: Inputs, template: str | None, today: date, apart: bool = False, redact: bool = False
+) -> Plan:
+    """Load the inputs and pack them, for other processes when ``apart`` (every problem
+    with a row finds its child: warnings on rows that start no record count for their
+    child too)."""
     dataset = load(inputs, today, load_template(template).vocabulary)
     located = tuple(p for p in dataset.problems if p.row is not None)
-    return plan_cohort(dataset, raw_row_children(inputs, located), redact)
+    return plan_cohort(dataset, raw_row_children(inputs, located), apart, redact)
 
 
 def plan_apart(inputs: Inputs, template: str | None, today: date, redact: bool = False) -> Plan:
@@ -181,7 +194,7 @@ def plan_apart(inputs: Inputs, template: str | None, today: date, redact: bool =
     loading takes is given back before drawing starts (its errors are raised here)."""
     context = fresh_processes()
     with ProcessPoolExecutor(1, mp_context=context, initializer=runtime.tune_worker) as pool:
-        return pool.submit(load_plan, inputs, template, today, redact).result()
+        return pool.submit(load_plan, inputs, template, today, True, redact).result()
 
 
 def child_of_problems(
@@ -189,7 +202,12 @@ def child_of_problems(
 ) -> dict[Problem, str]:
     """Each problem's child id, from the records' origins or the raw rows (``rows``)."""
     where: dict[tuple[str, int], str] = dict(rows)
-    for record in (*dataset.children, *dataset.events, *dataset.placements):
+    records: tuple[Child | Event | Placement, ...] = (
+        *dataset.children,
+        *dataset.events,
+        *dataset.placements,
+    )
+    for record in records:
         if record.origin and record.origin.row is not None:
             where[(record.origin.file, record.origin.row)] = record.child_id
     found = {}
@@ -199,13 +217,17 @@ def child_of_problems(
     return found
 
 
-def pack_record(record: ChildRecord) -> bytes:
-    """A record as compressed bytes: a cohort waits for its workers in this form."""
-    return zlib.compress(pickle.dumps(record, pickle.HIGHEST_PROTOCOL), 1)
+Parcel = Any  # a value as it travels: compressed bytes between processes, else itself
 
 
-def unpack_record(packed: bytes) -> ChildRecord:
-    return pickle.loads(zlib.decompress(packed))
+def pack(value: object, apart: bool) -> Parcel:
+    """``value`` ready to travel: compressed bytes (a cohort waits for its workers in this
+    form, and pages come back so) when it goes to another process, else as it is."""
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1) if apart else value
+
+
+def unpack(parcel: Parcel) -> Any:
+    return pickle.loads(zlib.decompress(parcel)) if isinstance(parcel, bytes) else parcel
 
 
 # -- the work: what each worker does ------------------------------------------
@@ -234,6 +256,7 @@ class Job:
     out: Path
     today: date
     outputs: frozenset[str]
+    apart: bool  # in processes of their own: what goes back is packed
     password: str | None = None
 
     def sealed(self, pdf: bytes) -> bytes:
@@ -246,7 +269,7 @@ class Work:
     """One child sent to a worker: the packed record, its warnings, the id the outputs
     show, its file stem, and its brothers' and sisters' names (hidden when redacting)."""
 
-    packed: bytes
+    packed: Any
     warnings: list[Problem]
     shown: str
     stem: str
@@ -263,44 +286,52 @@ def _start(job: Job, ours: bool) -> None:
 
 
 def _draw_children(chunk: list[Work]) -> list[ChildOutcome]:
-    return [_draw_child(unpack_record(work.packed), work) for work in chunk]
+    return [_draw_child(unpack(work.packed), work) for work in chunk]
 
 
 def _draw_child(record: ChildRecord, work: Work) -> ChildOutcome:
     job = _JOB[0]
     file = f"children/{work.stem}.pdf"
     try:
-        done = render_child(record, job.theme, job.options, job.today, work.siblings)
-        if "children" in job.outputs:
-            write_atomic(job.out / file, job.sealed(done.pdf))
+        facts, pages = _drawn(record, job, work)
     except Exception as exc:  # one bad child never stops the batch
         summary = summary_row(work.shown, None, work.warnings, "failed")
         return ChildOutcome(work.shown, summary, error=f"{type(exc).__name__}: {exc}")
-    page = _pack_pages(done.layout.pages[:1]) if "booklet" in job.outputs else b""
-    hide = share(record, work.siblings, job.theme, job.options).hide or str
-    summary = summary_row(work.shown, done.facts, work.warnings, "rendered", hide)
+    hide = redactor(record, work.siblings) if job.options.redact else str
+    summary = summary_row(work.shown, facts, work.warnings, "rendered", hide)
     summary["child_pdf"] = file if "children" in job.outputs else ""
-    return ChildOutcome(work.shown, summary, page)
+    return ChildOutcome(work.shown, summary, pack(pages, job.apart) if pages else None)
 
 
-def _draw_group(task: tuple[str, str, list[bytes]]) -> int:
+def _drawn(record: ChildRecord, job: Job, work: Work) -> tuple[Facts, list[Page | Painted]]:
+    """Only what the job asks for: the child's PDF written, its booklet page laid out, or
+    its key facts alone (for the summary); the facts and the booklet page."""
+    booklet_page = "booklet" in job.outputs
+    theme, options, siblings = job.theme, job.options, work.siblings
+    if "children" in job.outputs:
+        done = render_child(record, theme, options, job.today, siblings)
+        write_atomic(job.out / "children" / f"{work.stem}.pdf", job.sealed(done.pdf))
+    elif booklet_page:
+        done = layout_child(record, theme, options, job.today, siblings)
+    else:
+        return child_facts(record, theme, options, job.today, siblings), []
+    if not booklet_page:
+        return done.facts, []
+    # The booklet takes page 1 as painted into the child's PDF when it was (no painting
+    # twice), else as laid out.
+    return done.facts, [done.first_page or done.layout.pages[0]]
+
+
+def _draw_group(task: tuple[str, str, list[Parcel]]) -> int:
     job = _JOB[0]
     name, file_name, members = task
-    records = [unpack_record(packed) for packed in members]
+    records = [unpack(packed) for packed in members]
     try:
         pdf = render_group(records, name, job.theme, job.options, "date", job.today).pdf
         write_atomic(job.out / "groups" / file_name, job.sealed(pdf))
     except Exception:  # a group that cannot be drawn is left out, never stops the batch
         return 0
     return 1
-
-
-def _pack_pages(pages: list[Page]) -> bytes:
-    return zlib.compress(pickle.dumps(pages, pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpack_pages(packed: bytes) -> list[Page]:
-    return pickle.loads(zlib.decompress(packed)) if packed else []
 
 
 # -- scheduling ----------------------------------------------------------------
@@ -373,7 +404,7 @@ def run_cohort(
     options = cohort.options
     if plan.hide is not None:  # names typed in the options, hidden in every document
         options = redact_options(options, plan.hide)
-    job = Job(cohort.theme, options, out, cohort.today, wanted, cohort.password)
+    job = Job(cohort.theme, options, out, cohort.today, wanted, jobs > 1, cohort.password)
     work = (
         Work(
             plan.packed[c],
@@ -415,7 +446,8 @@ def run_cohort(
         row["group_pdf"] = f"groups/{file}" if file in made else ""
     owners = {p: shown.get(cid, cid) for p, cid in plan.owners.items()}
     errors = error_rows(plan.errors, owners, render_errors, hide)
-    write_tables(out, summaries if "summary" in wanted else None, errors)
+    columns = summary_columns_for(cohort.theme, cohort.options)
+    write_tables(out, summaries if "summary" in wanted else None, errors, columns)
     drawn_count = len(plan.order) - len(not_drawn)
     return BatchResult(out, drawn_count, len(not_drawn), len(made), plan.errors)
 
@@ -428,7 +460,7 @@ def _recorded(
         summaries.append(outcome.summary)
         if outcome.error:
             errors.append((outcome.child_id, outcome.error))
-        yield booklet.Drawn(_unpack_pages(outcome.page), outcome.error)
+        yield booklet.Drawn(unpack(outcome.page) or [], outcome.error)
 
 
 def _write_booklet(

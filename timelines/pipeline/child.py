@@ -11,7 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from timelines.analyse.drift import DriftRules
 from timelines.analyse.facts import Facts, analyse, axis_span
+from timelines.analyse.milestones import Milestone, find_milestones
+from timelines.analyse.waits import ENDING_CODES
+from timelines.analyse.waits import story_end as ending
 from timelines.export.files import write_atomic
 from timelines.layout.child_page import ChildLayout, build_child_pages
 from timelines.layout.frame import FrameText
@@ -19,7 +23,8 @@ from timelines.layout.shadows import load_shadows
 from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord
-from timelines.pdf.document import encrypt, pdf_bytes
+from timelines.pdf.document import encrypt, pdf_keeping_first
+from timelines.pdf.painter import Painted
 from timelines.pdf.settings import building
 from timelines.pipeline.frame import fingerprint, frame_text
 from timelines.prepare.redact import Shared, share
@@ -35,16 +40,38 @@ class Rendered:
     layout: ChildLayout
     facts: Facts
     record: ChildRecord
+    first_page: Painted | None = None  # page 1 as painted into ``pdf``, to reuse (booklet)
 
 
-def story_end(record: ChildRecord, theme: Theme, options: RenderOptions, today: date) -> date:
-    """The last day shown: the option, else today or the last event (template)."""
-    if options.as_of:
-        return options.as_of
-    if theme.get("axis", "end") == "today":
-        return today
+def story_end(
+    record: ChildRecord,
+    theme: Theme,
+    options: RenderOptions,
+    today: date,
+    milestones: tuple[Milestone, ...] = (),
+) -> date:
+    """The last day shown: the option, else today or the last event (template); a story
+    that ended (left care, died) ends with its last event."""
     ends = [e.when.end for e in record.events] + [p.end or today for p in record.placements]
-    return max(ends, default=today)
+    if options.as_of:
+        end = options.as_of
+    elif theme.get("axis", "end") == "today":
+        end = today
+    else:
+        end = max(ends, default=today)
+    ended = ending([m for m in milestones if m.when.middle <= end])
+    if ended is not None and ended.code in ENDING_CODES:
+        end = min(end, max([ended.when.end, *ends]))
+    return end
+
+
+def window_start(options: RenderOptions, theme: Theme) -> date | bool:
+    """The axis's first day when chosen (``--from DATE``); True: from birth; False: the
+    first event (the template's ``[axis] start``)."""
+    chosen = options.window_from
+    if isinstance(chosen, date):
+        return chosen
+    return (chosen or theme.get("axis", "start")) == "birth"
 
 
 def layout_child(
@@ -58,25 +85,49 @@ def layout_child(
 
     ``siblings``: brothers' and sisters' names, hidden too when redacting.
     """
-    return _layout(record, share(record, siblings, theme, options), today)
+    with building():  # fewer garbage collections while the page is made
+        return _layout_child(record, share(record, siblings, theme, options), today)
 
 
-def _layout(record: ChildRecord, shared: Shared, today: date | None) -> Rendered:
+def _layout_child(record: ChildRecord, shared: Shared, today: date | None) -> Rendered:
     """Lay out what ``shared`` allows of ``record``: the axis uses ``shared.birth``."""
     today = today or date.today()
     theme, options, drawn = shared.theme, shared.options, shared.drawn()
     ctx = Ctx.for_theme(theme, options.page_size)
-    end = story_end(drawn, theme, options, today)
-    # Ages from the real birth (the page shows them to the month); the date of birth
-    # itself only when it may be shown.
-    born = replace(drawn, child=replace(drawn.child, date_of_birth=record.child.date_of_birth))
-    facts = replace(analyse(born, end), date_of_birth=shared.record.child.date_of_birth)
-    span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
+    facts, end = _analysed(record, shared, today)
+    start = window_start(options, theme)
+    span = axis_span(drawn, end, start is True)
+    if isinstance(start, date) and start < span[1]:
+        span = (start, span[1])
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder) if show else ()
     frame = _frame(shared.record, theme, options, end, fingerprint(record))
     layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
     return Rendered(b"", layout, facts, shared.record)
+
+
+def child_facts(
+    record: ChildRecord,
+    theme: Theme,
+    options: RenderOptions,
+    today: date | None = None,
+    siblings: tuple[str, ...] = (),
+) -> Facts:
+    """The child's key facts as ``layout_child`` finds them, without laying out a page."""
+    return _analysed(record, share(record, siblings, theme, options), today or date.today())[0]
+
+
+def _analysed(record: ChildRecord, shared: Shared, today: date) -> tuple[Facts, date]:
+    """The child's key facts, waits and targets, and the last day shown: of what may be
+    shown, with ages from the real birth (the page shows them to the month); the date of
+    birth itself only when it may be shown."""
+    theme, options, drawn = shared.theme, shared.options, shared.drawn()
+    born = replace(drawn, child=replace(drawn.child, date_of_birth=record.child.date_of_birth))
+    milestones = find_milestones(born)
+    end = story_end(born, theme, options, today, milestones)
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    facts = analyse(born, end, rules, milestones)
+    return replace(facts, date_of_birth=shared.record.child.date_of_birth), end
 
 
 def render_child(
@@ -89,17 +140,12 @@ def render_child(
     """Lay out and draw one child's timeline as PDF bytes."""
     shared = share(record, siblings, theme, options)
     with building():
-        done = _layout(record, shared, today)
+        done = _layout_child(record, shared, today)
         ctx = Ctx.for_theme(shared.theme, options.page_size)
         title = ctx.plain(_title(done.record, shared.theme, shared.options))
-        pdf = pdf_bytes(
-            done.layout.pages,
-            ctx.font_names,
-            title,
-            shared.options.prepared_by,
-            "Child's timeline",
-        )
-    return Rendered(pdf, done.layout, done.facts, done.record)
+        about = (title, shared.options.prepared_by, "Child's timeline")
+        pdf, first = pdf_keeping_first(done.layout.pages, ctx.font_names, about)
+    return Rendered(pdf, done.layout, done.facts, done.record, first)
 
 
 def write_child_pdf(
@@ -144,6 +190,7 @@ def _frame(
 
 __all__ = [
     "Rendered",
+    "child_facts",
     "layout_child",
     "render_child",
     "write_child_pdf",

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from timelines.analyse.drift import DriftRules, summary_columns, summary_values
 from timelines.analyse.facts import Facts
 from timelines.export.csvfile import csv_bytes
 from timelines.export.files import write_atomic
+from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
+from timelines.prepare.template import Theme
 
 SUMMARY_COLUMNS = (
     "child_id",
@@ -35,7 +38,8 @@ def summary_row(
     status: str,
     hide: Callable[[str], str] = str,
 ) -> dict:
-    """One line of summary.csv (``hide``: what redaction hides in the warnings' words)."""
+    """One line of summary.csv (the drift columns too, when the facts have them; ``hide``:
+    what redaction hides in the warnings' words)."""
     text = "; ".join(hide(p.message) for p in warnings[:3]) + ("; …" if len(warnings) > 3 else "")
     row = dict.fromkeys(SUMMARY_COLUMNS, "")
     row.update(child_id=child_id, warnings=f"{len(warnings)}: {text}" if warnings else "0")
@@ -59,7 +63,18 @@ def summary_row(
         if facts.current_placement
         else "",
     )
+    if facts.drift is not None:  # waits between steps, as on the page
+        longest = facts.drift.waits.longest
+        row["longest_gap_days"] = str(longest.days) if longest else ""
+        row.update(summary_values(facts.drift))
     return row
+
+
+def summary_columns_for(theme: Theme, options: RenderOptions) -> tuple[str, ...]:
+    """summary.csv's columns: the fixed ones, then the open wait, each milestone's date and
+    each of the template's targets' due date and days late."""
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    return SUMMARY_COLUMNS + summary_columns(rules)
 
 
 def error_rows(
@@ -85,8 +100,13 @@ def error_rows(
     return rows
 
 
-def write_tables(out: Path, summaries: list[dict] | None, errors: list[dict]) -> None:
-    """summary.csv (when asked for) and errors.csv in ``out``."""
+def write_tables(
+    out: Path,
+    summaries: list[dict] | None,
+    errors: list[dict],
+    columns: tuple[str, ...] = SUMMARY_COLUMNS,
+) -> None:
+    """summary.csv (when asked for, with ``columns``) and errors.csv in ``out``."""
     if summaries is not None:
-        write_atomic(out / "summary.csv", csv_bytes(SUMMARY_COLUMNS, summaries))
+        write_atomic(out / "summary.csv", csv_bytes(columns, summaries))
     write_atomic(out / "errors.csv", csv_bytes(ERROR_COLUMNS, errors))

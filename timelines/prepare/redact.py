@@ -365,8 +365,8 @@ def redact_record(record: ChildRecord, others: Iterable[str] = ()) -> ChildRecor
     placements = tuple(
         replace(
             p,
-            start=month_start(p.start) if p.start == birth else p.start,
-            end=month_start(p.end) if p.end is not None and p.end == birth else p.end,
+            start=p.start.replace(day=1) if p.start == birth else p.start,
+            end=p.end.replace(day=1) if p.end is not None and p.end == birth else p.end,
             carer="",
             reason="",
             placement_type=hide(p.placement_type),

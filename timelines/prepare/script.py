@@ -16,6 +16,7 @@ from functools import cache
 from timelines.model.problems import Problem, error, warning
 from timelines.model.records import Dataset, Origin
 
+FONT_FILES = ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf")  # the templates'
 # Record fields and the contract column each comes from.
 EVENT_FIELDS = (("label", "event"), ("detail", "detail"), ("category", "category"))
 PLACEMENT_FIELDS = (("code", "placement_type"), ("carer", "carer"), ("reason", "reason"))
@@ -84,9 +85,9 @@ def _missing(text: str) -> list[str]:
 def _glyphs() -> frozenset[int]:
     from reportlab.pdfbase import pdfmetrics
 
-    from timelines.pdf.fonts import DEFAULT_FILES, register
+    from timelines.pdf.fonts import register
 
     codes: set[int] = set()
-    for file_name in DEFAULT_FILES.values():
+    for file_name in FONT_FILES:
         codes |= set(pdfmetrics.getFont(register(file_name)).face.charToGlyph)
     return frozenset(codes)
