@@ -307,14 +307,14 @@ def test_cli_refuses_what_it_cannot_do(tmp_path):
     both = runner.invoke(
         main, ["runchart", str(SAMPLE), "--baseline", "10", "--baseline-until", "01/01/2024"]
     )
-    assert both.exit_code == 2 and "use --baseline or --baseline-until, not both" in both.output
+    assert both.exit_code == 1 and "use --baseline or --baseline-until, not both" in both.output
     mismatch = runner.invoke(
         main, ["runchart", str(SAMPLE), "--format", "png", "-o", str(tmp_path / "a.pdf")]
     )
     assert mismatch.exit_code == 1
     assert "Error: --format png does not match the file name a.pdf" in mismatch.output
     target = runner.invoke(main, ["runchart", str(SAMPLE), "--target", "soon"])
-    assert target.exit_code == 2 and "'soon' is not a target" in target.output
+    assert target.exit_code == 1 and "'soon' is not a target" in target.output
     replace = runner.invoke(main, ["runchart", str(SAMPLE), "-o", str(SAMPLE / "chronology.csv")])
     assert replace.exit_code == 1 and "is one of the input files" in replace.output
     assert list(tmp_path.iterdir()) == []
