@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timelines import runtime
+from timelines.model.counts import RowCount
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
 from timelines.model.records import ChildRecord, Dataset
@@ -56,6 +57,7 @@ class RenderResult:
     pages: int
     child_id: str
     warnings: tuple[Problem, ...] = field(default=())
+    counts: tuple[RowCount, ...] = field(default=())  # what became of every row read
 
 
 def load(inputs: Inputs, today: date | None = None, vocabulary: tuple[str, ...] = ()) -> Dataset:
@@ -78,7 +80,12 @@ def load(inputs: Inputs, today: date | None = None, vocabulary: tuple[str, ...] 
 
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
     """Every problem in the inputs (errors and warnings), without drawing anything."""
-    return load(inputs, today).problems
+    return check(inputs, today).problems
+
+
+def check(inputs: Inputs, today: date | None = None) -> Dataset:
+    """The inputs loaded without drawing: every problem, and what became of every row."""
+    return load(inputs, today)
 
 
 def safe_name(child_id: str) -> str:
@@ -131,7 +138,8 @@ def render(
         options = redact_options(options, redactor(record, options.redact_names))
         target = redacted_target(record, options, out, target)
     done = write_child_pdf(record, theme, options, target, password, today)
-    return RenderResult(target, len(done.layout.pages), record.child_id, dataset.problems)
+    pages = len(done.layout.pages)
+    return RenderResult(target, pages, record.child_id, dataset.problems, dataset.counts)
 
 
 def redacted_target(
@@ -251,7 +259,7 @@ def render_siblings(
     suffix = "-redacted" if options.redact else ""
     target = out or folder / f"placements-{safe_name(shown)}{suffix}.pdf"
     write_atomic(target, encrypt(pdf, password) if password else pdf)
-    return RenderResult(target, len(layout.pages), group or "", dataset.problems)
+    return RenderResult(target, len(layout.pages), group or "", dataset.problems, dataset.counts)
 
 
 def _raw_row_children(inputs: Inputs, problems: tuple[Problem, ...]) -> dict[tuple[str, int], str]:

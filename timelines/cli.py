@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from timelines import __version__, api, runtime
+from timelines.model.counts import accounting_lines
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
@@ -30,6 +31,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}", err=True)
+
+
+def _account(counts) -> None:
+    """What became of every row read, one line per file."""
+    for line in accounting_lines(counts):
+        click.echo(line)
 
 
 def _fail(exc: TimelinesError) -> None:
@@ -235,6 +242,7 @@ def render(
         _fail(exc)
     _report(result.warnings)
     click.echo(f"wrote {result.path} ({result.pages} page{'s' if result.pages != 1 else ''})")
+    _account(result.counts)
 
 
 def _count(number: int, word: str) -> str:
@@ -273,10 +281,12 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
     try:
-        problems = api.validate(inputs)
+        checked = api.check(inputs)
     except TimelinesError as exc:
         _fail(exc)
+    problems = checked.problems
     _report(problems)
+    _account(checked.counts)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
@@ -348,6 +358,7 @@ def siblings(
         _fail(exc)
     _report(result.warnings)
     click.echo(f"wrote {result.path} ({result.pages} page{'s' if result.pages != 1 else ''})")
+    _account(result.counts)
 
 
 @main.command()
@@ -409,10 +420,12 @@ def batch(
             result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
     except TimelinesError as exc:
         _fail(exc)
+    unowned = f" ({_count(result.unowned, 'row')} naming no child)" if result.unowned else ""
     click.echo(
-        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed,"
+        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{unowned},"
         f" {result.groups} sibling groups"
     )
+    _account(result.counts)
     if result.exit_code:
         sys.exit(result.exit_code)
 

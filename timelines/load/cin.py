@@ -20,11 +20,13 @@ from datetime import date
 from pathlib import Path
 from xml.parsers import expat
 
+from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
 from timelines.model.problems import Problem, error, warning
 from timelines.model.records import Child, Dataset, Event, Origin
 
 SOURCE = "CIN census"
+_COUNTED = ("read", "records", "merged", "errors", "left_out")
 
 REFERRAL_SOURCES: dict[str, str] = {
     "1A": "family member, relative or carer",
@@ -171,6 +173,7 @@ def load_cin(
         children=tuple(reader.children.values()),
         events=tuple(reader.events),
         problems=tuple(sorted(reader.problems, key=lambda p: p.row or 0)),
+        counts=(RowCount(path.name, unit="<Child> element", **reader.tally),),
     )
 
 
@@ -238,8 +241,21 @@ class _Reader:
     children: dict[str, Child] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    tally: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COUNTED, 0))
 
     def child(self, element: ET.Element, wanted: set[str] | None) -> None:
+        """Read one ``<Child>``, counting it: used, merged (listed again), with errors, or
+        left out (not a child asked for)."""
+        self.tally["read"] += 1
+        first, known = len(self.problems), len(self.children)
+        outcome = self._child(element, wanted)
+        if any(p.severity == "error" for p in self.problems[first:]):
+            outcome = "errors"
+        elif outcome == "records" and len(self.children) == known:
+            outcome = "merged"
+        self.tally[outcome] += 1
+
+    def _child(self, element: ET.Element, wanted: set[str] | None) -> str:
         ids = element.find("ChildIdentifiers")
         child_id = _text(ids, "LAchildID") if ids is not None else ""
         if not child_id:
@@ -252,9 +268,9 @@ class _Reader:
                     "Child/ChildIdentifiers/LAchildID",
                 )
             )
-            return
+            return "errors"
         if wanted is not None and child_id not in wanted:
-            return
+            return "left_out"
         born = self._day(ids, "PersonBirthDate", child_id, "Child/ChildIdentifiers")
         self._add_child(child_id, born, element)
         died = self._day(ids, "PersonDeathDate", child_id, "Child/ChildIdentifiers")
@@ -262,6 +278,7 @@ class _Reader:
             self._event(died, "Died", "other", "", child_id, ids.find("PersonDeathDate"))
         for details in element.iter("CINdetails"):
             self._details(details, child_id)
+        return "records"
 
     def _add_child(self, child_id: str, born: date | None, element: ET.Element) -> None:
         origin = Origin(self.file, self.lines.get(id(element)))

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
+from timelines.model.counts import RowCount
 from timelines.model.dates import (
     DateError,
     FuzzyDate,
@@ -147,25 +148,6 @@ _WHAT = {
 }
 _EXCEL_SERIAL = re.compile(r"^\d{5}$")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
-
-
-@dataclass(frozen=True)
-class RowCount:
-    """What became of one table's data rows: ``read == records + errors + other_children``.
-
-    ``errors`` counts rows with at least one error, and every row of a table that
-    lacks a required column (that one error stands for them all).
-    """
-
-    file: str
-    read: int = 0
-    records: int = 0
-    errors: int = 0
-    other_children: int = 0
-
-    @property
-    def balanced(self) -> bool:
-        return self.read == self.records + self.errors + self.other_children
 
 
 def load_contract(
@@ -358,7 +340,8 @@ def _load(
         placements=tuple(loader.placements),
     )
     problems += loader.problems + _checks(dataset, sources)
-    return replace(dataset, problems=_in_order(problems, files)), tuple(loader.counts.values())
+    counts = tuple(loader.counts.values())
+    return replace(dataset, problems=_in_order(problems, files), counts=counts), counts
 
 
 def _in_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
@@ -520,7 +503,7 @@ class _Loader:
                 self._table(self.sources[kind], read[kind])
 
     def _table(self, source: _Source, read: Callable[[_Row, str], bool]) -> None:
-        counts = {"records": 0, "errors": 0, "other_children": 0}
+        counts = {"records": 0, "errors": 0, "left_out": 0}
         seen: dict[Cells, int] = {}
         for number, cells in source.table.rows:
             if number in source.table.bad_rows:  # the table has said why
@@ -529,7 +512,7 @@ class _Loader:
             row = _Row(source, number, cells, self.options)
             child = self._owner(row)
             if self.ids.chosen and child not in (None, self.ids.chosen):
-                counts["other_children"] += 1
+                counts["left_out"] += 1
                 continue
             made = read(row, child or "")
             if source.kind != "children":

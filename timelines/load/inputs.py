@@ -13,6 +13,7 @@ import gc
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,9 +26,10 @@ from timelines.load.ssda903 import (
     table_kind,
 )
 from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
+from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.problems import InputError, Problem, TimelinesError, error, warning
-from timelines.model.records import Child, Dataset
+from timelines.model.records import Child, Dataset, Event
 
 FORMATS = ("contract", "ssda903", "cin")
 # How tables name a workbook's sheet: 'book.xlsx [chronology]'.
@@ -159,6 +161,7 @@ def merge_datasets(*datasets: Dataset) -> Dataset:
         tuple(e for d in datasets for e in d.events),
         tuple(p for d in datasets for p in d.placements),
         tuple(dict.fromkeys(problems)),
+        tuple(c for d in datasets for c in d.counts),
     )
 
 
@@ -199,9 +202,7 @@ def describe_child(
         current.origin,
     )
     children[index] = updated
-    return Dataset(
-        tuple(children), dataset.events, dataset.placements, dataset.problems + tuple(problems)
-    )
+    return replace(dataset, children=tuple(children), problems=dataset.problems + tuple(problems))
 
 
 # --- per format ----------------------------------------------------------------------------
@@ -300,12 +301,23 @@ def _extra(
         f" data ({listed}) are left out",
         path.name,
     )
+    dropped = {e.origin.file for e in extra.events if e.child_id not in known and e.origin}
     return Dataset(
         tuple(c for c in extra.children if c.child_id in known),
         events,
         tuple(p for p in extra.placements if p.child_id in known),
         extra.problems + (note,),
+        tuple(_left_out(c, extra.events, known) if c.file in dropped else c for c in extra.counts),
     )
+
+
+def _left_out(count: RowCount, events: tuple[Event, ...], known: list[str]) -> RowCount:
+    """The count of a chronology whose events for children not in the main data are left
+    out (one event per row)."""
+    gone = sum(
+        1 for e in events if e.child_id not in known and e.origin and e.origin.file == count.file
+    )
+    return replace(count, records=count.records - gone, left_out=count.left_out + gone)
 
 
 def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:

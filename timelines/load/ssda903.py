@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_table
+from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
 from timelines.model.problems import InputError, Problem, error, warning
 from timelines.model.records import Child, Dataset, Event, Origin, Placement
@@ -297,27 +298,6 @@ _DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xls", ".xml", *EXCEL_SUFFIXES)
 
 
 # --- public API ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowCount:
-    """What became of one file's data rows.
-
-    ``read == records + merged + errors + left_out``: ``merged`` rows repeat an
-    episode or child already read, ``left_out`` rows belong to another child
-    (one child chosen) or to a child with no episodes.
-    """
-
-    file: str
-    read: int = 0
-    records: int = 0
-    merged: int = 0
-    errors: int = 0
-    left_out: int = 0
-
-    @property
-    def balanced(self) -> bool:
-        return self.read == self.records + self.merged + self.errors + self.left_out
 
 
 def load_ssda903(
@@ -593,6 +573,7 @@ class _Loader:
             tuple(self.events),
             tuple(self.placements),
             tuple(problems),
+            tuple(self.counts.values()),
         )
 
     def count(self, file: str, what: str) -> None:

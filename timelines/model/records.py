@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from timelines.model.counts import RowCount
 from timelines.model.dates import FuzzyDate
 from timelines.model.problems import Problem
 
@@ -97,6 +98,7 @@ class Dataset:
     events: tuple[Event, ...] = ()
     placements: tuple[Placement, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    counts: tuple[RowCount, ...] = field(default=())  # what became of each file's rows
 
     def child_ids(self) -> list[str]:
         """Every child id mentioned anywhere, children file order first."""

@@ -33,6 +33,7 @@ from timelines.analyse.facts import Facts
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.primitives import Bookmark, Line, Page
 from timelines.layout.style import MUTED, RULE, Ctx
+from timelines.model.counts import RowCount, summed
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
 from timelines.model.records import ChildRecord, Dataset
@@ -79,10 +80,13 @@ class BatchResult:
     failed: int
     groups: int
     errors: tuple[Problem, ...]
+    unowned: int = 0  # rows (or files) with errors that name no child: failures too
+    counts: tuple[RowCount, ...] = ()  # what became of every row read
 
     @property
     def exit_code(self) -> int:
-        """0 when every child was drawn, 2 when some failed, 1 when none could be."""
+        """0 when every child was drawn and every row read, 2 when some child or row failed,
+        1 when no child could be drawn."""
         if self.rendered == 0:
             return 1
         return 2 if self.failed else 0
@@ -375,6 +379,7 @@ class Plan:
     errors: tuple[Problem, ...]
     owners: dict[Problem, str]
     groups: list[tuple[str, list[str]]]
+    counts: tuple[RowCount, ...] = ()  # what became of every row read
 
 
 def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
@@ -395,7 +400,7 @@ def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
     order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
     packed = {r.child_id: pack_record(r) for r in records if r.child_id not in failed}
     groups = list(sibling_groups(dataset).items())
-    return Plan(order, names, packed, warnings, failed, errors, owners, groups)
+    return Plan(order, names, packed, warnings, failed, errors, owners, groups, dataset.counts)
 
 
 @dataclass(frozen=True)
@@ -448,8 +453,32 @@ def run_cohort(
         file = group_of.get(row["child_id"])
         row["group_pdf"] = f"groups/{file}" if file in files else ""
     _write_reports(out, summaries, plan.errors, plan.owners, render_errors)
-    written = len(files)
-    return BatchResult(out, len(order) - len(not_drawn), len(not_drawn), written, plan.errors)
+    write_atomic(out / "accounting.csv", accounting_csv(plan.counts))
+    unowned = len({(p.file, p.row) for p in plan.errors if p not in plan.owners})
+    drawn_count, failed_count = len(order) - len(not_drawn), len(not_drawn) + unowned
+    return BatchResult(
+        out, drawn_count, failed_count, len(files), plan.errors, unowned, plan.counts
+    )
+
+
+ACCOUNTING_COLUMNS = ("file", "read", "used", "merged", "errors", "left_out")
+
+
+def accounting_csv(counts: tuple[RowCount, ...]) -> bytes:
+    """accounting.csv: per file, what became of its rows (read = used + merged + errors +
+    left_out; the warnings and errors.csv say which rows and why)."""
+    rows = [
+        {
+            "file": c.file,
+            "read": c.read,
+            "used": c.records,
+            "merged": c.merged,
+            "errors": c.errors,
+            "left_out": c.left_out,
+        }
+        for c in summed(counts)
+    ]
+    return csv_text(ACCOUNTING_COLUMNS, rows)
 
 
 def _counted(
