@@ -23,7 +23,7 @@ from xml.parsers import expat
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
 from timelines.model.problems import Problem, error, warning
-from timelines.model.records import Child, Dataset, Event, Origin
+from timelines.model.records import Child, Dataset, Event, Origin, child_key
 
 SOURCE = "CIN census"
 _COUNTED = ("read", "records", "merged", "errors", "left_out")
@@ -159,11 +159,11 @@ def load_cin(
     if root.tag != "Message" and root.find(".//Child") is None:
         return Dataset(problems=(error("not a CIN census file (no <Child> elements)", path.name),))
     reader = _Reader(path.name, lines, today)
-    wanted = {child_id.strip()} if child_id else set(only) if only is not None else None
+    wanted = {child_key(child_id)} if child_id else set(only) if only is not None else None
     for child in root.iter("Child"):
         reader.child(child, wanted)
-    if child_id and child_id.strip() not in reader.children:
-        reader.problems.append(error(f"no child with LAchildID '{child_id.strip()}'", path.name))
+    if child_id and child_key(child_id) not in reader.children:
+        reader.problems.append(error(f"no child with LAchildID '{child_key(child_id)}'", path.name))
     elif only is not None and not reader.children:
         listed = ", ".join(sorted(wanted or ())[:5]) or "none"
         reader.problems.append(
@@ -257,7 +257,7 @@ class _Reader:
 
     def _child(self, element: ET.Element, wanted: set[str] | None) -> str:
         ids = element.find("ChildIdentifiers")
-        child_id = _text(ids, "LAchildID") if ids is not None else ""
+        child_id = child_key(_text(ids, "LAchildID")) if ids is not None else ""
         if not child_id:
             line = self.lines.get(id(element))
             self.problems.append(

@@ -31,7 +31,7 @@ from timelines.model.dates import (
     parse_exact_date,
 )
 from timelines.model.problems import InputError, Problem, error, warning
-from timelines.model.records import Child, Dataset, Event, Origin, Placement
+from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
 KINDS = ("chronology", "placements", "children")
@@ -160,12 +160,14 @@ def load_contract(
     dob: str | date | None = None,
     today: date | None = None,
     vocabulary: Iterable[str] = (),
+    name_only_child: bool = True,
 ) -> Dataset:
     """Load the contract's tables; every problem found is in ``Dataset.problems``.
 
     ``chronology`` may be an .xlsx workbook with sheets ``chronology``,
-    ``placements`` and ``children``. ``child_id`` picks one child (or names the
-    only one); ``name`` and ``dob`` describe that child. ``vocabulary`` adds codes
+    ``placements`` and ``children``. ``child_id`` picks one child (or, when the
+    files have no ids and ``name_only_child``, names the only one; otherwise that
+    is an error); ``name`` and ``dob`` describe that child. ``vocabulary`` adds codes
     (from a template) that count as known categories and placement types.
     """
     return load_contract_counted(
@@ -177,6 +179,7 @@ def load_contract(
         dob=dob,
         today=today,
         vocabulary=vocabulary,
+        name_only_child=name_only_child,
     )[0]
 
 
@@ -188,6 +191,7 @@ def load_folder(
     dob: str | date | None = None,
     today: date | None = None,
     vocabulary: Iterable[str] = (),
+    name_only_child: bool = True,
 ) -> Dataset:
     """Load ``chronology``, ``placements`` and ``children`` (.csv or .xlsx) from a folder.
 
@@ -198,7 +202,7 @@ def load_folder(
         files.get("chronology"),
         files.get("placements"),
         files.get("children"),
-        _Options(child_id, name, dob, today or date.today(), _codes(vocabulary)),
+        _Options(child_id, name, dob, today or date.today(), _codes(vocabulary), name_only_child),
     )
     return replace(dataset, problems=(*problems, *dataset.problems))
 
@@ -240,9 +244,11 @@ def load_contract_counted(
     dob: str | date | None = None,
     today: date | None = None,
     vocabulary: Iterable[str] = (),
+    name_only_child: bool = True,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
     """``load_contract``, also returning what became of each table's rows."""
-    options = _Options(child_id, name, dob, today or date.today(), _codes(vocabulary))
+    codes = _codes(vocabulary)
+    options = _Options(child_id, name, dob, today or date.today(), codes, name_only_child)
     return _load(Path(chronology), placements, children, options)
 
 
@@ -256,6 +262,7 @@ class _Options:
     dob: str | date | None
     today: date
     vocabulary: frozenset[str]
+    name_only_child: bool = True  # a child id given for files without ids names their child
 
 
 @dataclass
@@ -456,8 +463,8 @@ def _child_ids(sources: dict[str, _Source], options: _Options) -> tuple[_Ids, li
         if source and "child_id" in source.columns:
             for _, cells in source.table.rows:
                 if text := cells[source.columns["child_id"]]:
-                    named.setdefault(text, None)
-    chosen = options.child_id.strip() if options.child_id else None
+                    named.setdefault(child_key(text), None)
+    chosen = child_key(options.child_id) if options.child_id else None
     if chosen:
         default: str | None = chosen
     elif len(named) <= 1:
@@ -468,6 +475,13 @@ def _child_ids(sources: dict[str, _Source], options: _Options) -> tuple[_Ids, li
     with_ids = [s.table.file for s in sources.values() if "child_id" in s.columns]
     if chosen and with_ids and chosen not in named:
         problems.append(error(f"no child with id '{chosen}' in {' or '.join(with_ids)}"))
+    elif chosen and not with_ids and not options.name_only_child:
+        problems.append(
+            error(
+                f"no child with id '{chosen}': the files have no child_id column (they describe"
+                " one child); leave out the child id"
+            )
+        )
     for source in sources.values():
         if "child_id" not in source.columns and default is None:
             problems.append(
@@ -530,7 +544,7 @@ class _Loader:
         if "child_id" not in row.source.columns:
             return self.ids.default
         if text := row.text("child_id"):
-            return text
+            return child_key(text)
         lone = len(self.ids.named) <= 1 and len(row.source.table.rows) == 1
         if (row.source.kind == "children" and not lone) or len(self.ids.named) > 1:
             suffix = "" if row.source.kind == "children" else " (the files describe several)"

@@ -29,7 +29,7 @@ from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.problems import InputError, Problem, TimelinesError, error, warning
-from timelines.model.records import Child, Dataset, Event
+from timelines.model.records import Child, Dataset, Event, child_key
 
 FORMATS = ("contract", "ssda903", "cin")
 # How tables name a workbook's sheet: 'book.xlsx [chronology]'.
@@ -133,7 +133,18 @@ def _load(
     fmt = fmt or detect_format(primary)
     today = today or date.today()
     if fmt == "contract":
-        dataset = _contract(primary, placements, children, child_id, name, dob, today, vocabulary)
+        # A child id given for files without ids names their child only to match other data.
+        dataset = _contract(
+            primary,
+            placements,
+            children,
+            child_id,
+            name,
+            dob,
+            today,
+            vocabulary,
+            bool(extra_chronology),
+        )
     else:
         dataset = (
             _ssda903(primary, placements, children, child_id, today)
@@ -172,7 +183,7 @@ def describe_child(
     if not name and not dob:
         return dataset
     ids = dataset.child_ids()
-    target = child_id or (ids[0] if len(ids) == 1 else None)
+    target = child_key(child_id) if child_id else (ids[0] if len(ids) == 1 else None)
     if target is None:
         message = (
             "a name or date of birth was given but the data describe"
@@ -217,6 +228,7 @@ def _contract(
     dob: str | date | None,
     today: date,
     vocabulary: Iterable[str],
+    name_only_child: bool,
 ) -> Dataset:
     options = {
         "child_id": child_id,
@@ -224,6 +236,7 @@ def _contract(
         "dob": dob,
         "today": today,
         "vocabulary": vocabulary,
+        "name_only_child": name_only_child,
     }
     if primary.is_dir():
         if placements or children:
@@ -381,7 +394,7 @@ def row_children(
         except (TimelinesError, OSError):
             continue
         for row, cells in table.rows:
-            child = (cells.get("child_id") or cells.get("child") or "").strip()
+            child = child_key(cells.get("child_id") or cells.get("child") or "")
             if child:
                 found[(table.file, row)] = child
     return found

@@ -31,7 +31,7 @@ from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
 from timelines.model.problems import InputError, Problem, error, warning
-from timelines.model.records import Child, Dataset, Event, Origin, Placement
+from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key
 
 SOURCE = "SSDA903"
 
@@ -429,7 +429,7 @@ def load_ssda903_counted(
     A workbook given as ``episodes`` also gives the tables not given separately
     when it has sheets for them (``header``, ``reviews``, ...).
     """
-    loader = _Loader(today or date.today(), child_id.strip() if child_id else None)
+    loader = _Loader(today or date.today(), child_key(child_id) if child_id else None)
     paths = {
         "episodes": _paths(episodes),
         "header": _paths(header),
@@ -607,7 +607,7 @@ class _Loader:
             if number in table.bad_rows:  # the table has said why
                 self.count(table.file, "errors")
                 continue
-            child = cells.get("child", "").strip()
+            child = child_key(cells.get("child", ""))
             if self.chosen and child != self.chosen:
                 self.count(table.file, "left_out")
                 continue
