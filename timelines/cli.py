@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from datetime import date
@@ -50,9 +51,25 @@ def _fail(exc: TimelinesError) -> None:
 
 
 def input_options(func):
-    """Options shared by every command that reads a child's data."""
+    """The inputs, taken the same way by every command that reads a child's data: SOURCE (a
+    folder or a file) or --chronology, and --placements, --children, --events, --format.
+    The command receives the one given as ``chronology``."""
+
+    @functools.wraps(func)
+    def command(*args, source: Path | None = None, chronology: Path | None = None, **kwargs):
+        if source is not None and chronology is not None:
+            raise click.UsageError("give the chronology as SOURCE or with --chronology, not both")
+        if source is None and chronology is None:
+            raise click.UsageError(
+                "give the input: a folder or a chronology file (SOURCE), or --chronology FILE"
+            )
+        return func(*args, chronology=source or chronology, **kwargs)
+
     options = [
-        click.argument("chronology", type=EXISTING),
+        click.argument("source", type=EXISTING, required=False),
+        click.option(
+            "--chronology", type=EXISTING, help="Chronology file (CSV or XLSX), or give SOURCE."
+        ),
         click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX)."),
         click.option(
             "--children", type=EXISTING, help="Children file: child_id, name, date_of_birth…"
@@ -72,8 +89,8 @@ def input_options(func):
         ),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
 
 
 class InternalError(click.ClickException):
@@ -213,9 +230,9 @@ def render(
 ) -> None:
     """Draw one child's timeline as a one-page PDF.
 
-    CHRONOLOGY is a chronology CSV/XLSX, a workbook from `timelines template`,
-    a folder holding chronology.csv (and placements.csv, children.csv), or an
-    SSDA903 extract (episodes file or folder).
+    SOURCE (or --chronology) is a chronology CSV/XLSX, a workbook from
+    `timelines template`, a folder holding chronology.csv (and placements.csv,
+    children.csv), an SSDA903 extract (episodes file or folder) or a CIN census XML.
 
     To share beyond the professionals: --redact (initials, age, no carers or
     details). To protect the PDF with a password (AES-256): --ask-password,
@@ -362,23 +379,7 @@ def siblings(
 
 
 @main.command()
-@click.argument("source", type=EXISTING, required=False)
-@click.option("--chronology", type=EXISTING, help="Chronology file (or give SOURCE).")
-@click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX).")
-@click.option("--children", type=EXISTING, help="Children file with sibling_group.")
-@click.option(
-    "--events",
-    "extra",
-    type=EXISTING,
-    multiple=True,
-    help="More events, e.g. a CIN census XML file (repeatable).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["contract", "ssda903", "cin"]),
-    help="Input format; detected from the files when left out.",
-)
+@input_options
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
@@ -388,7 +389,6 @@ def siblings(
 @click.option("--as-of", callback=_date, help="End on this day (dd/mm/yyyy). Default: today.")
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timelines.")
 def batch(
-    source,
     chronology,
     placements,
     children,
@@ -408,10 +408,7 @@ def batch(
     1,000 children), OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
     2 when some children failed (see errors.csv), 1 when nothing could be loaded.
     """
-    primary = chronology or source
-    if primary is None:
-        raise click.UsageError("give the chronology as SOURCE or with --chronology")
-    inputs = api.Inputs(primary, placements, children, tuple(extra), fmt)
+    inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt)
     options = RenderOptions(as_of=as_of, prepared_by=prepared_by, prepared_on=date.today())
     show = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
