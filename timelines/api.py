@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from timelines import runtime
 from timelines.model.counts import RowCount
@@ -49,6 +49,14 @@ class Inputs:
     child_id: str | None = None
     name: str | None = None
     dob: str | None = None
+
+
+def upload_inputs(files: Mapping[str, bytes], **given: Any) -> Inputs:
+    """Inputs from uploaded files (file name → bytes) that are read in memory, never written
+    to disk: one file alone, several as a folder. ``given``: the other ``Inputs`` fields."""
+    from timelines.load.files import uploads
+
+    return Inputs(uploads(files), **given)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

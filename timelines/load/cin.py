@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from xml.parsers import expat
 
+from timelines.load.files import as_input
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
 from timelines.model.problems import Problem, error, warning
@@ -144,7 +145,7 @@ def load_cin(
     children without an id, dates in the future) name the file, the element
     path (as the column) and the line (as the row).
     """
-    path = Path(path)
+    path = as_input(path)
     today = today or date.today()
     try:
         root, lines = _parse(path)

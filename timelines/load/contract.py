@@ -21,6 +21,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from timelines.load.files import as_input
 from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
 from timelines.model.counts import RowCount
 from timelines.model.dates import (
@@ -197,7 +198,7 @@ def load_folder(
 
     Keywords are those of ``load_contract``; see ``find_contract_files`` for the names.
     """
-    files, problems = find_contract_files(Path(folder))
+    files, problems = find_contract_files(as_input(folder))
     dataset, _ = _load(
         files.get("chronology"),
         files.get("placements"),
@@ -249,7 +250,7 @@ def load_contract_counted(
     """``load_contract``, also returning what became of each table's rows."""
     codes = _codes(vocabulary)
     options = _Options(child_id, name, dob, today or date.today(), codes, name_only_child)
-    return _load(Path(chronology), placements, children, options)
+    return _load(as_input(chronology), placements, children, options)
 
 
 # --- internals ------------------------------------------------------------------------------
@@ -379,7 +380,7 @@ def _read_sources(
         paths["chronology"] = (chronology, None)
     for kind, given in (("placements", placements), ("children", children)):
         if given is not None:
-            paths[kind] = (Path(given), kind)
+            paths[kind] = (as_input(given), kind)
     sources: dict[str, _Source] = {}
     names = [p.file for p in problems]
     for kind in (k for k in KINDS if k in paths):

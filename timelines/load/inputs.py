@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from timelines.load.cin import load_cin
 from timelines.load.contract import find_contract_files, load_contract, load_folder
+from timelines.load.files import as_input, uploads
 from timelines.load.ssda903 import (
     find_ssda903_files,
     load_ssda903,
@@ -37,6 +39,14 @@ _SHEET_OF = re.compile(r"^(?P<file>.+?\.xls[xm]) \[(?P<sheet>.+)\]$", re.IGNOREC
 SSDA903_COLUMNS = frozenset({"child", "decom"})
 
 
+def load_uploads(files: Mapping[str, bytes], **options: Any) -> Dataset:
+    """``load_inputs`` for uploaded files (file name → bytes), read in memory: nothing is
+    written to disk. One file is read alone, several as a folder (the contract's
+    ``chronology``, ``placements`` and ``children``, or an SSDA903 extract's tables);
+    ``options`` are ``load_inputs``'s keywords."""
+    return load_inputs(uploads(files), **options)
+
+
 def detect_format(primary: Path) -> str:
     """'contract', 'ssda903' or 'cin' for a file or folder (contract when unsure).
 
@@ -46,7 +56,7 @@ def detect_format(primary: Path) -> str:
     sheet is SSDA903; a table whose columns include CHILD and DECOM is an
     SSDA903 episodes file.
     """
-    primary = Path(primary)
+    primary = as_input(primary)
     if primary.is_dir():
         named = any(p.stem.lower() == "chronology" for p in primary.iterdir())
         if not named and find_ssda903_files(primary).get("episodes"):
@@ -129,7 +139,7 @@ def _load(
     today: date | None,
     vocabulary: Iterable[str],
 ) -> Dataset:
-    primary = Path(primary)
+    primary = as_input(primary)
     fmt = fmt or detect_format(primary)
     today = today or date.today()
     if fmt == "contract":
@@ -152,7 +162,7 @@ def _load(
             else _cin(primary, placements, children, child_id, today)
         )
         dataset = describe_child(dataset, child_id, name, dob)
-    extras = [_extra(Path(p), dataset, child_id, today, vocabulary) for p in extra_chronology]
+    extras = [_extra(as_input(p), dataset, child_id, today, vocabulary) for p in extra_chronology]
     return merge_datasets(dataset, *extras)
 
 
@@ -291,7 +301,7 @@ def _cin(
 
 
 def _not_used(path: Path, what: str) -> Problem:
-    return error(f"this file cannot be used with {what}", Path(path).name)
+    return error(f"this file cannot be used with {what}", as_input(path).name)
 
 
 def _extra(

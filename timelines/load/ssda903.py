@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from timelines.load.files import InputPath, as_input
 from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_table
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
@@ -333,7 +334,7 @@ def load_ssda903_folder(
 
     Other data files in the folder (UASC, OC2, ...) are named in a warning: not read.
     """
-    folder = Path(folder)
+    folder = as_input(folder)
     files = find_ssda903_files(folder)
     if not files.get("episodes"):
         return Dataset(problems=(error("no episodes.csv in the folder", folder.name),))
@@ -475,12 +476,12 @@ def _paths(given: Path | list[Path] | tuple[Path, ...] | None) -> list[Path]:
     if given is None:
         return []
     if isinstance(given, list | tuple):
-        return [Path(p) for p in given]
-    return [Path(given)]
+        return [as_input(p) for p in given]
+    return [as_input(given)]
 
 
-def _year_order(path: Path | str) -> tuple[int, str]:
-    name = path.name if isinstance(path, Path) else path
+def _year_order(path: InputPath | str) -> tuple[int, str]:
+    name = path if isinstance(path, str) else path.name
     match = _YEAR.search(name)
     return (int(match[1]) if match else 0, name)
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, NoReturn
 
+from timelines.load.files import InputPath, as_input
 from timelines.model.problems import InputError, Problem, error
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -121,7 +122,7 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     ``sheet`` picks an Excel sheet by name (any case); without it the first sheet
     is read. Raise ``InputError`` when the file cannot be read as a table.
     """
-    path = Path(path)
+    path = as_input(path)
     with _opened(path) as stream:
         return read_stream(stream, path.name, sheet)
 
@@ -140,7 +141,7 @@ def read_stream(stream: BinaryIO, name: str, sheet: str | None = None) -> Table:
 
 def find_sheet_names(path: Path) -> list[str]:
     """The names of the sheets of an .xlsx workbook, in workbook order."""
-    path = Path(path)
+    path = as_input(path)
     with _opened(path) as stream:
         return sheet_names(stream, path.name)
 
@@ -155,7 +156,7 @@ def sheet_names(stream: BinaryIO, name: str) -> list[str]:
 
 
 @contextmanager
-def _opened(path: Path) -> Iterator[BinaryIO]:
+def _opened(path: InputPath) -> Iterator[BinaryIO]:
     """The file at ``path`` opened for reading bytes: the one place a table's path is opened."""
     _check_exists(path)
     try:
@@ -170,7 +171,7 @@ def _fail(file: str, message: str, row: int | None = None, column: str | None = 
     raise InputError([error(message, file, row, column)])
 
 
-def _check_exists(path: Path) -> None:
+def _check_exists(path: InputPath) -> None:
     if path.is_dir():
         _fail(path.name, "is a folder, not a file")
     if not path.is_file():
