@@ -136,9 +136,9 @@ def test_the_booklet_is_byte_for_byte_repeatable(tmp_path, done):
 
 
 def test_large_cohorts_split_the_booklet_into_volumes(tmp_path, monkeypatch):
-    import timelines.pipeline.batch
+    import timelines.pipeline.booklet
 
-    monkeypatch.setattr(timelines.pipeline.batch, "BOOKLET_VOLUME", 4)
+    monkeypatch.setattr(timelines.pipeline.booklet, "BOOKLET_VOLUME", 4)
     result, out = run_batch(tmp_path, jobs="1")
     assert result.exit_code == 2
     assert not (out / "booklet.pdf").exists()

@@ -461,15 +461,16 @@ def test_no_text_overlaps_or_leaves_the_page(name, redact):
     """Each template's sizes fit its page: the sample child and the sibling group, every page."""
     from helpers import overlapping_texts
 
-    from timelines.api import Inputs, load, siblings_pdf
+    from timelines.api import Inputs, load
     from timelines.load.contract import load_folder
+    from timelines.pipeline.siblings import render_group
 
     theme = load_template(name)
     options = RenderOptions(as_of=date(2025, 10, 1), redact=redact, prepared_by="Team 3")
     record = load_folder(SAMPLE).record("C001")
     pages = render_child(record, theme, options).layout.pages
     group = load(Inputs(SAMPLE.parent / "siblings")).records()
-    pages += siblings_pdf(group, "", theme, options)[1].pages
+    pages += render_group(group, "", theme, options).layout.pages
     for page in pages:
         assert overlapping_texts(page) == []
         for text in page.texts():

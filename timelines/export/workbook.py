@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from timelines.analyse.milestones import MILESTONE_CODES
 from timelines.model.problems import TimelinesError
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES
 
@@ -74,6 +75,13 @@ COLUMNS: dict[str, tuple[tuple[str, int, str], ...]] = {
         ("source", 18, "Where this is recorded, e.g. LAC review minutes (optional)."),
         ("key", 8, "yes marks the events that matter most; otherwise leave blank."),
         ("redact", 9, "yes leaves this event's words out of a redacted timeline."),
+        (
+            "milestone",
+            22,
+            "Optional: the PACE milestone this event is, from the list: "
+            + ", ".join(MILESTONE_CODES)
+            + ". Blank: worked out from the category and words.",
+        ),
     ),
     "placements": (
         ("child_id", 12, "Which child (as in the children sheet). Blank for a one-child workbook."),
@@ -99,6 +107,7 @@ LISTS = {
     ("chronology", "category"): tuple(CATEGORIES),
     ("chronology", "key"): YES_NO,
     ("chronology", "redact"): YES_NO,
+    ("chronology", "milestone"): MILESTONE_CODES,
     ("placements", "placement_type"): tuple(PLACEMENT_TYPES),
 }
 

@@ -20,7 +20,7 @@ from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
-from timelines.model.dates import plain_duration
+from timelines.model.dates import plain_duration, plain_months
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord, Event, Placement
 
@@ -71,8 +71,7 @@ def build_child_pages(
 
 
 def _threshold(ctx: Ctx, options: RenderOptions) -> int:
-    months = options.gap_threshold_months
-    return ctx.theme.gap_threshold_days if months is None else round(months * 30.4375)
+    return ctx.theme.gap_threshold_days(options.gap_threshold_months)
 
 
 def event_text(event: Event, ctx: Ctx) -> str:
@@ -272,7 +271,7 @@ def _fact_values(
     if facts.date_of_birth and not options.redact:
         values["date_of_birth"] = f"{facts.date_of_birth:%d/%m/%Y}"
     if facts.age_months is not None:
-        values["age"] = f"{plain_duration_months(facts.age_months)} on {facts.as_of:%d/%m/%Y}"
+        values["age"] = f"{plain_months(facts.age_months)} on {facts.as_of:%d/%m/%Y}"
     values["first_looked_after"] = (
         f"{facts.first_looked_after:%d/%m/%Y}" if facts.first_looked_after else "not looked after"
     )
@@ -298,16 +297,6 @@ def _fact_values(
     else:
         values["current_placement"] = "none recorded"
     return values
-
-
-def plain_duration_months(months: int) -> str:
-    years, rest = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(f"{years} year" + ("" if years == 1 else "s"))
-    if rest or not years:
-        parts.append(f"{rest} month" + ("" if rest == 1 else "s"))
-    return " ".join(parts)
 
 
 def _placement_lines(placements: tuple[Placement, ...], ctx: Ctx) -> list[str]:

@@ -48,6 +48,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "source": ("source", "recorded_by"),
         "key": ("key", "key_event"),
         "redact": ("redact", "redacted"),
+        "milestone": ("milestone", "pace_milestone"),
         "child_id": ("child_id", "child", "id"),
     },
     "placements": {
@@ -561,8 +562,10 @@ class _Loader:
         if row.failed or when is None:
             return False
         origin = Origin(row.source.table.file, row.number)
-        detail, source = row.text("detail"), row.text("source")
-        self.events.append(Event(when, label, category, detail, source, key, redact, child, origin))
+        detail, source, milestone = row.text("detail"), row.text("source"), row.text("milestone")
+        self.events.append(
+            Event(when, label, category, detail, source, key, redact, child, origin, milestone)
+        )
         return True
 
     def _placement(self, row: _Row, child: str) -> bool:

@@ -31,6 +31,10 @@ class MemoryFile:
     def suffix(self) -> str:
         return PurePath(self.name).suffix
 
+    @property
+    def parent(self) -> MemoryFolder:
+        return MemoryFolder("uploads", {self.name: self.data})
+
     def is_file(self) -> bool:
         return self.present
 

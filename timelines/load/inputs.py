@@ -9,15 +9,14 @@ files (a CIN census XML or a contract chronology) and describes the chosen child
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from timelines import runtime
 from timelines.load.cin import load_cin
 from timelines.load.contract import find_contract_files, load_contract, load_folder
 from timelines.load.files import as_input, uploads
@@ -99,7 +98,7 @@ def load_inputs(
     """
     if fmt is not None and fmt not in FORMATS:
         raise TimelinesError(f"unknown input format '{fmt}'; use one of {', '.join(FORMATS)}")
-    with _collector_paused():
+    with runtime.collector_paused():
         return _load(
             primary,
             placements,
@@ -112,19 +111,6 @@ def load_inputs(
             today,
             vocabulary,
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading makes millions of small objects and no cycles: the cyclic garbage
-    collector would only rescan them again and again (twice as slow on a cohort)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _load(

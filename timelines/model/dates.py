@@ -183,6 +183,14 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+DAYS_PER_MONTH = 30.4375  # an average month (365.25 / 12)
+
+
+def days_in_months(months: float) -> int:
+    """Whole days in a number of average months."""
+    return round(months * DAYS_PER_MONTH)
+
+
 def plain_duration(days: int) -> str:
     """A length of time in plain words: '3 weeks', '7 months', '1 year 2 months'."""
     if days < 0:
@@ -192,11 +200,15 @@ def plain_duration(days: int) -> str:
     if days < 61:
         weeks = days // 7
         return f"{weeks} weeks"
-    months = round(days / 30.4375)
-    years, months = divmod(months, 12)
+    return plain_months(round(days / DAYS_PER_MONTH))
+
+
+def plain_months(months: int) -> str:
+    """Months in plain words: '7 months', '1 year', '2 years 3 months', '0 months'."""
+    years, rest = divmod(months, 12)
     parts = []
     if years:
         parts.append(f"{years} year" + ("" if years == 1 else "s"))
-    if months:
-        parts.append(f"{months} month" + ("" if months == 1 else "s"))
-    return " ".join(parts) or "0 months"
+    if rest or not years:
+        parts.append(f"{rest} month" + ("" if rest == 1 else "s"))
+    return " ".join(parts)

@@ -22,4 +22,3 @@ class RenderOptions:
     show_shadows: bool | None = None
     redact: bool = False
     redact_names: tuple[str, ...] = ()  # more names to hide when redacting (brothers, sisters)
-    fingerprint: str = ""  # short hash of the input data, for the footer

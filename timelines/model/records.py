@@ -52,6 +52,7 @@ class Event:
     redact: bool = False
     child_id: str = ""
     origin: Origin | None = None
+    milestone: str = ""  # a milestone code from the chronology's optional column, as written
 
     @property
     def day(self) -> date:

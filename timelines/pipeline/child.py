@@ -1,17 +1,16 @@
-"""The library's front door: from a child's record to PDF bytes, and on to a file.
+"""One child's timeline: from the child's record to PDF bytes, and on to a file.
 
-load → model → analyse → layout → draw → export: this module wires the steps
-and holds no logic of its own beyond choosing dates and words for the frame.
+prepare (redaction) → analyse → layout → draw → export, wired once for the
+``render`` command, the batch and library callers; no logic of its own beyond
+choosing dates and words for the frame.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from timelines import __version__
 from timelines.analyse.facts import Facts, analyse, axis_span
 from timelines.layout.child_page import ChildLayout, build_child_pages
 from timelines.layout.frame import FrameText
@@ -20,6 +19,8 @@ from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord
 from timelines.pdf.document import encrypt, pdf_bytes, write_atomic
+from timelines.pdf.settings import building
+from timelines.pipeline.frame import fingerprint, frame_text
 from timelines.prepare.redact import redact_events, redact_record, redacting_theme
 from timelines.prepare.template import Theme
 from timelines.prepare.words import initials
@@ -33,20 +34,6 @@ class Rendered:
     layout: ChildLayout
     facts: Facts
     record: ChildRecord
-
-
-def fingerprint(record: ChildRecord) -> str:
-    """A short hash of the child's data, printed in the footer to tie a page to its data."""
-    parts = [
-        repr(
-            record.child[:4]
-            if isinstance(record.child, tuple)
-            else (record.child.child_id, record.child.name, record.child.date_of_birth)
-        )
-    ]
-    parts += [repr((e.when, e.label, e.category, e.detail, e.key)) for e in record.events]
-    parts += [repr((p.start, p.end, p.placement_type, p.caption())) for p in record.placements]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
 
 
 def story_end(record: ChildRecord, theme: Theme, options: RenderOptions, today: date) -> date:
@@ -64,7 +51,6 @@ def layout_child(
 ) -> Rendered:
     """Analyse and lay out one child (no drawing); ``pdf`` is empty."""
     today = today or date.today()
-    print_fingerprint = options.fingerprint or fingerprint(record)
     drawn = redact_events(record)
     if options.redact:
         theme = redacting_theme(theme, record, options.redact_names)
@@ -79,7 +65,7 @@ def layout_child(
     span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder) if show else ()
-    frame = _frame(drawn, theme, options, end, print_fingerprint)
+    frame = _frame(drawn, theme, options, end, fingerprint(record))
     layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
     if options.redact:
         return Rendered(b"", layout, replace(facts, date_of_birth=None), shared)
@@ -90,12 +76,13 @@ def render_child(
     record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
 ) -> Rendered:
     """Lay out and draw one child's timeline as PDF bytes."""
-    done = layout_child(record, theme, options, today)
-    ctx = Ctx.for_theme(theme, options.page_size)
-    title = ctx.plain(_title(done.record, theme, options))
-    pdf = pdf_bytes(
-        done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
-    )
+    with building():
+        done = layout_child(record, theme, options, today)
+        ctx = Ctx.for_theme(theme, options.page_size)
+        title = ctx.plain(_title(done.record, theme, options))
+        pdf = pdf_bytes(
+            done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
+        )
     return Rendered(pdf, done.layout, done.facts, done.record)
 
 
@@ -128,7 +115,6 @@ def _title(record: ChildRecord, theme: Theme, options: RenderOptions) -> str:
 def _frame(
     record: ChildRecord, theme: Theme, options: RenderOptions, end: date, fp: str
 ) -> FrameText:
-    marking = theme.get("marking", "text") if options.marking is None else options.marking
     parts = []
     if record.child.date_of_birth and not options.redact:
         parts.append(f"Born {record.child.date_of_birth:%d/%m/%Y}")
@@ -136,14 +122,7 @@ def _frame(
     parts.append(f"{len(record.events)} events, {len(record.placements)} placements")
     subtitle = " · ".join(parts)
     subtitle = subtitle[:1].upper() + subtitle[1:]
-    return FrameText(
-        _title(record, theme, options),
-        subtitle,
-        marking,
-        options.prepared_by,
-        options.prepared_on,
-        fp,
-    )
+    return frame_text(theme, options, _title(record, theme, options), subtitle, fp)
 
 
 __all__ = [
@@ -151,6 +130,4 @@ __all__ = [
     "layout_child",
     "render_child",
     "write_child_pdf",
-    "fingerprint",
-    "__version__",
 ]

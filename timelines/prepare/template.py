@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from timelines.model.dates import days_in_months
 from timelines.model.problems import TimelinesError
 from timelines.prepare.words import repeated_terms
 from timelines.resources import templates_dir
@@ -99,8 +100,16 @@ class Theme:
         return dict(self.settings["glossary"])
 
     @property
-    def gap_threshold_days(self) -> int:
-        return round(self.get("axis", "gap_threshold_months") * 30.4375)
+    def vocabulary(self) -> tuple[str, ...]:
+        """Every category and placement type the template knows (shipped and its own)."""
+        return tuple(self.settings["categories"]) + tuple(self.settings["placements"])
+
+    def gap_threshold_days(self, months: float | None = None) -> int:
+        """Waits longer than this many days are marked: ``months`` when given, else the
+        template's threshold."""
+        if months is None:
+            months = self.get("axis", "gap_threshold_months")
+        return days_in_months(months)
 
     def category(self, code: str) -> Style:
         cats = self._styles["categories"]

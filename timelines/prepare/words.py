@@ -1,13 +1,11 @@
-"""Words on the page: glossary rewriting, initials, plain durations."""
+"""Words on the page: glossary rewriting and initials."""
 
 from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
 
-from timelines.model.dates import plain_duration
-
-__all__ = ["initials", "plain_duration", "repeated_terms", "rewrite"]
+__all__ = ["initials", "repeated_terms", "rewrite"]
 
 
 @cache
