@@ -405,7 +405,8 @@ def batch(
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
     index and every child's picture page, bookmarked; booklet-001.pdf, … past
-    1,000 children), OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
+    1,000 children), OUT/summary.csv, OUT/errors.csv and OUT/accounting.csv (what became of
+    every row read). Exit status 0 when every child was drawn,
     2 when some children failed (see errors.csv), 1 when nothing could be loaded.
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt)
