@@ -50,6 +50,7 @@ def test_sample_child_milestones_from_words_and_placements():
         ("adoptive_placement", "12/06/2023"),
         ("court_application", "14/12/2023"),
         ("permanence_achieved", "27/01/2025"),
+        ("court_order", "27/01/2025"),
         ("court_application", "11/09/2025"),
     ]
     milestones = find_milestones(record)
@@ -106,10 +107,12 @@ def test_ssda903_codes():
     assert _codes(record) == [
         ("accommodated", "01/03/2018"),
         ("court_application", "01/05/2018"),
+        ("court_order", "01/11/2018"),
         ("adm_decision", "10/01/2019"),
         ("adoptive_placement", "01/06/2019"),
         ("permanence_achieved", "02/02/2020"),
         ("left_care", "02/02/2020"),
+        ("court_order", "02/02/2020"),
     ]
     died = ChildRecord(Child("Y"), (e903("2020-02-02", "Left care: died (E2)", "other"),))
     assert _codes(died) == [("left_care", "02/02/2020"), ("died", "02/02/2020")]

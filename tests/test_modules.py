@@ -89,3 +89,32 @@ def test_every_module_imports_alone():
     )
     assert done.stdout.split() == [], done.stderr
     assert len(names) > 40
+
+
+# Declared dependencies the package uses through another one, and where.
+THROUGH = {
+    "rl_accel": "reportlab",  # reportlab.lib.rl_accel: reportlab's C accelerator (pdf/painter.py)
+    "cryptography": "pypdf",  # pypdf's AES-256 (pdf/document.encrypt)
+}
+
+
+def test_every_declared_dependency_is_used_and_every_import_declared():
+    import re
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    declared = {re.split(r"[<>=!~ \[;]", d)[0].lower() for d in project["dependencies"]}
+    distribution_of = {m: ds[0].lower() for m, ds in packages_distributions().items()}
+    imports = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imports |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imports.add(node.module.split(".")[0])
+    third_party = imports - set(sys.stdlib_module_names) - {"timelines"}
+    used = {distribution_of.get(m, m).lower() for m in third_party}
+    assert used - declared == set()  # nothing imported that is not declared
+    assert declared - used == set(THROUGH)  # nothing declared that is not used
+    assert {THROUGH[d] for d in THROUGH} <= used

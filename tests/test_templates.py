@@ -65,7 +65,7 @@ def test_panel_is_a3_landscape_with_larger_text_and_every_fact():
     panel, hearing = load_template("panel"), load_template("hearing")
     assert (panel.get("page", "size"), panel.get("page", "orientation")) == ("A3", "landscape")
     assert panel.get("text", "label_size") > hearing.get("text", "label_size")
-    assert len(panel.get("show", "key_facts")) == 10
+    assert len(panel.get("show", "key_facts")) == 11
 
 
 def test_family_has_larger_text_and_its_own_title():
@@ -213,7 +213,7 @@ def test_unknown_top_level_key_lists_the_sections(tmp_path):
         load_template(path)
     assert str(caught.value) == (
         "mine.toml: unknown key 'colours' (expected one of: axis, categories, glossary, "
-        "marking, page, placements, show, text, words)"
+        "marking, page, placements, show, targets, text, waits, words)"
     )
 
 
@@ -384,7 +384,7 @@ MORE_MISTAKES = [
         "[show]\nkey_facts = ['name', 'nope']\n",
         "key 'show.key_facts' has 'nope'; expected some of: name, date_of_birth, age, "
         "first_looked_after, time_looked_after, placements, moves, longest_gap, "
-        "since_last_decision, current_placement",
+        "since_last_decision, main_target, current_placement",
     ),
     (
         "[words]\ntitle = 'Timeline for {child}'\n",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import reference
 
-from timelines.api import Inputs, check, upload_inputs
+from timelines.api import Inputs, check_inputs, upload_inputs
 from timelines.load.files import MemoryFile, MemoryFolder, uploads
 from timelines.load.inputs import load_inputs, load_uploads
 from timelines.load.tables import read_stream
@@ -76,7 +76,7 @@ def test_one_workbook_or_census_uploaded(tmp_path, monkeypatch):
 
 def test_the_api_checks_uploads_like_files(no_disk):
     text = b"child_id,date,event\nC1,01/02/2016,A\nC1,31/02/2016,B\n"
-    checked = check(upload_inputs({"chronology.csv": text}))
+    checked = check_inputs(upload_inputs({"chronology.csv": text}))
     assert [str(p) for p in checked.problems] == [
         "chronology.csv, row 3, column \"date\": '31/02/2016' is not a real date"
         " (February 2016 has 29 days)"

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from timelines.analyse.groups import select_records
+from timelines.analyse.milestones import milestone_notes
 from timelines.export.names import safe_name
-from timelines.export.workbook import write_template_workbook
 from timelines.load.files import uploads
 from timelines.model.counts import RowCount
 from timelines.model.options import RenderOptions
@@ -35,8 +35,10 @@ __all__ = [
     "OUTPUTS",
     "BatchResult",
     "Inputs",
+    "Checked",
     "RenderResult",
     "check",
+    "check_inputs",
     "load",
     "render",
     "render_siblings",
@@ -62,14 +64,39 @@ def upload_inputs(files: Mapping[str, bytes], **given: Any) -> Inputs:
     return Inputs(uploads(files), **given)
 
 
-def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
-    """Every problem in the inputs (errors and warnings), without drawing anything."""
-    return check(inputs, today).problems
+NOTED_CHILDREN = 20  # past this many children, validate counts milestone rows, not lists them
 
 
-def check(inputs: Inputs, today: date | None = None) -> Dataset:
-    """The inputs loaded without drawing: every problem, and what became of every row."""
-    return load(inputs, today)
+@dataclass(frozen=True)
+class Checked:
+    """What ``validate`` reports: every problem, the rows taken as milestones, and what
+    became of every row read (per file)."""
+
+    problems: tuple[Problem, ...]
+    notes: list[str]
+    counts: tuple[RowCount, ...]
+
+
+def check_inputs(inputs: Inputs, today: date | None = None) -> Checked:
+    """The inputs loaded without drawing: every problem, which rows were taken as which
+    milestone (for a cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists
+    one child's), and what became of every row."""
+    dataset = load(inputs, today)
+    records = dataset.records()
+    several = len(records) > 1
+    notes = [note for record in records for note in milestone_notes(record, several)]
+    if len(records) > NOTED_CHILDREN:
+        notes = [
+            f"{len(notes)} rows taken as milestones for {len(records)} children;"
+            " add --child ID to list one child's"
+        ]
+    return Checked(dataset.problems, notes, dataset.counts)
+
+
+def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
+    """Every problem in the inputs, and which rows were taken as which milestone."""
+    checked = check_inputs(inputs, today)
+    return checked.problems, checked.notes
 
 
 def render(
@@ -198,6 +225,10 @@ def run_batch(
 
 def write_template(out: Path, force: bool = False) -> Path:
     """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
+    # Imported here: openpyxl (and the numpy it loads) takes a quarter of a second to
+    # import, and no other command needs it.
+    from timelines.export.workbook import write_template_workbook
+
     if out.exists() and not force:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)

@@ -29,6 +29,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(str(exc)) from None
 
 
+def _from(ctx: click.Context, param: click.Parameter, value: str | None) -> date | str | None:
+    if value is not None and value.strip().lower() == "birth":
+        return "birth"
+    return _date(ctx, param, value)
+
+
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}", err=True)
@@ -185,9 +191,16 @@ def main() -> None:
     "--as-of", callback=_date, help="End the story on this day (dd/mm/yyyy). Default: today."
 )
 @click.option(
+    "--from",
+    "window_from",
+    callback=_from,
+    help="Start the axis on this day (dd/mm/yyyy) or at 'birth'."
+    " Default: the first event, the years from birth compressed.",
+)
+@click.option(
     "--gap-months",
     type=click.FloatRange(min=0),
-    help="Mark waits longer than this many months (default: the template's, 3).",
+    help="Mark waits between decisions longer than this many months (default: the template's, 6).",
 )
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timeline.")
 @click.option("--prepared-on", callback=_date, help="Date prepared (dd/mm/yyyy). Default: today.")
@@ -218,6 +231,7 @@ def render(
     template,
     page_size,
     as_of,
+    window_from,
     gap_months,
     prepared_by,
     prepared_on,
@@ -244,6 +258,7 @@ def render(
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id, name, dob)
     options = RenderOptions(
         as_of=as_of,
+        window_from=window_from,
         prepared_by=prepared_by,
         prepared_on=prepared_on or date.today(),
         marking=marking,
@@ -298,11 +313,13 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
     try:
-        checked = api.check(inputs)
+        checked = api.check_inputs(inputs)
     except TimelinesError as exc:
         _fail(exc)
     problems = checked.problems
     _report(problems)
+    for note in checked.notes:
+        click.echo(f"note: {note}", err=True)
     _account(checked.counts)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
@@ -383,6 +400,14 @@ def siblings(
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
+@click.option(
+    "--outputs",
+    "outputs",
+    multiple=True,
+    callback=lambda ctx, param, value: _outputs(value),
+    help="What to write: children, groups, booklet, summary (comma-separated or repeated;"
+    " default all). errors.csv is always written.",
+)
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: every core).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
@@ -395,6 +420,7 @@ def batch(
     extra,
     fmt,
     out,
+    outputs,
     jobs,
     quiet,
     template,
@@ -405,9 +431,11 @@ def batch(
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
     index and every child's picture page, bookmarked; booklet-001.pdf, … past
-    1,000 children), OUT/summary.csv, OUT/errors.csv and OUT/accounting.csv (what became of
-    every row read). Exit status 0 when every child was drawn,
-    2 when some children failed (see errors.csv), 1 when nothing could be loaded.
+    1,000 children), OUT/summary.csv, OUT/errors.csv and OUT/accounting.csv (what
+    became of every row read); --outputs children (or groups, booklet, summary,
+    comma-separated) writes only those (and errors.csv, accounting.csv). Exit status 0
+    when every child was drawn, 2 when some children failed or a row with errors names
+    no child (see errors.csv), 1 when nothing could be loaded.
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt)
     options = RenderOptions(as_of=as_of, prepared_by=prepared_by, prepared_on=date.today())
@@ -415,17 +443,29 @@ def batch(
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
     try:
         with bar or contextlib.nullcontext():
-            result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
+            tick = _ticker(bar) if bar else None
+            result = api.run_batch(inputs, out, options, template, jobs, tick, outputs=outputs)
     except TimelinesError as exc:
         _fail(exc)
     unowned = f" ({_count(result.unowned, 'row')} naming no child)" if result.unowned else ""
+    groups = f", {result.groups} sibling groups" if "groups" in outputs else ""
     click.echo(
-        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{unowned},"
-        f" {result.groups} sibling groups"
+        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{unowned}{groups}"
     )
     _account(result.counts)
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def _outputs(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--outputs as given (comma-separated or repeated), checked; every output when none."""
+    chosen = [word.strip().lower() for value in values for word in value.split(",")]
+    unknown = [word for word in chosen if word and word not in api.OUTPUTS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown output '{unknown[0]}'; choose from {', '.join(api.OUTPUTS)}"
+        )
+    return tuple(dict.fromkeys(word for word in chosen if word)) or api.OUTPUTS
 
 
 def _ticker(bar):
@@ -452,3 +492,42 @@ def template_workbook(out: Path, force: bool) -> None:
     except TimelinesError as exc:
         _fail(exc)
     click.echo(f"wrote {out}: fill in the sheets, then run: timelines render {out}")
+
+
+@main.command()
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening it.")
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="MINUTES",
+    help="Stop after this many minutes without a request.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+def serve(no_browser: bool, idle_exit: float, port: int) -> None:
+    """Open a page in your browser to check, edit and draw a timeline, on this computer only.
+
+    It listens on 127.0.0.1 alone, behind a key in the address it opens (or
+    prints). Files are read in memory and nothing is kept: press Stop on the
+    page, or it stops after --idle-exit minutes without use. Needs the serve
+    extra: pip install "timelines[serve]".
+    """
+    try:
+        import uvicorn  # noqa: F401  (checked here for a clear message)
+
+        from timelines.serve.server import serve as run_server
+    except ImportError as exc:
+        raise click.ClickException(
+            f"timelines serve needs the serve extra ({exc.name} is missing):"
+            ' pip install "timelines[serve]"'
+        ) from None
+
+    def announce(started) -> None:
+        click.echo(f"Timelines is at {started.url}")
+        click.echo("This address is for you alone: do not share it. Press Stop on the page to end.")
+
+    run_server(idle_exit, not no_browser, port, announce)
+    click.echo("Timelines has stopped; nothing was kept.")

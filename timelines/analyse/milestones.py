@@ -6,6 +6,7 @@ column is taken from the column alone):
 
 1. the chronology's optional ``milestone`` column (``MILESTONE_CODES``, or a template's own);
 2. SSDA903 events: legal status ``C1`` (care proceedings issued: court application),
+   ``C2``, ``D1``, ``E1`` (care, freeing or placement order: the court's final order),
    leaving care (``REC``: left care; adopted ``E11``/``E12``, child arrangements
    ``E41``, special guardianship ``E43``-``E48`` and returned home as planned ``E4A``
    are also legal permanence; ``E2`` is a death), the decision that the child should
@@ -15,7 +16,8 @@ column is taken from the column alone):
    adopters (type ``adoptive``, SSDA903 ``A3``-``A6``);
 4. words, for other events (``WORD_RULES``): a review whose label says "recommends"
    or "permanence", a panel (not a matching panel), a decision by the agency decision
-   maker, a court application or petition lodged, an order granted (not interim),
+   maker, a court application or petition lodged, an order granted (not interim:
+   legal permanence, and the court's final order),
    a hearing that makes a CSO or says "looked after at home", "accommodated",
    "left care", "died".
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from timelines.model.dates import FuzzyDate
 from timelines.model.records import ChildRecord, Event, Origin
@@ -46,6 +49,7 @@ MILESTONE_CODES: tuple[str, ...] = (
 # adoption scorecard counts to it) and a death (the story ends).
 ADOPTIVE_PLACEMENT = "adoptive_placement"
 DIED = "died"
+COURT_ORDER = "court_order"  # the court's final order: what a court application waits for
 
 MILESTONE_NAMES: dict[str, str] = {
     "looked_after_home": "looked after at home",
@@ -57,11 +61,12 @@ MILESTONE_NAMES: dict[str, str] = {
     "permanence_achieved": "legal permanence achieved",
     "left_care": "left care",
     ADOPTIVE_PLACEMENT: "moved in with the adoptive family",
+    COURT_ORDER: "final court order",
     DIED: "died",
 }
 
 SSDA903 = "SSDA903"
-_AWAY_903 = {"C1": "court_application"}
+_AWAY_903 = {"C1": "court_application", "C2": COURT_ORDER, "D1": COURT_ORDER, "E1": COURT_ORDER}
 _PERMANENCE_REC = frozenset({"E11", "E12", "E41", "E43", "E44", "E45", "E46", "E47", "E48", "E4A"})
 _CODE_IN_LABEL = re.compile(r"\(([A-Z0-9]{1,4})\)\s*$")
 _ADOPTIVE_CODES = frozenset({"A3", "A4", "A5", "A6"})
@@ -196,15 +201,16 @@ def _from_903(record: ChildRecord) -> list[Milestone]:
         match = _CODE_IN_LABEL.search(event.label)
         code = match[1] if match else ""
         if event.label.startswith("Legal status:") and code in _AWAY_903:
-            how = f"SSDA903 legal status {code} (care proceedings issued by then)"
+            how = f"SSDA903 legal status {code}" + (
+                ": care proceedings issued by then" if code == "C1" else ""
+            )
             found.append(Milestone(_AWAY_903[code], event.when, event.label, how, event.origin))
         elif event.label.startswith("Left care:") and code:
             how = f"SSDA903 reason episode ceased {code}"
             found.append(Milestone("left_care", event.when, event.label, how, event.origin))
             if code in _PERMANENCE_REC:
-                found.append(
-                    Milestone("permanence_achieved", event.when, event.label, how, event.origin)
-                )
+                for achieved in ("permanence_achieved", COURT_ORDER):
+                    found.append(Milestone(achieved, event.when, event.label, how, event.origin))
             if code == "E2":
                 found.append(Milestone(DIED, event.when, event.label, how, event.origin))
         elif event.label == "Decision: should be placed for adoption":
@@ -223,14 +229,16 @@ def _from_placements(record: ChildRecord) -> list[Milestone]:
         what = p.description or p.placement_type
         if p.placement_type == "home" and not continuing:
             how = "placements: looked after at home (CSO)"
-            found.append(Milestone("looked_after_home", when, f"Placement: {what}", how, p.origin))
+            label = f"Looked after at home: {what}"
+            found.append(Milestone("looked_after_home", when, label, how, p.origin))
         elif p.placement_type != "home" and (not continuing or previous_type == "home"):
             how = "placements: first placement away from home"
-            found.append(Milestone("accommodated", when, f"Placement: {what}", how, p.origin))
+            found.append(Milestone("accommodated", when, f"Accommodated: {what}", how, p.origin))
         if p.placement_type == "adoptive" or p.code in _ADOPTIVE_CODES:
             how = "placements: placed with prospective adopters"
-            found.append(Milestone(ADOPTIVE_PLACEMENT, when, f"Placement: {what}", how, p.origin))
-        end = p.end or p.start.max
+            label = f"Placed with prospective adopters: {what}"
+            found.append(Milestone(ADOPTIVE_PLACEMENT, when, label, how, p.origin))
+        end = p.end or date.max
         previous_end = end if previous_end is None or not continuing else max(previous_end, end)
         previous_type = p.placement_type
     return found
@@ -248,5 +256,23 @@ def _from_words(record: ChildRecord) -> list[Milestone]:
                 rule.unless and rule.unless.search(event.label)
             ):
                 found.append(Milestone(rule.code, event.when, event.label, rule.how, event.origin))
+                if rule.code == "permanence_achieved":
+                    found.append(
+                        Milestone(COURT_ORDER, event.when, event.label, rule.how, event.origin)
+                    )
                 break
     return found
+
+
+def milestone_notes(record: ChildRecord, name_child: bool = False) -> list[str]:
+    """Which row was taken as which milestone, and why: 'chronology.csv, row 17 taken as:
+    permanence recommendation (review whose label says ...)'."""
+    notes = []
+    who = f"child {record.child_id}: " if name_child else ""
+    for milestone in find_milestones(record):
+        origin = milestone.origin
+        where = origin.file if origin else "the data"
+        if origin and origin.row is not None:
+            where += f", row {origin.row}"
+        notes.append(f"{who}{where} taken as: {milestone.name} ({milestone.how})")
+    return notes

@@ -11,15 +11,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from timelines.analyse.facts import Facts
-from timelines.layout import plot
+from timelines.layout import plot, waits
+from timelines.layout.drift_facts import drift_facts
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.labels import LabelArea, LabelPlan, LabelRequest, place_labels
+from timelines.layout.milestone_track import Track, target_lines, track_height, track_items
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
-from timelines.layout.primitives import Bookmark, Line, Marker, Page
+from timelines.layout.primitives import Bookmark, Line, Marker, Page, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
+from timelines.layout.window import window_items
 from timelines.model.dates import plain_duration, plain_months
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord, Event, Placement
@@ -55,12 +58,24 @@ def build_child_pages(
     panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
-    rows, plan = _labels(ctx, record.events, scale, (ctx.margin + 6, top - 4), with_shadows)
+    drift = facts.drift
+    targets = drift.targets if drift else ()
+    track = Track(ctx.margin + 6, track_height(ctx, scale, targets))
+    bottom = track.bottom + track.height
+    rows, plan = _labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
+    if drift is not None:
+        page.add(*waits.wait_bands(scale, rows, drift.waits))
     _events(page, ctx, record.events, scale, rows, plan)
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
-    page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
+    breaks, born = window_items(ctx, scale, rows, record.child.date_of_birth, options.redact)
+    page.add(*breaks, *([born] if born else []))
+    if drift is None:
+        page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
+    else:
+        page.add(*waits.wait_labels(ctx, scale, rows, drift.waits, born))
+        page.add(*track_items(ctx, scale, track, targets))
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
     _panel(page, ctx, record, facts, Column(panel_x, panel_width, top - 2, ctx.margin + 8), options)
     pages = [page]
@@ -93,12 +108,12 @@ def _labels(
     with every label cannot exist (numbers only make labels longer by a few
     characters) and is not looked for.
     """
-    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
-    lane = plot.Rows.for_area(*area, with_shadows, lane=True, **sizes)
+    year_size, number_size = ctx.size("label_size"), ctx.min_size
+    lane = plot.Rows.for_area(*area, with_shadows, True, year_size, number_size)
     numbered = _plan(ctx, events, scale, lane, numbered=True)
     assert numbered is not None
     if len(numbered.numbered) <= NEARLY * len(events):
-        rows = plot.Rows.for_area(*area, with_shadows, **sizes)
+        rows = plot.Rows.for_area(*area, with_shadows, False, year_size, number_size)
         plan = _plan(ctx, events, scale, rows)
         if plan is not None:
             return rows, plan
@@ -189,37 +204,55 @@ def _cut(plan: LabelPlan, events: tuple[Event, ...], ctx: Ctx) -> bool:
 def _panel(
     page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
 ) -> None:
-    """Key facts, placements and key; in smaller text (not below the minimum) when crowded."""
-    size = ctx.size("facts_size")
-    while size > ctx.min_size:
-        trial = Page(ctx.width, ctx.height)
-        end = _panel_items(trial, ctx, record, facts, replace(col, bottom=-1e9), options)
-        if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
-            page.add(*trial.items)
-            return
-        size = max(size - 0.5, ctx.min_size)
-        text = {**ctx.theme.settings["text"], "facts_size": size}
-        theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
-        ctx = replace(ctx, theme=theme)
-    _panel_items(page, ctx, record, facts, col, options)
+    """Key facts, targets, placements and key; in smaller text (not below the minimum)
+    when crowded; if still crowded, without the list of targets, then without the main
+    target's line (the milestone track shows both)."""
+    trims = (0, 1, 2) if facts.drift is not None and facts.drift.targets else (0,)
+    for trim in trims:
+        size, sized = ctx.size("facts_size"), ctx
+        while size > ctx.min_size:
+            trial = Page(ctx.width, ctx.height)
+            unbounded = replace(col, bottom=-1e9)
+            end = _panel_items(trial, sized, record, facts, unbounded, options, trim)
+            if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
+                page.add(*trial.items)
+                return
+            size = max(size - 0.5, ctx.min_size)
+            text = {**ctx.theme.settings["text"], "facts_size": size}
+            theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
+            sized = replace(ctx, theme=theme)
+    _panel_items(page, sized, record, facts, col, options, trims[-1])
 
 
 def _panel_items(
-    page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
+    page: Page,
+    ctx: Ctx,
+    record: ChildRecord,
+    facts: Facts,
+    col: Column,
+    options: RenderOptions,
+    trim: int = 0,
 ) -> Column:
     col = heading(page, ctx, col, "Key facts")
-    col = fact_lines(page, ctx, col, key_facts(record, facts, ctx, options))
+    lines = key_facts(record, facts, ctx, options)
+    if trim >= 2:
+        lines = [line for line in lines if line[0] != _main_label(facts)]
+    col = fact_lines(page, ctx, col, lines)
+    if trim == 0 and facts.drift is not None and facts.drift.targets:
+        col = heading(page, ctx, col, "Targets")
+        col = text_lines(page, ctx, col, target_lines(facts.drift.targets), "target")
     if record.placements:
         col = heading(page, ctx, col, "Placements")
         col = text_lines(page, ctx, col, _placement_lines(record.placements, ctx), "placement")
     col = heading(page, ctx, col, "Key")
     kinds = _in_template_order({p.placement_type for p in record.placements}, ctx, "placements")
     cats = _in_template_order({e.category for e in record.events}, ctx, "categories")
-    extras = [
-        ("uncertain", "Hollow marker and bracket: date not exact"),
-        ("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"),
-        ("move", "Move to a new placement"),
-    ]
+    extras = [("uncertain", "Hollow marker and bracket: date not exact")]
+    if facts.drift is None:
+        extras.append(("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"))
+    else:
+        extras += waits.legend_extras(facts.drift)
+    extras.append(("move", "Move to a new placement"))
     return legend(
         page,
         ctx,
@@ -228,6 +261,10 @@ def _panel_items(
         [ctx.theme.category(c) for c in cats],
         extras,
     )
+
+
+def _main_label(facts: Facts) -> str:
+    return drift_facts(facts)[1].get("main_target", "")
 
 
 def _in_template_order(codes: set[str], ctx: Ctx, table: str) -> list[str]:
@@ -243,10 +280,12 @@ def key_facts(
     """The key facts the template asks for, as (label, value) pairs."""
     wanted = ctx.theme.get("show", "key_facts")
     values = _fact_values(record, facts, ctx, options)
+    waiting, labels = drift_facts(facts)
+    values.update(waiting)
     return [
-        (label, values[name])
+        (labels.get(name, label), values[name])
         for name, label in FACT_LABELS.items()
-        if name in wanted and name in values
+        if name in wanted and values.get(name)
     ]
 
 
@@ -260,6 +299,7 @@ FACT_LABELS = {
     "moves": "Moves",
     "longest_gap": "Longest wait",
     "since_last_decision": "Since last decision",
+    "main_target": "Main target",
     "current_placement": "Current placement",
 }
 
@@ -314,7 +354,7 @@ def _renumber(pages: list[Page], ctx: Ctx, frame: FrameText) -> None:
     total = len(pages)
     for number, page in enumerate(pages, start=1):
         for i, item in enumerate(page.items):
-            if getattr(item, "role", "") == "footer" and " · page " in item.text:
+            if isinstance(item, Text) and item.role == "footer" and " · page " in item.text:
                 text = item.text.rsplit(" · page ", 1)[0] + f" · page {number} of {total}"
                 page.items[i] = ctx.text(
                     item.x, item.y, text, item.size, item.font, item.colour, item.align, "footer"

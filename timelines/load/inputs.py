@@ -18,7 +18,7 @@ from typing import Any
 
 from timelines import runtime
 from timelines.load.cin import load_cin
-from timelines.load.contract import find_contract_files, load_contract, load_folder
+from timelines.load.contract import find_contract_files, given_dob, load_contract, load_folder
 from timelines.load.files import as_input, uploads
 from timelines.load.ssda903 import (
     find_ssda903_files,
@@ -28,7 +28,6 @@ from timelines.load.ssda903 import (
 )
 from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
 from timelines.model.counts import RowCount
-from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.problems import InputError, Problem, TimelinesError, error, warning
 from timelines.model.records import Child, Dataset, Event, child_key
 
@@ -187,7 +186,7 @@ def describe_child(
         )
         return dataset.with_problems([error(message)])
     problems: list[Problem] = []
-    born = _given_dob(dob, problems)
+    born = given_dob(dob, problems)
     children = list(dataset.children)
     index = next((i for i, c in enumerate(children) if c.child_id == target), None)
     if index is None:  # the loader has said the child is not in the data
@@ -226,7 +225,7 @@ def _contract(
     vocabulary: Iterable[str],
     name_only_child: bool,
 ) -> Dataset:
-    options = {
+    options: dict[str, Any] = {
         "child_id": child_id,
         "name": name,
         "dob": dob,
@@ -348,16 +347,6 @@ def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:
         known.sibling_group or other.sibling_group,
         known.origin or other.origin,
     )
-
-
-def _given_dob(dob: str | date | None, problems: list[Problem]) -> date | None:
-    if dob is None or isinstance(dob, date):
-        return dob
-    try:
-        return parse_exact_date(dob)
-    except DateError as exc:
-        problems.append(error(f"date of birth: {exc}"))
-        return None
 
 
 def _sheet_kinds(path: Path) -> set[str]:

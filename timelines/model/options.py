@@ -12,6 +12,7 @@ class RenderOptions:
     """What the reader asked for beyond the data: dates, names, markings."""
 
     as_of: date | None = None  # end of the story; default today (or the last event)
+    window_from: date | str | None = None  # axis start: a day, or "birth"; None: the template's
     prepared_by: str = ""
     prepared_on: date | None = None
     marking: str | None = None  # protective marking; None: the template's

@@ -11,7 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from timelines.analyse.drift import DriftRules
 from timelines.analyse.facts import Facts, analyse, axis_span
+from timelines.analyse.milestones import Milestone, find_milestones
+from timelines.analyse.waits import ENDING_CODES
+from timelines.analyse.waits import story_end as ending
 from timelines.layout.child_page import ChildLayout, build_child_pages
 from timelines.layout.frame import FrameText
 from timelines.layout.shadows import load_shadows
@@ -36,20 +40,48 @@ class Rendered:
     record: ChildRecord
 
 
-def story_end(record: ChildRecord, theme: Theme, options: RenderOptions, today: date) -> date:
-    """The last day shown: the option, else today or the last event (template)."""
-    if options.as_of:
-        return options.as_of
-    if theme.get("axis", "end") == "today":
-        return today
+def story_end(
+    record: ChildRecord,
+    theme: Theme,
+    options: RenderOptions,
+    today: date,
+    milestones: tuple[Milestone, ...] = (),
+) -> date:
+    """The last day shown: the option, else today or the last event (template); a story
+    that ended (left care, died) ends with its last event."""
     ends = [e.when.end for e in record.events] + [p.end or today for p in record.placements]
-    return max(ends, default=today)
+    if options.as_of:
+        end = options.as_of
+    elif theme.get("axis", "end") == "today":
+        end = today
+    else:
+        end = max(ends, default=today)
+    ended = ending([m for m in milestones if m.when.middle <= end])
+    if ended is not None and ended.code in ENDING_CODES:
+        end = min(end, max([ended.when.end, *ends]))
+    return end
+
+
+def window_start(options: RenderOptions, theme: Theme) -> date | bool:
+    """The axis's first day when chosen (``--from DATE``); True: from birth; False: the
+    first event (the template's ``[axis] start``)."""
+    chosen = options.window_from
+    if isinstance(chosen, date):
+        return chosen
+    return (chosen or theme.get("axis", "start")) == "birth"
 
 
 def layout_child(
     record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
 ) -> Rendered:
     """Analyse and lay out one child (no drawing); ``pdf`` is empty."""
+    with building():  # fewer garbage collections while the page is made
+        return _layout_child(record, theme, options, today)
+
+
+def _layout_child(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None
+) -> Rendered:
     today = today or date.today()
     drawn = redact_events(record)
     if options.redact:
@@ -60,9 +92,14 @@ def layout_child(
             shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth)
         )
     ctx = Ctx.for_theme(theme, options.page_size)
-    end = story_end(drawn, theme, options, today)
-    facts = analyse(drawn, end)
-    span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
+    milestones = find_milestones(drawn)
+    end = story_end(drawn, theme, options, today, milestones)
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    facts = analyse(drawn, end, rules, milestones)
+    start = window_start(options, theme)
+    span = axis_span(drawn, end, start is True)
+    if isinstance(start, date) and start < span[1]:
+        span = (start, span[1])
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder) if show else ()
     frame = _frame(drawn, theme, options, end, fingerprint(record))
@@ -70,6 +107,16 @@ def layout_child(
     if options.redact:
         return Rendered(b"", layout, replace(facts, date_of_birth=None), shared)
     return Rendered(b"", layout, facts, drawn)
+
+
+def child_facts(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
+) -> Facts:
+    """The child's key facts as ``layout_child`` finds them, without laying out a page."""
+    if options.redact:
+        return layout_child(record, theme, options, today).facts
+    drawn = redact_events(record)
+    return analyse(drawn, story_end(drawn, theme, options, today or date.today()))
 
 
 def render_child(
@@ -127,6 +174,7 @@ def _frame(
 
 __all__ = [
     "Rendered",
+    "child_facts",
     "layout_child",
     "render_child",
     "write_child_pdf",

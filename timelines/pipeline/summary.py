@@ -7,10 +7,13 @@ import csv
 import io
 from pathlib import Path
 
+from timelines.analyse.drift import DriftRules, summary_columns, summary_values
 from timelines.analyse.facts import Facts
 from timelines.model.counts import RowCount, summed
+from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
 from timelines.pdf.document import write_atomic
+from timelines.prepare.template import Theme
 
 SUMMARY_COLUMNS = (
     "child_id",
@@ -31,7 +34,7 @@ ACCOUNTING_COLUMNS = ("file", "read", "used", "merged", "errors", "left_out")
 
 
 def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], status: str) -> dict:
-    """One line of summary.csv."""
+    """One line of summary.csv (the drift columns too, when the facts have them)."""
     text = "; ".join(p.message for p in warnings[:3]) + ("; …" if len(warnings) > 3 else "")
     row = dict.fromkeys(SUMMARY_COLUMNS, "")
     row.update(child_id=child_id, warnings=f"{len(warnings)}: {text}" if warnings else "0")
@@ -55,7 +58,18 @@ def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], sta
         if facts.current_placement
         else "",
     )
+    if facts.drift is not None:  # waits between steps, as on the page
+        longest = facts.drift.waits.longest
+        row["longest_gap_days"] = str(longest.days) if longest else ""
+        row.update(summary_values(facts.drift))
     return row
+
+
+def summary_columns_for(theme: Theme, options: RenderOptions) -> tuple[str, ...]:
+    """summary.csv's columns: the fixed ones, then the open wait, each milestone's date and
+    each of the template's targets' due date and days late."""
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    return SUMMARY_COLUMNS + summary_columns(rules)
 
 
 def error_rows(
@@ -87,11 +101,16 @@ def csv_text(columns: tuple[str, ...], rows: list[dict]) -> bytes:
 
 
 def write_tables(
-    out: Path, summaries: list[dict] | None, errors: list[dict], counts: tuple[RowCount, ...] = ()
+    out: Path,
+    summaries: list[dict] | None,
+    errors: list[dict],
+    columns: tuple[str, ...] = SUMMARY_COLUMNS,
+    counts: tuple[RowCount, ...] = (),
 ) -> None:
-    """summary.csv (when asked for), errors.csv and accounting.csv in ``out``."""
+    """summary.csv (when asked for, with ``columns``), errors.csv and accounting.csv in
+    ``out``."""
     if summaries is not None:
-        write_atomic(out / "summary.csv", csv_text(SUMMARY_COLUMNS, summaries))
+        write_atomic(out / "summary.csv", csv_text(columns, summaries))
     write_atomic(out / "errors.csv", csv_text(ERROR_COLUMNS, errors))
     write_atomic(out / "accounting.csv", csv_text(ACCOUNTING_COLUMNS, accounting_rows(counts)))
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from timelines.load.ssda903.words import plural, rows_text
+from timelines.load.tables import Cells
 from timelines.model.problems import Problem, warning
 from timelines.model.records import Origin
 
@@ -21,7 +22,7 @@ class Episode:
     child: str
     start: date
     end: date | None
-    cells: dict[str, str]
+    cells: Cells
     origin: Origin
     order: int
     headings: dict[str, str]

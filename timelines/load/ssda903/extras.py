@@ -13,10 +13,12 @@ from timelines.load.ssda903.codes import (
     REVIEW_PARTICIPATION,
     SOURCE,
 )
-from timelines.load.tables import Table
+from timelines.load.tables import Cells, Table
 from timelines.model.dates import FuzzyDate, plain_duration
 from timelines.model.problems import Problem, error, warning
 from timelines.model.records import Event, Origin
+
+Day = date  # the type (in ``Dates``, ``date`` names a method)
 
 
 class Dates(Protocol):
@@ -26,18 +28,18 @@ class Dates(Protocol):
         self,
         table: Table,
         number: int,
-        cells: dict[str, str],
+        cells: Cells,
         column: str,
         problems: list[Problem],
         severity: Callable[..., Problem] = error,
-    ) -> date | None: ...
+    ) -> Day | None: ...
 
 
 def review_event(
     loader: Dates,
     table: Table,
     number: int,
-    cells: dict[str, str],
+    cells: Cells,
     child: str,
     day: date,
     problems: list[Problem],
@@ -76,7 +78,7 @@ def missing_event(
     loader: Dates,
     table: Table,
     number: int,
-    cells: dict[str, str],
+    cells: Cells,
     child: str,
     day: date,
     problems: list[Problem],
@@ -127,7 +129,7 @@ def adoption_events(
     loader: Dates,
     table: Table,
     number: int,
-    cells: dict[str, str],
+    cells: Cells,
     child: str,
     day: date,
     problems: list[Problem],

@@ -118,6 +118,6 @@ def table_sources(kind: str, paths: list[Path]) -> list[tuple[Path, str | None]]
     sheet when none is named for it; a text file has no sheet."""
     sources: list[tuple[Path, str | None]] = []
     for path in paths:
-        sheets = workbook_sheets(path).get(kind) or [None]
+        sheets: list[str | None] = [*workbook_sheets(path).get(kind, [])] or [None]
         sources += [(path, sheet) for sheet in sheets]
     return sources

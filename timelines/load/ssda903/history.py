@@ -163,6 +163,7 @@ class History:
         )
 
     def _gap(self, previous: Episode, episode: Episode) -> None:
+        assert previous.end is not None  # a gap follows an episode that ended
         days = (episode.start - previous.end).days
         why = (
             f"left care ({previous.rec}) and came back"

@@ -22,11 +22,13 @@ from timelines.load.ssda903.files import (
 )
 from timelines.load.ssda903.history import History
 from timelines.load.ssda903.words import plural, rows_text
-from timelines.load.tables import Table, read_table
+from timelines.load.tables import Cells, Table, read_table
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.problems import InputError, Problem, error, has_errors, warning
 from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key
+
+Day = date  # the type (in _Loader, ``date`` names a method)
 
 
 def load_ssda903(
@@ -193,7 +195,7 @@ class _Loader:
             tables.append(table)
         return tables
 
-    def _rows(self, table: Table) -> Iterator[tuple[int, str, dict[str, str]]]:
+    def _rows(self, table: Table) -> Iterator[tuple[int, str, Cells]]:
         """The table's rows for the chosen child (others are counted as left out)."""
         for number, cells in table.rows:
             if number in table.bad_rows:  # the table has said why
@@ -209,7 +211,7 @@ class _Loader:
         self,
         table: Table,
         number: int,
-        cells: dict[str, str],
+        cells: Cells,
         column: str,
         problems: list[Problem],
         severity: Callable[..., Problem] = error,
@@ -229,7 +231,7 @@ class _Loader:
         return day
 
     def _episodes(self, tables: list[Table]) -> list[Episode]:
-        episodes = []
+        episodes: list[Episode] = []
         for table in tables:
             headings = {c: table.original(c) for c in table.columns}
             for number, child, cells in self._rows(table):
@@ -302,8 +304,8 @@ class _Loader:
             )
 
     def _date_of_birth(
-        self, child: str, rows: list[tuple[date | None, Origin, str]]
-    ) -> tuple[date | None, Origin | None]:
+        self, child: str, rows: list[tuple[Day | None, Origin, str]]
+    ) -> tuple[Day | None, Origin | None]:
         """The most common date of birth (the last listed on a tie: files are read oldest
         first) and the first row giving it; a warning on that row if the rows give several."""
         dated = [row for row in rows if row[0] is not None]
@@ -389,7 +391,7 @@ class _Loader:
 class _DatedRow:
     table: Table
     number: int
-    cells: dict[str, str]
+    cells: Cells
     child: str
     day: date
     problems: list[Problem]
@@ -399,7 +401,7 @@ _COUNTED = ("read", "records", "merged", "errors", "left_out")
 
 
 def _required(
-    table: Table, number: int, cells: dict[str, str], child: str, date_column: str = ""
+    table: Table, number: int, cells: Cells, child: str, date_column: str = ""
 ) -> list[Problem]:
     """Errors for a blank CHILD id or a blank required date."""
     problems = []
