@@ -206,10 +206,10 @@ def test_outputs_writes_only_what_is_asked_for_and_the_same_bytes(tmp_path, done
     writes them (no group named in it), and errors.csv; no booklet, no groups."""
     result, out = run_batch(tmp_path, "some", "1", "--outputs", "children,summary")
     assert result.exit_code == 2
-    assert result.output == f"wrote {out}: 5 children drawn, 1 failed\n"
+    assert result.output.splitlines()[0] == f"wrote {out}: 5 children drawn, 1 failed"
     every = done[1]
     children = [f"children/C{n}.pdf" for n in (1, 2, 3, 5, 6)]
-    assert files_in(out) == [*children, "errors.csv", "summary.csv"]
+    assert files_in(out) == ["accounting.csv", *children, "errors.csv", "summary.csv"]
     for name in children:
         assert (out / name).read_bytes() == (every / name).read_bytes()
     full = read_csv(every / "summary.csv")
@@ -219,10 +219,11 @@ def test_outputs_writes_only_what_is_asked_for_and_the_same_bytes(tmp_path, done
 def test_outputs_booklet_or_summary_alone_draw_no_child_pdf(tmp_path, done):
     result, out = run_batch(tmp_path, "booklet", "2", "--outputs", "booklet")
     assert result.exit_code == 2
-    assert files_in(out) == ["booklet.pdf", "errors.csv"]
+    assert files_in(out) == ["accounting.csv", "booklet.pdf", "errors.csv"]
     assert (out / "booklet.pdf").read_bytes() == (done[1] / "booklet.pdf").read_bytes()
     result, out = run_batch(tmp_path, "summary", "1", "--outputs", "summary", "--outputs", "groups")
     assert files_in(out) == [
+        "accounting.csv",
         "errors.csv",
         "groups/group-C1.pdf",
         "groups/group-C3.pdf",

@@ -64,6 +64,11 @@ def upload_inputs(files: Mapping[str, bytes], **given: Any) -> Inputs:
     return Inputs(uploads(files), **given)
 
 
+def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
+    """Every problem in the inputs (errors and warnings), without drawing anything."""
+    return load(inputs, today).problems
+
+
 NOTED_CHILDREN = 20  # past this many children, validate counts milestone rows, not lists them
 
 
