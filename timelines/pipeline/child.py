@@ -92,10 +92,7 @@ def _layout_child(
             shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth)
         )
     ctx = Ctx.for_theme(theme, options.page_size)
-    milestones = find_milestones(drawn)
-    end = story_end(drawn, theme, options, today, milestones)
-    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
-    facts = analyse(drawn, end, rules, milestones)
+    facts, end = _analysed(drawn, theme, options, today)
     start = window_start(options, theme)
     span = axis_span(drawn, end, start is True)
     if isinstance(start, date) and start < span[1]:
@@ -115,8 +112,17 @@ def child_facts(
     """The child's key facts as ``layout_child`` finds them, without laying out a page."""
     if options.redact:
         return layout_child(record, theme, options, today).facts
-    drawn = redact_events(record)
-    return analyse(drawn, story_end(drawn, theme, options, today or date.today()))
+    return _analysed(redact_events(record), theme, options, today or date.today())[0]
+
+
+def _analysed(
+    drawn: ChildRecord, theme: Theme, options: RenderOptions, today: date
+) -> tuple[Facts, date]:
+    """The child's key facts, waits and targets, and the last day shown."""
+    milestones = find_milestones(drawn)
+    end = story_end(drawn, theme, options, today, milestones)
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    return analyse(drawn, end, rules, milestones), end
 
 
 def render_child(

@@ -10,6 +10,8 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import uvicorn
+
 from timelines.serve.security import KEY_PARAMETER, new_key
 
 HOST = "127.0.0.1"  # never any other interface: the page holds a child's data
@@ -31,8 +33,6 @@ def serve(
     announce: Callable[[Started], None] = lambda started: None,
 ) -> None:
     """Serve the page until Stop is pressed, or no request came for ``idle_minutes``."""
-    import uvicorn
-
     from timelines.serve.app import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
