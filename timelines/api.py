@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from timelines.analyse.groups import select_records
 from timelines.analyse.milestones import milestone_notes
@@ -66,7 +66,7 @@ class RenderResult:
 def upload_inputs(files: Mapping[str, bytes], **given: Any) -> Inputs:
     """Inputs from uploaded files (file name → bytes) that are read in memory, never written
     to disk: one file alone, several as a folder. ``given``: the other ``Inputs`` fields."""
-    return Inputs(uploads(files), **given)
+    return Inputs(cast(Path, uploads(files)), **given)  # loaders read uploads as paths
 
 
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:

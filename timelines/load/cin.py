@@ -17,11 +17,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import NoReturn
 from xml.parsers import expat
 
-from timelines.load.files import as_input
+from timelines.load.files import InputPath, as_input
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
 from timelines.model.problems import Problem, error, warning
@@ -132,7 +131,7 @@ DATE_FIELDS: tuple[DateField, ...] = (
 
 
 def load_cin(
-    path: Path,
+    path: InputPath,
     *,
     today: date | None = None,
     child_id: str | None = None,
@@ -175,7 +174,7 @@ def load_cin(
         children=tuple(reader.children.values()),
         events=tuple(reader.events),
         problems=tuple(sorted(reader.problems, key=lambda p: p.row or 0)),
-        counts=(RowCount(path.name, unit="<Child> element", **reader.tally),),
+        counts=(RowCount.of(path.name, reader.tally, "<Child> element"),),
     )
 
 
@@ -195,7 +194,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
-def _parse(path: Path) -> tuple[ET.Element, dict[int, int]]:
+def _parse(path: InputPath) -> tuple[ET.Element, dict[int, int]]:
     """Parse with expat, refusing any DTD; return the root and each element's line."""
     if not path.is_file():
         raise _Refused("file not found")

@@ -19,9 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
-from timelines.load.files import as_input
+from timelines.load.files import InputPath, as_input
 from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
 from timelines.model.counts import RowCount
 from timelines.model.dates import (
@@ -153,9 +152,9 @@ _PUNCTUATION = re.compile(r"[^\w\s-]")
 
 
 def load_contract(
-    chronology: Path,
-    placements: Path | None = None,
-    children: Path | None = None,
+    chronology: InputPath,
+    placements: InputPath | None = None,
+    children: InputPath | None = None,
     *,
     child_id: str | None = None,
     name: str | None = None,
@@ -186,7 +185,7 @@ def load_contract(
 
 
 def load_folder(
-    folder: Path,
+    folder: InputPath,
     *,
     child_id: str | None = None,
     name: str | None = None,
@@ -209,7 +208,7 @@ def load_folder(
     return replace(dataset, problems=(*problems, *dataset.problems))
 
 
-def find_contract_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+def find_contract_files(folder: InputPath) -> tuple[dict[str, InputPath], list[Problem]]:
     """The contract's files in a folder by kind, and problems finding them.
 
     A folder without ``chronology.*`` but with exactly one .xlsx workbook uses
@@ -219,7 +218,7 @@ def find_contract_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
         return {}, [error("folder not found", str(folder))]
     usable = (".csv", ".txt", ".tsv", *EXCEL_SUFFIXES)
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in usable)
-    found: dict[str, Path] = {}
+    found: dict[str, InputPath] = {}
     problems: list[Problem] = []
     for kind in KINDS:
         matches = sorted((p for p in files if p.stem.lower() == kind), key=_csv_first)
@@ -237,9 +236,9 @@ def find_contract_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
 
 
 def load_contract_counted(
-    chronology: Path,
-    placements: Path | None = None,
-    children: Path | None = None,
+    chronology: InputPath,
+    placements: InputPath | None = None,
+    children: InputPath | None = None,
     *,
     child_id: str | None = None,
     name: str | None = None,
@@ -328,14 +327,14 @@ def _codes(vocabulary: Iterable[str]) -> frozenset[str]:
     return frozenset(normalise_code(code) for code in vocabulary)
 
 
-def _csv_first(path: Path) -> tuple[int, str]:
+def _csv_first(path: InputPath) -> tuple[int, str]:
     return (path.suffix.lower() in EXCEL_SUFFIXES, path.name)
 
 
 def _load(
-    chronology: Path | None,
-    placements: Path | None,
-    children: Path | None,
+    chronology: InputPath | None,
+    placements: InputPath | None,
+    children: InputPath | None,
     options: _Options,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
     sources, problems, files = _read_sources(chronology, placements, children)
@@ -367,10 +366,10 @@ def _in_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
 
 
 def _read_sources(
-    chronology: Path | None, placements: Path | None, children: Path | None
+    chronology: InputPath | None, placements: InputPath | None, children: InputPath | None
 ) -> tuple[dict[str, _Source], list[Problem], list[str]]:
     """The readable tables by kind, the problems reading them, and their names in order."""
-    paths: dict[str, tuple[Path, str | None]] = {}
+    paths: dict[str, tuple[InputPath, str | None]] = {}
     problems: list[Problem] = []
     if chronology is not None and chronology.suffix.lower() in EXCEL_SUFFIXES:
         try:
@@ -399,11 +398,11 @@ def _read_sources(
     return sources, problems, list(dict.fromkeys(names))
 
 
-def _workbook_sheets(book: Path) -> dict[str, tuple[Path, str | None]]:
+def _workbook_sheets(book: InputPath) -> dict[str, tuple[InputPath, str | None]]:
     """The tables in one workbook: sheets named after them; else the chronology is the first
     sheet not named after another table."""
     sheets = {name.strip().lower(): name for name in find_sheet_names(book)}
-    paths: dict[str, tuple[Path, str | None]] = {
+    paths: dict[str, tuple[InputPath, str | None]] = {
         kind: (book, sheets[kind]) for kind in KINDS if kind in sheets
     }
     others = [name for key, name in sheets.items() if key not in KINDS]
@@ -411,7 +410,7 @@ def _workbook_sheets(book: Path) -> dict[str, tuple[Path, str | None]]:
     return paths
 
 
-def _sheet_if_present(path: Path, sheet: str | None) -> str | None:
+def _sheet_if_present(path: InputPath, sheet: str | None) -> str | None:
     """A sheet named like the table when the workbook has one; else the first sheet."""
     if sheet is None or path.suffix.lower() not in EXCEL_SUFFIXES:
         return None
@@ -531,7 +530,13 @@ class _Loader:
                 _repeat(row, seen)
             self.problems += row.problems
             counts["records" if made and not row.failed else "errors"] += 1
-        self.counts[source.kind] = RowCount(source.table.file, len(source.table.rows), **counts)
+        self.counts[source.kind] = RowCount(
+            source.table.file,
+            len(source.table.rows),
+            records=counts["records"],
+            errors=counts["errors"],
+            left_out=counts["left_out"],
+        )
 
     def _owner(self, row: _Row) -> str | None:
         """The row's child id; None (with an error) when it cannot be told.

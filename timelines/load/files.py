@@ -44,6 +44,12 @@ class MemoryFile:
     def exists(self) -> bool:
         return self.present
 
+    def iterdir(self) -> Iterator[MemoryFile]:
+        raise NotADirectoryError(20, "Not a folder", self.name)
+
+    def __truediv__(self, name: str) -> MemoryFile:
+        raise NotADirectoryError(20, "Not a folder", self.name)
+
     def open(self, mode: str = "rb") -> BinaryIO:
         if mode != "rb":
             raise ValueError("uploads are read as bytes ('rb') only")
@@ -58,6 +64,8 @@ class MemoryFolder:
 
     name: str
     files: Mapping[str, bytes] = field(repr=False)
+    suffix = ""  # a folder's name has no suffix
+    stem = property(lambda self: self.name)
 
     def is_file(self) -> bool:
         return False
@@ -74,6 +82,9 @@ class MemoryFolder:
 
     def iterdir(self) -> Iterator[MemoryFile]:
         return (MemoryFile(name, data) for name, data in self.files.items())
+
+    def open(self, mode: str = "rb") -> BinaryIO:
+        raise IsADirectoryError(21, "Is a folder", self.name)
 
     def __truediv__(self, name: str) -> MemoryFile:
         data = self.files.get(name)

@@ -13,13 +13,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from timelines import runtime
 from timelines.load.cin import load_cin
 from timelines.load.contract import find_contract_files, given_dob, load_contract, load_folder
-from timelines.load.files import as_input, uploads
+from timelines.load.files import InputPath, as_input, uploads
 from timelines.load.ssda903 import (
     find_ssda903_files,
     load_ssda903,
@@ -45,7 +44,7 @@ def load_uploads(files: Mapping[str, bytes], **options: Any) -> Dataset:
     return load_inputs(uploads(files), **options)
 
 
-def detect_format(primary: Path) -> str:
+def detect_format(primary: InputPath) -> str:
     """'contract', 'ssda903' or 'cin' for a file or folder (contract when unsure).
 
     A folder with ``episodes.csv`` (or ``2019-episodes.csv`` ...) and no
@@ -76,11 +75,11 @@ def detect_format(primary: Path) -> str:
 
 
 def load_inputs(
-    primary: Path,
+    primary: InputPath,
     *,
-    placements: Path | None = None,
-    children: Path | None = None,
-    extra_chronology: tuple[Path, ...] = (),
+    placements: InputPath | None = None,
+    children: InputPath | None = None,
+    extra_chronology: tuple[InputPath, ...] = (),
     fmt: str | None = None,
     child_id: str | None = None,
     name: str | None = None,
@@ -113,10 +112,10 @@ def load_inputs(
 
 
 def _load(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
-    extra_chronology: tuple[Path, ...],
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
+    extra_chronology: tuple[InputPath, ...],
     fmt: str | None,
     child_id: str | None,
     name: str | None,
@@ -215,9 +214,9 @@ def describe_child(
 
 
 def _contract(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
     child_id: str | None,
     name: str | None,
     dob: str | date | None,
@@ -258,9 +257,9 @@ def _contract(
 
 
 def _ssda903(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
     child_id: str | None,
     today: date,
 ) -> Dataset:
@@ -275,9 +274,9 @@ def _ssda903(
 
 
 def _cin(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
     child_id: str | None,
     today: date,
 ) -> Dataset:
@@ -285,12 +284,12 @@ def _cin(
     return load_cin(primary, today=today, child_id=child_id).with_problems(unused)
 
 
-def _not_used(path: Path, what: str) -> Problem:
+def _not_used(path: InputPath, what: str) -> Problem:
     return error(f"this file cannot be used with {what}", as_input(path).name)
 
 
 def _extra(
-    path: Path, primary: Dataset, child_id: str | None, today: date, vocabulary: Iterable[str]
+    path: InputPath, primary: Dataset, child_id: str | None, today: date, vocabulary: Iterable[str]
 ) -> Dataset:
     """An extra chronology (a CIN census XML or a contract chronology table), its records
     kept only for children in the main data."""
@@ -349,7 +348,7 @@ def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:
     )
 
 
-def _sheet_kinds(path: Path) -> set[str]:
+def _sheet_kinds(path: InputPath) -> set[str]:
     """What a workbook's sheets hold: 'chronology' (the template, filled in) and the
     SSDA903 tables ('episodes', 'header', ...) by their sheet names."""
     try:
@@ -361,7 +360,7 @@ def _sheet_kinds(path: Path) -> set[str]:
 
 
 def row_children(
-    files: list[Path], folder: Path, problems: tuple[Problem, ...]
+    files: list[InputPath], folder: InputPath, problems: tuple[Problem, ...]
 ) -> dict[tuple[str, int], str]:
     """(file, row) → child id, read again from the tables that problems name.
 

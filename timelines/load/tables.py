@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, BinaryIO, NoReturn
 
 from timelines.load.files import InputPath, as_input
@@ -116,7 +116,7 @@ def normalise_heading(text: str) -> str:
     return "_".join(str(text).strip().lower().replace("-", " ").split())
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
+def read_table(path: InputPath, sheet: str | None = None) -> Table:
     """Read a CSV/text file, or one sheet of an .xlsx workbook, as a ``Table``.
 
     ``sheet`` picks an Excel sheet by name (any case); without it the first sheet
@@ -139,7 +139,7 @@ def read_stream(stream: BinaryIO, name: str, sheet: str | None = None) -> Table:
     return _build(name, _read_text_rows(stream, name), text=True)
 
 
-def find_sheet_names(path: Path) -> list[str]:
+def find_sheet_names(path: InputPath) -> list[str]:
     """The names of the sheets of an .xlsx workbook, in workbook order."""
     path = as_input(path)
     with _opened(path) as stream:

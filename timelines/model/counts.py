@@ -9,7 +9,7 @@ to draw, and a warning says which.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 _PARTS = (("merged", "merged"), ("errors", "with errors"), ("left_out", "left out"))
@@ -26,6 +26,19 @@ class RowCount:
     errors: int = 0
     left_out: int = 0
     unit: str = "row"
+
+    @classmethod
+    def of(cls, file: str, tally: Mapping[str, int], unit: str = "row") -> RowCount:
+        """A count from a tally by name (``read``, ``records``, ``merged``, ...)."""
+        return cls(
+            file,
+            tally.get("read", 0),
+            tally.get("records", 0),
+            tally.get("merged", 0),
+            tally.get("errors", 0),
+            tally.get("left_out", 0),
+            unit,
+        )
 
     @property
     def balanced(self) -> bool:

@@ -4,7 +4,6 @@ yearly files oldest first, and the data files in a folder that are not read."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from timelines.load.files import InputPath, as_input
 from timelines.load.ssda903.words import plural
@@ -34,7 +33,7 @@ _TABLE_SUFFIXES = (".csv", *EXCEL_SUFFIXES)
 _DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xls", ".xml", *EXCEL_SUFFIXES)
 
 
-def find_ssda903_files(folder: Path) -> dict[str, list[Path]]:
+def find_ssda903_files(folder: InputPath) -> dict[str, list[InputPath]]:
     """The 903 tables in a folder by kind, each list oldest year first.
 
     Names may carry a year or return prefix: ``episodes.csv``, ``2019-episodes.csv``,
@@ -45,7 +44,7 @@ def find_ssda903_files(folder: Path) -> dict[str, list[Path]]:
     if not folder.is_dir():
         return {}
     files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in _TABLE_SUFFIXES]
-    found: dict[str, list[Path]] = {}
+    found: dict[str, list[InputPath]] = {}
     for path in files:
         if kind := table_kind(path.stem):
             found.setdefault(kind, []).append(path)
@@ -64,7 +63,7 @@ def table_kind(name: str) -> str | None:
     return None
 
 
-def workbook_sheets(path: Path) -> dict[str, list[str]]:
+def workbook_sheets(path: InputPath) -> dict[str, list[str]]:
     """A workbook's 903 sheets by table kind, oldest year first ({} for other files)."""
     if path.suffix.lower() not in EXCEL_SUFFIXES:
         return {}
@@ -80,7 +79,7 @@ def workbook_sheets(path: Path) -> dict[str, list[str]]:
     return {kind: sorted(sheets, key=_year_order) for kind, sheets in found.items()}
 
 
-def files_not_read(folder: Path, files: dict[str, list[Path]]) -> list[Problem]:
+def files_not_read(folder: InputPath, files: dict[str, list[InputPath]]) -> list[Problem]:
     used = {path for paths in files.values() for path in paths}
     names = sorted(
         (
@@ -99,7 +98,7 @@ def files_not_read(folder: Path, files: dict[str, list[Path]]) -> list[Problem]:
     return [warning(message, folder.name)]
 
 
-def paths_of(given: Path | list[Path] | tuple[Path, ...] | None) -> list[Path]:
+def paths_of(given: InputPath | list[InputPath] | tuple[InputPath, ...] | None) -> list[InputPath]:
     if given is None:
         return []
     if isinstance(given, list | tuple):
@@ -113,10 +112,10 @@ def _year_order(path: InputPath | str) -> tuple[int, str]:
     return (int(match[1]) if match else 0, name)
 
 
-def table_sources(kind: str, paths: list[Path]) -> list[tuple[Path, str | None]]:
+def table_sources(kind: str, paths: list[InputPath]) -> list[tuple[InputPath, str | None]]:
     """(file, sheet) to read for a table: a workbook's sheets for ``kind``, or its first
     sheet when none is named for it; a text file has no sheet."""
-    sources: list[tuple[Path, str | None]] = []
+    sources: list[tuple[InputPath, str | None]] = []
     for path in paths:
         sheets: list[str | None] = [*workbook_sheets(path).get(kind, [])] or [None]
         sources += [(path, sheet) for sheet in sheets]

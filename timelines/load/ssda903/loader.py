@@ -7,9 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from timelines.load.files import as_input
+from timelines.load.files import InputPath, as_input
 from timelines.load.ssda903.episodes import Episode, merge_repeats
 from timelines.load.ssda903.extras import adoption_events, missing_event, review_event
 from timelines.load.ssda903.files import (
@@ -32,12 +31,12 @@ Day = date  # the type (in _Loader, ``date`` names a method)
 
 
 def load_ssda903(
-    episodes: Path | list[Path],
-    header: Path | list[Path] | None = None,
+    episodes: InputPath | list[InputPath],
+    header: InputPath | list[InputPath] | None = None,
     *,
-    reviews: Path | list[Path] | None = None,
-    missing: Path | list[Path] | None = None,
-    placed_for_adoption: Path | list[Path] | None = None,
+    reviews: InputPath | list[InputPath] | None = None,
+    missing: InputPath | list[InputPath] | None = None,
+    placed_for_adoption: InputPath | list[InputPath] | None = None,
     today: date | None = None,
     child_id: str | None = None,
 ) -> Dataset:
@@ -58,7 +57,7 @@ def load_ssda903(
 
 
 def load_ssda903_folder(
-    folder: Path, *, today: date | None = None, child_id: str | None = None
+    folder: InputPath, *, today: date | None = None, child_id: str | None = None
 ) -> Dataset:
     """Load every SSDA903 table found in a folder (yearly files merged, oldest first).
 
@@ -81,12 +80,12 @@ def load_ssda903_folder(
 
 
 def load_ssda903_counted(
-    episodes: Path | list[Path],
-    header: Path | list[Path] | None = None,
+    episodes: InputPath | list[InputPath],
+    header: InputPath | list[InputPath] | None = None,
     *,
-    reviews: Path | list[Path] | None = None,
-    missing: Path | list[Path] | None = None,
-    placed_for_adoption: Path | list[Path] | None = None,
+    reviews: InputPath | list[InputPath] | None = None,
+    missing: InputPath | list[InputPath] | None = None,
+    placed_for_adoption: InputPath | list[InputPath] | None = None,
     today: date | None = None,
     child_id: str | None = None,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
@@ -132,12 +131,9 @@ class _Loader:
 
     @property
     def counts(self) -> dict[str, RowCount]:
-        return {
-            file: RowCount(file, **{k: tally[k] for k in _COUNTED})
-            for file, tally in self.tally.items()
-        }
+        return {file: RowCount.of(file, tally) for file, tally in self.tally.items()}
 
-    def run(self, paths: dict[str, list[Path]]) -> None:
+    def run(self, paths: dict[str, list[InputPath]]) -> None:
         tables = {kind: self._tables(kind, paths[kind]) for kind in TABLES}
         episodes = merge_repeats(self._episodes(tables["episodes"]), self)
         by_child: dict[str, list[Episode]] = {}
@@ -175,7 +171,7 @@ class _Loader:
 
     # --- reading ---
 
-    def _tables(self, kind: str, paths: list[Path]) -> list[Table]:
+    def _tables(self, kind: str, paths: list[InputPath]) -> list[Table]:
         tables = []
         for path, sheet in table_sources(kind, paths):
             try:
@@ -395,9 +391,6 @@ class _DatedRow:
     child: str
     day: date
     problems: list[Problem]
-
-
-_COUNTED = ("read", "records", "merged", "errors", "left_out")
 
 
 def _required(
