@@ -9,8 +9,10 @@ import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import uvicorn
+from starlette.applications import Starlette
 
 from timelines.serve.app import create_app
 from timelines.serve.security import KEY_PARAMETER, new_key
@@ -69,7 +71,7 @@ def serve(
         asyncio.run(server.serve(sockets=[sock]))
     finally:
         sock.close()
-        guard.app.state.session.clear()
+        cast(Starlette, guard.app).state.session.clear()
 
 
 def _idle_watch(server, guard, limit_seconds: float) -> None:
