@@ -498,7 +498,11 @@ def template_workbook(out: Path, force: bool) -> None:
 
 
 @main.command()
-@click.option("--no-browser", is_flag=True, help="Print the address instead of opening it.")
+@click.option(
+    "--no-browser",
+    is_flag=True,
+    help="Do not open the browser (the address is printed either way).",
+)
 @click.option(
     "--idle-exit",
     type=click.FloatRange(min=0, min_open=True),
