@@ -27,9 +27,10 @@ def draw_child(child: RawChild, unicode_font: bool = False) -> bytes:
     """One page; ``unicode_font`` uses embedded DejaVu (as timelines must), else Helvetica."""
     regular, bold = ("Helvetica", "Helvetica-Bold")
     if unicode_font:
-        from timelines.pdf.fonts import default_fonts
+        from timelines.layout.style import Ctx
+        from timelines.prepare.template import load_template
 
-        names = default_fonts()
+        names = Ctx.for_theme(load_template()).font_names
         regular, bold = names["label"], names["bold"]
     width, height = landscape(A4)
     buffer = io.BytesIO()
@@ -68,6 +69,9 @@ def run(folder: Path, n: int, out: Path | None = None, unicode_font: bool = Fals
 
 
 if __name__ == "__main__":
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0  # binary streams: the cheapest, as a floor should be
     out = Path(sys.argv[3]) if len(sys.argv) > 3 else None
     if out:
         out.mkdir(parents=True, exist_ok=True)

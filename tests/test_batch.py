@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -45,12 +46,12 @@ def cohort(folder: Path) -> Path:
     return folder
 
 
-def run_batch(tmp_path: Path, name: str = "out", jobs: str = "1"):
+def run_batch(tmp_path: Path, name: str = "out", jobs: str = "1", *more: str):
     data = cohort(tmp_path / "data")
     out = tmp_path / name
     args = ["batch", "--chronology", str(data / "chronology.csv")]
     args += ["--placements", str(data / "placements.csv"), "--children", str(data / "children.csv")]
-    args += ["--out", str(out), "--jobs", jobs, "--as-of", "01/06/2024"]
+    args += ["--out", str(out), "--jobs", jobs, "--as-of", "01/06/2024", *more]
     return CliRunner().invoke(main, args), out
 
 
@@ -187,3 +188,84 @@ def test_nothing_loadable_is_exit_1_with_the_reports_and_an_empty_booklet(tmp_pa
         "episodes.csv", "2", "DECOM", "1",
     )  # fmt: skip
     assert [r["status"] for r in read_csv(out / "summary.csv")] == ["failed"]
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_outputs_writes_only_what_is_asked_for_and_the_same_bytes(tmp_path, done):
+    """--outputs children,summary: the children's PDFs and summary.csv as a full batch
+    writes them (no group named in it), and errors.csv; no booklet, no groups."""
+    result, out = run_batch(tmp_path, "some", "1", "--outputs", "children,summary")
+    assert result.exit_code == 2
+    assert result.output == f"wrote {out}: 5 children drawn, 1 failed\n"
+    every = done[1]
+    children = [f"children/C{n}.pdf" for n in (1, 2, 3, 5, 6)]
+    assert files_in(out) == [*children, "errors.csv", "summary.csv"]
+    for name in children:
+        assert (out / name).read_bytes() == (every / name).read_bytes()
+    full = read_csv(every / "summary.csv")
+    assert read_csv(out / "summary.csv") == [dict(row, group_pdf="") for row in full]
+
+
+def test_outputs_booklet_or_summary_alone_draw_no_child_pdf(tmp_path, done):
+    result, out = run_batch(tmp_path, "booklet", "2", "--outputs", "booklet")
+    assert result.exit_code == 2
+    assert files_in(out) == ["booklet.pdf", "errors.csv"]
+    assert (out / "booklet.pdf").read_bytes() == (done[1] / "booklet.pdf").read_bytes()
+    result, out = run_batch(tmp_path, "summary", "1", "--outputs", "summary", "--outputs", "groups")
+    assert files_in(out) == [
+        "errors.csv",
+        "groups/group-C1.pdf",
+        "groups/group-C3.pdf",
+        "summary.csv",
+    ]
+    assert (out / "summary.csv").read_bytes() == (done[1] / "summary.csv").read_bytes()
+
+
+def test_an_unknown_output_is_refused_by_name(tmp_path):
+    result, out = run_batch(tmp_path, "none", "1", "--outputs", "children,pictures")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for '--outputs': unknown output 'pictures'; choose from children,"
+        " groups, booklet, summary" in result.output
+    )
+    assert not out.exists()
+
+
+def test_the_booklet_reuses_page_one_as_painted_into_the_childs_pdf(tmp_path, samples, today):
+    """Page 1 painted once, in the child's own PDF, goes into another document as it is,
+    with that document's font names and codes for text beyond ASCII: the same bytes as
+    painting it again from its display list, whatever the document held before."""
+    from timelines.layout.primitives import Page, Text
+    from timelines.layout.style import Ctx
+    from timelines.load.inputs import load_inputs
+    from timelines.model.options import RenderOptions
+    from timelines.pdf.document import write_pdf_pages
+    from timelines.pipeline.child import render_child
+    from timelines.prepare.template import load_template
+
+    theme, options = load_template(), RenderOptions(as_of=today, prepared_on=today)
+    fonts = Ctx.for_theme(theme).font_names
+    record = load_inputs(samples / "child", today=today).records()[0]  # Seònaid, "·"…
+    done = render_child(record, theme, options, today)
+    assert done.first_page is not None
+
+    def booklet(before: str, page) -> bytes:
+        """A document whose first page uses other letters, in other fonts, then page 1."""
+        first = Page(done.layout.pages[0].width, done.layout.pages[0].height)
+        first.add(Text(40, 300, before, 12, "bold"), Text(40, 200, before, 12, "label"))
+        path = tmp_path / "booklet.pdf"
+        write_pdf_pages(path, [first, page], fonts, "booklet")
+        return path.read_bytes()
+
+    others = "Zoë, Łukasz and Ó Dochartaigh"
+    again, reused = (booklet(others, p) for p in (done.layout.pages[0], done.first_page))
+    assert reused == again
+    # A document that has filled the fonts' first subsets (with letters beyond ASCII) gets
+    # the text in the subsets it needs: the same words on the page.
+    many = "".join(chr(c) for c in range(0x100, 0x250))
+    again, reused = (booklet(many, p) for p in (done.layout.pages[0], done.first_page))
+    words = [PdfReader(io.BytesIO(pdf)).pages[1].extract_text() for pdf in (again, reused)]
+    assert "Seònaid" in words[0] and words[1] == words[0]

@@ -226,13 +226,14 @@ def test_a_placement_code_and_its_meaning_are_shown_and_survive_redaction(redact
 
 def test_brackets_backslashes_and_accents_come_out_as_written():
     from timelines.layout.primitives import Page
+    from timelines.layout.style import Ctx
     from timelines.pdf.document import pdf_bytes
-    from timelines.pdf.fonts import default_fonts
+    from timelines.prepare.template import load_template
 
     page = Page(400, 200)
     written = ["Permanence Order (PO) granted", r"folder C:\care\notes", "Zoë and Seònaid (ŁUKASZ)"]
     for i, text in enumerate(written):
         page.add(Text(20, 150 - 30 * i, text, 10, "label"))
-    data = pdf_bytes([page], default_fonts(), "brackets")
+    data = pdf_bytes([page], Ctx.for_theme(load_template()).font_names, "brackets")
     extracted = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert extracted.splitlines() == written

@@ -82,10 +82,72 @@ print(" ".join(failed))
 """
 
 
+def importable(name: str) -> bool:
+    """Every module but ``__main__`` (it runs the command), and the web page's only with
+    the serve extra installed."""
+    from importlib.util import find_spec
+
+    if name.endswith("__main__"):
+        return False
+    return not name.startswith("timelines.serve") or find_spec("starlette") is not None
+
+
 def test_every_module_imports_alone():
-    names = [n for n in module_names() if not n.endswith("__main__")]
+    names = [n for n in module_names() if importable(n)]
     done = subprocess.run(
         [sys.executable, "-c", ALONE, *names], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == [], done.stderr
     assert len(names) > 40
+
+
+# Declared dependencies the package uses through another one, and where.
+THROUGH = {
+    "rl_accel": "reportlab",  # reportlab.lib.rl_accel: reportlab's C accelerator (pdf/painter.py)
+    "cryptography": "pypdf",  # pypdf's AES-256 (pdf/document.encrypt)
+}
+
+
+def _third_party_imports(paths) -> set[str]:
+    """The distributions (lower case) that the modules at ``paths`` import."""
+    from importlib.metadata import packages_distributions
+
+    distribution_of = {m: ds[0].lower() for m, ds in packages_distributions().items()}
+    imports = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imports |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imports.add(node.module.split(".")[0])
+    third_party = imports - set(sys.stdlib_module_names) - {"timelines"}
+    return {distribution_of.get(m, m).lower() for m in third_party}
+
+
+def _names(requirements: list[str]) -> set[str]:
+    import re
+
+    return {re.split(r"[<>=!~ \[;]", d)[0].lower() for d in requirements}
+
+
+# The serve extra's packages that the web page uses through another one.
+SERVE_THROUGH = {"python-multipart": "starlette"}  # starlette parses uploads with it
+
+
+def test_every_declared_dependency_is_used_and_every_import_declared():
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    declared = _names(project["dependencies"])
+    serving = PACKAGE / "serve"
+    core = [p for p in PACKAGE.rglob("*.py") if serving not in p.parents]
+    used = _third_party_imports(core)
+    assert used - declared == set()  # nothing imported that is not declared
+    assert declared - used == set(THROUGH)  # nothing declared that is not used
+    assert {THROUGH[d] for d in THROUGH} <= used
+    # The web page (timelines.serve) may use the serve extra too, and uses all of it.
+    extra = _names(project["optional-dependencies"]["serve"])
+    served = _third_party_imports(serving.rglob("*.py"))
+    assert served - declared - extra == set()
+    assert extra - served == set(SERVE_THROUGH)
+    assert set(SERVE_THROUGH.values()) <= served

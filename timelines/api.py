@@ -17,27 +17,31 @@ from pathlib import Path
 from timelines.analyse.groups import select_records
 from timelines.analyse.milestones import milestone_notes
 from timelines.export.names import safe_name
-from timelines.export.workbook import write_template_workbook
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem, TimelinesError
 from timelines.model.records import ChildRecord, Dataset
 from timelines.pipeline import batch
 from timelines.pipeline.batch import OUTPUTS, BatchResult
 from timelines.pipeline.child import write_child_pdf
+from timelines.pipeline.runchart import RunChartResult, write_runchart
 from timelines.pipeline.siblings import write_group_pdf
 from timelines.pipeline.source import Inputs, choose_record, load, load_checked
 from timelines.prepare.redact import redact_group_name, redact_options, redacted_id, redactor
 from timelines.prepare.template import load_template
+from timelines.runchart.options import RunChartOptions
 
 __all__ = [
     "OUTPUTS",
     "BatchResult",
     "Inputs",
     "RenderResult",
+    "RunChartOptions",
+    "RunChartResult",
     "load",
     "render",
     "render_siblings",
     "run_batch",
+    "runchart",
     "validate",
     "write_template",
 ]
@@ -198,7 +202,23 @@ def run_batch(
 
 def write_template(out: Path, force: bool = False) -> Path:
     """Write the fill-in workbook for social workers (refusing to replace a file unless forced)."""
+    # Imported here: openpyxl (and the numpy it loads) takes a quarter of a second to
+    # import, and no other command needs it.
+    from timelines.export.workbook import write_template_workbook
+
     if out.exists() and not force:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)
     return out
+
+
+def runchart(
+    inputs: Inputs,
+    options: RunChartOptions,
+    out: Path | None = None,
+    today: date | None = None,
+) -> RunChartResult:
+    """A cohort's run chart of the time from one milestone to another, with the children
+    still waiting beside it, and its tables (every child accounted for); nothing is
+    written unless everything is ready."""
+    return write_runchart(inputs, options, out, today)

@@ -23,7 +23,7 @@ from timelines.layout.milestone_track import (
     track_items,
 )
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
-from timelines.layout.primitives import Bookmark, Line, Marker, Page
+from timelines.layout.primitives import Bookmark, Line, Marker, Page, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
@@ -115,12 +115,12 @@ def _labels(
     with every label cannot exist (numbers only make labels longer by a few
     characters) and is not looked for.
     """
-    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
-    lane = plot.Rows.for_area(*area, with_shadows, lane=True, **sizes)
+    year_size, number_size = ctx.size("label_size"), ctx.min_size
+    lane = plot.Rows.for_area(*area, with_shadows, True, year_size, number_size)
     numbered = _plan(ctx, events, scale, lane, numbered=True)
     assert numbered is not None
     if len(numbered.numbered) <= NEARLY * len(events):
-        rows = plot.Rows.for_area(*area, with_shadows, **sizes)
+        rows = plot.Rows.for_area(*area, with_shadows, False, year_size, number_size)
         plan = _plan(ctx, events, scale, rows)
         if plan is not None:
             return rows, plan
@@ -392,7 +392,7 @@ def _renumber(pages: list[Page], ctx: Ctx, frame: FrameText) -> None:
     total = len(pages)
     for number, page in enumerate(pages, start=1):
         for i, item in enumerate(page.items):
-            if getattr(item, "role", "") == "footer" and " · page " in item.text:
+            if isinstance(item, Text) and item.role == "footer" and " · page " in item.text:
                 text = item.text.rsplit(" · page ", 1)[0] + f" · page {number} of {total}"
                 page.items[i] = ctx.text(
                     item.x, item.y, text, item.size, item.font, item.colour, item.align, "footer"

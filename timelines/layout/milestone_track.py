@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from timelines.analyse.targets import TargetResult, describe
-from timelines.layout.primitives import Line, Marker, Text
+from timelines.layout.primitives import Align, Line, Marker, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.style import INK, MUTED, RULE, Ctx
 
@@ -184,9 +184,9 @@ def _label(
     return None
 
 
-def _places(spans: tuple[float, float], width: float) -> list[tuple[float, str, float, float]]:
+def _places(spans: tuple[float, float], width: float) -> list[tuple[float, Align, float, float]]:
     """Where a label may go: (anchor x, align, room's left, room's right)."""
-    places = []
+    places: list[tuple[float, Align, float, float]] = []
     if spans[0] + 8 + width < spans[1]:  # over a long line, after its due diamond
         places.append((spans[0] + 7, "left", spans[0], spans[1]))
     places.append((spans[1] + 1, "left", spans[0], spans[1] + 1 + width))

@@ -29,7 +29,7 @@ from timelines.model.dates import (
     parse_date,
     parse_exact_date,
 )
-from timelines.model.problems import InputError, Problem, error, warning
+from timelines.model.problems import InputError, Problem, error, has_errors, warning
 from timelines.model.records import Child, Dataset, Event, Origin, Placement
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
@@ -448,11 +448,7 @@ def _resolve(kind: str, table: Table) -> tuple[_Source, list[Problem]]:
             )
     if kind == "chronology" and not table.rows:
         problems.append(warning("the file has column headings but no rows", table.file))
-    return _Source(kind, table, columns, not _has_error(problems)), problems
-
-
-def _has_error(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)
+    return _Source(kind, table, columns, not has_errors(problems)), problems
 
 
 # --- which child each row belongs to ---------------------------------------------------------
@@ -645,7 +641,7 @@ class _Loader:
         """The date of birth given, else from the children file, else from a birth event."""
         candidates: list[_DobCandidate] = []
         if is_target and self.options.dob:
-            given = _given_dob(self.options.dob, self.problems)
+            given = given_dob(self.options.dob, self.problems)
             if given:
                 candidates.append(_DobCandidate(given, "given as dob", ("", None, None)))
         if record.date_of_birth and record.origin:
@@ -673,8 +669,9 @@ class _Loader:
         return first.day
 
 
-def _given_dob(given: str | date, problems: list[Problem]) -> date | None:
-    if isinstance(given, date):
+def given_dob(given: str | date | None, problems: list[Problem]) -> date | None:
+    """A date of birth given as an option (``--dob``), checked: a problem when it is no date."""
+    if given is None or isinstance(given, date):
         return given
     try:
         return parse_exact_date(given)

@@ -74,7 +74,7 @@ class Cells(tuple):
     __slots__ = ()
     _columns: dict[str, int] = {}
 
-    def __getitem__(self, key):  # type: ignore[override]
+    def __getitem__(self, key):
         if isinstance(key, str):
             return tuple.__getitem__(self, self._columns[key])
         return tuple.__getitem__(self, key)

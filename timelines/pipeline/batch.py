@@ -1,15 +1,15 @@
 """Cohort batch: schedule every child's page, every sibling group, the booklet and the tables.
 
-The dataset is loaded once (in a process of its own, see ``plan_apart``) and turned
-into a ``Plan``: every child's record packed (compressed), its warnings, and the
-groups; the dataset itself is then let go. Children whose rows have errors are
-*failed* (not drawn, listed in ``errors.csv``); errors that belong to no child fail
-nothing else. Workers (one process per core) draw each child through
-``pipeline.child`` and send back its booklet page as a display list, compressed,
-so this process can stream them into ``pipeline.booklet`` in input order without
-keeping many pages in memory at once. Groups go through ``pipeline.siblings``,
-the tables through ``pipeline.summary``. Exit codes (see ``BatchResult.exit_code``):
-0 all drawn, 2 some failed, 1 none drawn.
+The dataset is loaded once (in a process of its own with several jobs, see
+``plan_apart``) and turned into a ``Plan``: every child's record (packed, when it
+goes to other processes), its warnings, and the groups; the dataset itself is
+then let go. Children whose rows have errors are *failed* (not drawn, listed in
+``errors.csv``); errors that belong to no child fail nothing else. Workers (one
+process per core) draw each child through ``pipeline.child`` and send back its
+booklet page, packed, so this process can stream them into ``pipeline.booklet``
+in input order without keeping many pages in memory at once. Groups go through
+``pipeline.siblings``, the tables through ``pipeline.summary``. Exit codes (see
+``BatchResult.exit_code``): 0 all drawn, 2 some failed, 1 none drawn.
 """
 
 from __future__ import annotations
@@ -31,15 +31,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from timelines import runtime
+from timelines.analyse.facts import Facts
 from timelines.analyse.groups import sibling_groups
 from timelines.export.names import safe_name
 from timelines.layout.primitives import Page
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
-from timelines.model.records import ChildRecord, Dataset
+from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
 from timelines.pdf.document import write_atomic
+from timelines.pdf.painter import Painted
 from timelines.pipeline import booklet
-from timelines.pipeline.child import render_child
+from timelines.pipeline.child import child_facts, layout_child, render_child
 from timelines.pipeline.siblings import render_group
 from timelines.pipeline.source import Inputs, load, raw_row_children
 from timelines.pipeline.summary import (
@@ -62,7 +64,7 @@ class ChildOutcome:
 
     child_id: str
     summary: dict[str, str]
-    page: bytes = b""  # zlib-compressed pickle of the booklet page (the picture), when asked for
+    page: Parcel = None  # the booklet page (the picture) when asked for, packed
     error: str = ""
 
 
@@ -92,7 +94,7 @@ class Plan:
 
     order: list[str]
     names: dict[str, str]
-    packed: dict[str, bytes]
+    packed: dict[str, Parcel]
     warnings: dict[str, list[Problem]]
     failed: set[str]
     errors: tuple[Problem, ...]
@@ -100,9 +102,10 @@ class Plan:
     groups: list[tuple[str, list[str]]]
 
 
-def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
-    """Pack a loaded cohort for drawing; ``raw_rows`` maps (file, row) to child_id for rows
-    the loader dropped, so their problems find their child."""
+def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str], apart: bool = True) -> Plan:
+    """Pack a loaded cohort for drawing (for other processes when ``apart``); ``raw_rows``
+    maps (file, row) to child_id for rows the loader dropped, so their problems find their
+    child."""
     problems = dataset.problems
     errors = tuple(p for p in problems if p.severity == "error")
     owners = child_of_problems(dataset, problems, raw_rows)
@@ -114,24 +117,25 @@ def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
     records = dataset.records()
     names = {r.child_id: r.child.name or r.child_id for r in records}
     order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
-    packed = {r.child_id: pack_record(r) for r in records if r.child_id not in failed}
+    packed = {r.child_id: pack(r, apart) for r in records if r.child_id not in failed}
     groups = list(sibling_groups(dataset).items())
     return Plan(order, names, packed, warnings, failed, errors, owners, groups)
 
 
-def load_plan(inputs: Inputs, template: str | None, today: date) -> Plan:
-    """Load the inputs and pack them (every problem with a row finds its child: warnings
-    on rows that start no record count for their child too)."""
+def load_plan(inputs: Inputs, template: str | None, today: date, apart: bool = False) -> Plan:
+    """Load the inputs and pack them, for other processes when ``apart`` (every problem
+    with a row finds its child: warnings on rows that start no record count for their
+    child too)."""
     dataset = load(inputs, today, load_template(template).vocabulary)
     located = tuple(p for p in dataset.problems if p.row is not None)
-    return plan_cohort(dataset, raw_row_children(inputs, located))
+    return plan_cohort(dataset, raw_row_children(inputs, located), apart)
 
 
 def plan_apart(inputs: Inputs, template: str | None, today: date) -> Plan:
     """``load_plan`` in a fresh process of its own, which then ends: the memory that
     loading takes is given back before drawing starts (its errors are raised here)."""
     with ProcessPoolExecutor(1, mp_context=fresh_processes(), initializer=runtime.tune) as pool:
-        return pool.submit(load_plan, inputs, template, today).result()
+        return pool.submit(load_plan, inputs, template, today, True).result()
 
 
 def child_of_problems(
@@ -139,7 +143,12 @@ def child_of_problems(
 ) -> dict[Problem, str]:
     """Each problem's child id, from the records' origins or the raw rows (``rows``)."""
     where: dict[tuple[str, int], str] = dict(rows)
-    for record in (*dataset.children, *dataset.events, *dataset.placements):
+    records: tuple[Child | Event | Placement, ...] = (
+        *dataset.children,
+        *dataset.events,
+        *dataset.placements,
+    )
+    for record in records:
         if record.origin and record.origin.row is not None:
             where[(record.origin.file, record.origin.row)] = record.child_id
     found = {}
@@ -149,13 +158,17 @@ def child_of_problems(
     return found
 
 
-def pack_record(record: ChildRecord) -> bytes:
-    """A record as compressed bytes: a cohort waits for its workers in this form."""
-    return zlib.compress(pickle.dumps(record, pickle.HIGHEST_PROTOCOL), 1)
+Parcel = Any  # a value as it travels: compressed bytes between processes, else itself
 
 
-def unpack_record(packed: bytes) -> ChildRecord:
-    return pickle.loads(zlib.decompress(packed))
+def pack(value: object, apart: bool) -> Parcel:
+    """``value`` ready to travel: compressed bytes (a cohort waits for its workers in this
+    form, and pages come back so) when it goes to another process, else as it is."""
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1) if apart else value
+
+
+def unpack(parcel: Parcel) -> Any:
+    return pickle.loads(zlib.decompress(parcel)) if isinstance(parcel, bytes) else parcel
 
 
 # -- the work: what each worker does ------------------------------------------
@@ -182,6 +195,7 @@ class Job:
     out: Path
     today: date
     outputs: frozenset[str]
+    apart: bool  # in processes of their own: what goes back is packed
 
 
 _JOB: list[Job] = []  # this process's job (a worker's, or this process's own with one job)
@@ -194,42 +208,48 @@ def _start(job: Job, ours: bool) -> None:
 
 
 def _draw_children(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
-    return [_draw_child(unpack_record(packed), warnings) for packed, warnings in chunk]
+    return [_draw_child(unpack(packed), warnings) for packed, warnings in chunk]
 
 
 def _draw_child(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
     job = _JOB[0]
     try:
-        done = render_child(record, job.theme, job.options, job.today)
-        if "children" in job.outputs:
-            write_atomic(job.out / "children" / f"{safe_name(record.child_id)}.pdf", done.pdf)
+        facts, pages = _drawn(record, job)
     except Exception as exc:  # one bad child never stops the batch
         summary = summary_row(record.child_id, None, warnings, "failed")
         return ChildOutcome(record.child_id, summary, error=f"{type(exc).__name__}: {exc}")
-    page = _pack_pages(done.layout.pages[:1]) if "booklet" in job.outputs else b""
-    return ChildOutcome(
-        record.child_id, summary_row(record.child_id, done.facts, warnings, "rendered"), page
-    )
+    summary = summary_row(record.child_id, facts, warnings, "rendered")
+    return ChildOutcome(record.child_id, summary, pack(pages, job.apart) if pages else None)
 
 
-def _draw_group(task: tuple[str, str, list[bytes]]) -> int:
+def _drawn(record: ChildRecord, job: Job) -> tuple[Facts, list[Page | Painted]]:
+    """Only what the job asks for: the child's PDF written, its booklet page laid out, or
+    its key facts alone (for the summary); the facts and the booklet page."""
+    booklet_page = "booklet" in job.outputs
+    if "children" in job.outputs:
+        done = render_child(record, job.theme, job.options, job.today)
+        write_atomic(job.out / "children" / f"{safe_name(record.child_id)}.pdf", done.pdf)
+    elif booklet_page:
+        done = layout_child(record, job.theme, job.options, job.today)
+    else:
+        return child_facts(record, job.theme, job.options, job.today), []
+    if not booklet_page:
+        return done.facts, []
+    # The booklet takes page 1 as painted into the child's PDF when it was (no painting
+    # twice), else as laid out.
+    return done.facts, [done.first_page or done.layout.pages[0]]
+
+
+def _draw_group(task: tuple[str, str, list[Parcel]]) -> int:
     job = _JOB[0]
     name, file_name, members = task
-    records = [unpack_record(packed) for packed in members]
+    records = [unpack(packed) for packed in members]
     try:
         pdf = render_group(records, name, job.theme, job.options, "date", job.today).pdf
         write_atomic(job.out / "groups" / file_name, pdf)
     except Exception:  # a group that cannot be drawn is left out, never stops the batch
         return 0
     return 1
-
-
-def _pack_pages(pages: list[Page]) -> bytes:
-    return zlib.compress(pickle.dumps(pages, pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpack_pages(packed: bytes) -> list[Page]:
-    return pickle.loads(zlib.decompress(packed)) if packed else []
 
 
 # -- scheduling ----------------------------------------------------------------
@@ -293,7 +313,7 @@ def run_cohort(
     groups and the tables. Children stream through the workers and into the booklet
     volumes, so memory stays flat while drawing, however large the cohort."""
     plan, wanted = cohort.plan, cohort.outputs
-    job = Job(cohort.theme, cohort.options, out, cohort.today, wanted)
+    job = Job(cohort.theme, cohort.options, out, cohort.today, wanted, jobs > 1)
     work = ((plan.packed[c], plan.warnings.get(c, [])) for c in plan.order if c in plan.packed)
     summaries: list[dict] = []
     render_errors: list[tuple[str, str]] = []
@@ -335,7 +355,7 @@ def _recorded(
         summaries.append(outcome.summary)
         if outcome.error:
             errors.append((outcome.child_id, outcome.error))
-        yield booklet.Drawn(_unpack_pages(outcome.page), outcome.error)
+        yield booklet.Drawn(unpack(outcome.page) or [], outcome.error)
 
 
 def _write_booklet(cohort: Cohort, out: Path, drawn: Iterator[booklet.Drawn]) -> None:

@@ -22,7 +22,8 @@ from timelines.layout.shadows import load_shadows
 from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord
-from timelines.pdf.document import encrypt, pdf_bytes, write_atomic
+from timelines.pdf.document import encrypt, pdf_keeping_first, write_atomic
+from timelines.pdf.painter import Painted
 from timelines.pdf.settings import building
 from timelines.pipeline.frame import fingerprint, frame_text
 from timelines.prepare.redact import redact_events, redact_record, redacting_theme
@@ -38,6 +39,7 @@ class Rendered:
     layout: ChildLayout
     facts: Facts
     record: ChildRecord
+    first_page: Painted | None = None  # page 1 as painted into ``pdf``, to reuse (booklet)
 
 
 def story_end(
@@ -75,6 +77,13 @@ def layout_child(
     record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
 ) -> Rendered:
     """Analyse and lay out one child (no drawing); ``pdf`` is empty."""
+    with building():  # fewer garbage collections while the page is made
+        return _layout_child(record, theme, options, today)
+
+
+def _layout_child(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None
+) -> Rendered:
     today = today or date.today()
     drawn = redact_events(record)
     if options.redact:
@@ -85,10 +94,7 @@ def layout_child(
             shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth)
         )
     ctx = Ctx.for_theme(theme, options.page_size)
-    milestones = find_milestones(drawn)
-    end = story_end(drawn, theme, options, today, milestones)
-    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
-    facts = analyse(drawn, end, rules, milestones)
+    facts, end = _analysed(drawn, theme, options, today)
     start = window_start(options, theme)
     span = axis_span(drawn, end, start is True)
     if isinstance(start, date) and start < span[1]:
@@ -102,6 +108,25 @@ def layout_child(
     return Rendered(b"", layout, facts, drawn)
 
 
+def child_facts(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
+) -> Facts:
+    """The child's key facts as ``layout_child`` finds them, without laying out a page."""
+    if options.redact:
+        return layout_child(record, theme, options, today).facts
+    return _analysed(redact_events(record), theme, options, today or date.today())[0]
+
+
+def _analysed(
+    drawn: ChildRecord, theme: Theme, options: RenderOptions, today: date
+) -> tuple[Facts, date]:
+    """The child's key facts, waits and targets, and the last day shown."""
+    milestones = find_milestones(drawn)
+    end = story_end(drawn, theme, options, today, milestones)
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    return analyse(drawn, end, rules, milestones), end
+
+
 def render_child(
     record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
 ) -> Rendered:
@@ -110,10 +135,9 @@ def render_child(
         done = layout_child(record, theme, options, today)
         ctx = Ctx.for_theme(theme, options.page_size)
         title = ctx.plain(_title(done.record, theme, options))
-        pdf = pdf_bytes(
-            done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
-        )
-    return Rendered(pdf, done.layout, done.facts, done.record)
+        about = (title, options.prepared_by, "Child's timeline")
+        pdf, first = pdf_keeping_first(done.layout.pages, ctx.font_names, about)
+    return Rendered(pdf, done.layout, done.facts, done.record, first)
 
 
 def write_child_pdf(
@@ -157,6 +181,7 @@ def _frame(
 
 __all__ = [
     "Rendered",
+    "child_facts",
     "layout_child",
     "render_child",
     "write_child_pdf",

@@ -19,7 +19,7 @@ from typing import Any
 
 from timelines.model.dates import DateError, days_in_months, parse_duration
 from timelines.model.problems import TimelinesError
-from timelines.prepare.words import repeated_terms
+from timelines.prepare.words import Glossary, repeated_terms
 from timelines.resources import templates_dir
 
 DEFAULT_TEMPLATE = "hearing"
@@ -115,6 +115,11 @@ class Theme:
     @property
     def glossary(self) -> dict[str, str]:
         return dict(self.settings["glossary"])
+
+    @cached_property
+    def compiled_glossary(self) -> Glossary:
+        """The glossary compiled once for this template (pages rewrite their words often)."""
+        return Glossary(self.settings["glossary"])
 
     @property
     def vocabulary(self) -> tuple[str, ...]:
@@ -329,7 +334,7 @@ def _check_value(dotted: str, value: Any, expected: Any, file: str) -> None:
         raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(PATTERNS)}")
     if name == "marker" and value not in MARKERS:
         raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(MARKERS)}")
-    choices = _CHOICES.get(tuple(dotted.split(".")[-2:]))
+    choices = _CHOICES.get(_last_two(dotted))
     if choices and value not in choices:
         raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(choices)}")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
@@ -350,9 +355,18 @@ def _check_value(dotted: str, value: Any, expected: Any, file: str) -> None:
         raise TemplateError(f"{file}: key '{dotted}' should not be empty")
 
 
+def _last_two(dotted: str) -> tuple[str, str]:
+    """A key's table and name: ("text", "min_size") for "text.min_size"."""
+    *tables, name = dotted.split(".")
+    return (tables[-1] if tables else "", name)
+
+
 def _check_range(dotted: str, value: Any, file: str) -> None:
-    low, high = _RANGES.get(tuple(dotted.split(".")[-2:]), (None, None))
-    if low is not None and not low <= value <= high:
+    bounds = _RANGES.get(_last_two(dotted))
+    if bounds is None:
+        return
+    low, high = bounds
+    if not low <= value <= high:
         raise TemplateError(
             f"{file}: key '{dotted}' should be a number from {low:g} to {high:g}, not {value!r}"
         )
