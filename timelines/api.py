@@ -23,20 +23,25 @@ from timelines.model.records import ChildRecord, Dataset
 from timelines.pipeline import batch
 from timelines.pipeline.batch import OUTPUTS, BatchResult
 from timelines.pipeline.child import write_child_pdf
+from timelines.pipeline.runchart import RunChartResult, write_runchart
 from timelines.pipeline.siblings import write_group_pdf
 from timelines.pipeline.source import Inputs, choose_record, load, load_checked
 from timelines.prepare.redact import redact_group_name, redact_options, redacted_id, redactor
 from timelines.prepare.template import load_template
+from timelines.runchart.options import RunChartOptions
 
 __all__ = [
     "OUTPUTS",
     "BatchResult",
     "Inputs",
     "RenderResult",
+    "RunChartOptions",
+    "RunChartResult",
     "load",
     "render",
     "render_siblings",
     "run_batch",
+    "runchart",
     "validate",
     "write_template",
 ]
@@ -205,3 +210,15 @@ def write_template(out: Path, force: bool = False) -> Path:
         raise TimelinesError(f"{out} already exists; use --force to replace it")
     write_template_workbook(out)
     return out
+
+
+def runchart(
+    inputs: Inputs,
+    options: RunChartOptions,
+    out: Path | None = None,
+    today: date | None = None,
+) -> RunChartResult:
+    """A cohort's run chart of the time from one milestone to another, with the children
+    still waiting beside it, and its tables (every child accounted for); nothing is
+    written unless everything is ready."""
+    return write_runchart(inputs, options, out, today)

@@ -11,9 +11,12 @@ from pathlib import Path
 import click
 
 from timelines import __version__, api, runtime
+from timelines.analyse.milestones import MILESTONE_CODES
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
+from timelines.runchart.analysis import RULES, Choices
+from timelines.runchart.options import RunChartOptions, parse_target
 
 EXISTING = click.Path(exists=True, path_type=Path)
 
@@ -482,7 +485,11 @@ def template_workbook(out: Path, force: bool) -> None:
 
 
 @main.command()
-@click.option("--no-browser", is_flag=True, help="Print the address instead of opening it.")
+@click.option(
+    "--no-browser",
+    is_flag=True,
+    help="Do not open the browser (the address is printed either way).",
+)
 @click.option(
     "--idle-exit",
     type=click.FloatRange(min=0, min_open=True),
@@ -516,3 +523,152 @@ def serve(no_browser: bool, idle_exit: float, port: int) -> None:
 
     run_server(idle_exit, not no_browser, port, announce)
     click.echo("Timelines has stopped; nothing was kept.")
+
+
+def _dates(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
+    return tuple(sorted(_date(ctx, param, value) for value in values))
+
+
+def _target(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_target(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+SHOWN_WARNINGS = 10  # a cohort may have thousands; validate lists them all
+
+
+@main.command()
+@click.argument("cohort", type=EXISTING)
+@click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX).")
+@click.option("--children", type=EXISTING, help="Children file: child_id, name, date_of_birth…")
+@click.option(
+    "--events", "extra", type=EXISTING, multiple=True, help="More events, e.g. CIN census XML."
+)
+@click.option(
+    "--input-format",
+    "input_fmt",
+    type=click.Choice(["contract", "ssda903", "cin"]),
+    help="Input format; detected from the files when left out.",
+)
+@click.option(
+    "--start",
+    type=click.Choice(MILESTONE_CODES),
+    default="accommodated",
+    show_default=True,
+    help="The milestone the time is counted from.",
+)
+@click.option(
+    "--end",
+    type=click.Choice(MILESTONE_CODES),
+    default="permanence_recommendation",
+    show_default=True,
+    help="The milestone the time is counted to.",
+)
+@click.option(
+    "--as-of",
+    callback=_date,
+    help="Count the waiting to this day. Default: --to, else the last milestone in the data.",
+)
+@click.option(
+    "--from", "since", callback=_date, help="Chart the children who reached the end from this day."
+)
+@click.option("--to", "until", callback=_date, help="… and up to this day.")
+@click.option(
+    "--baseline",
+    type=click.IntRange(min=1),
+    help="The median is that of the first N points, frozen and extended (default 12).",
+)
+@click.option("--baseline-until", callback=_date, help="… or of the points up to this day.")
+@click.option(
+    "--phase",
+    "phases",
+    multiple=True,
+    callback=_dates,
+    help="Start a new phase (its own median) on this day; repeatable.",
+)
+@click.option("--target", callback=_target, help="A target line: 26w, 182d or 6m.")
+@click.option(
+    "--rules",
+    type=click.Choice(RULES),
+    default="ihi",
+    show_default=True,
+    help="IHI run-chart rules, or Anhøj's.",
+)
+@click.option("--annotate", type=EXISTING, help="Tests of change to mark: a CSV with date, text.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "png", "svg"]),
+    help="Chart format (default: from -o, else pdf).",
+)
+@click.option("--marking", help="Protective marking (default: OFFICIAL-SENSITIVE).")
+@click.option("--prepared-by", default="", help="Name or role of who prepared the chart.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Chart to write (default: runchart.pdf beside the input); the tables go beside it.",
+)
+def runchart(
+    cohort,
+    placements,
+    children,
+    extra,
+    input_fmt,
+    start,
+    end,
+    as_of,
+    since,
+    until,
+    baseline,
+    baseline_until,
+    phases,
+    target,
+    rules,
+    annotate,
+    fmt,
+    marking,
+    prepared_by,
+    out,
+) -> None:
+    """Draw a cohort's run chart: each child's time from one milestone to another, in
+    the order they reached it, with the children still waiting beside it.
+
+    Writes the chart and, beside it, <chart>.csv (every child on the chart, with
+    its signals), <chart>-waiting.csv and <chart>-excluded.csv (the children not
+    on the chart, with the reason). Default: accommodated to permanence
+    recommendation, median of the first 12 points, IHI rules.
+    """
+    if baseline is not None and baseline_until is not None:
+        raise click.UsageError("use --baseline or --baseline-until, not both")
+    inputs = api.Inputs(cohort, placements, children, tuple(extra), input_fmt)
+    choices = Choices(rules, baseline or 12, baseline_until, phases, target)
+    options = RunChartOptions(
+        start, end, as_of, since, until, choices, annotate, fmt, marking, prepared_by
+    )
+    try:
+        result = api.runchart(inputs, options, out)
+    except TimelinesError as exc:
+        _fail(exc)
+    warnings = [p for p in result.problems if p.severity == "warning"]
+    _report(warnings[:SHOWN_WARNINGS])
+    if len(warnings) > SHOWN_WARNINGS:
+        more = len(warnings) - SHOWN_WARNINGS
+        click.echo(
+            f"warning: … and {_count(more, 'more warning')} in the input"
+            f" (`timelines validate {cohort}` lists them all)",
+            err=True,
+        )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for finding in result.findings:
+        click.echo(finding)
+    tables = ", ".join(path.name for path in result.tables)
+    click.echo(
+        f"wrote {result.chart} and {tables}: {result.points} children on the chart,"
+        f" {result.waiting} still waiting, {result.excluded} not on the chart"
+    )

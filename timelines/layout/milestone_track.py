@@ -34,11 +34,21 @@ class Track:
     height: float
 
 
-def track_height(ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]) -> float:
+TrackPlan = list[tuple[TargetResult, int, "Text | None"]]
+
+
+def plan_track(ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]) -> TrackPlan:
+    """Each target's lane and label (at baseline 0), the main target first, then the
+    open and overdue, then the latest; those whose marks find no lane are left to the
+    side panel's list."""
+    return _assign(ctx, scale, results) if results else []
+
+
+def track_height(ctx: Ctx, plan: TrackPlan) -> float:
     """The height the track needs: a lane for each row of targets (none: no track)."""
-    if not results:
+    if not plan:
         return 0.0
-    lanes = 1 + max(lane for _, lane, _ in _assign(ctx, scale, results))
+    lanes = 1 + max(lane for _, lane, _ in plan)
     return lanes * _lane(ctx) + ctx.min_size + 5
 
 
@@ -60,10 +70,9 @@ def target_lines(results: Sequence[TargetResult]) -> list[str]:
     return lines
 
 
-def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[TargetResult]) -> list:
-    """The track's heading and rule, and each target's marks and label in the first lane
-    with room for its marks (its label too, if it fits; full, else the status alone)."""
-    if not results:
+def track_items(ctx: Ctx, scale: TimeScale, track: Track, plan: TrackPlan) -> list:
+    """The track's heading and rule, and each target's marks and label in its lane."""
+    if not plan:
         return []
     size = ctx.min_size
     top = track.bottom + track.height
@@ -71,7 +80,7 @@ def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[Targ
     heading = ctx.text(scale.x0, top - size, "Targets", size, "bold", MUTED, role="track")
     items: list = [Line(scale.x0, rule_y, scale.x1, rule_y, RULE, 0.3)]
     texts: list[Text] = [heading]
-    for result, lane, label in _assign(ctx, scale, results):
+    for result, lane, label in plan:
         y = rule_y - (lane + 1) * _lane(ctx) + (MARK_DROP + 0.45) * size
         if label is not None:
             texts.append(label._replace(y=y))
@@ -79,12 +88,9 @@ def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[Targ
     return items + texts
 
 
-def _assign(
-    ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]
-) -> list[tuple[TargetResult, int, Text | None]]:
-    """Each target's lane and label (at baseline 0), the main target first, then the
-    open and overdue, then the latest; those whose marks find no lane are left to the
-    side panel's list."""
+def _assign(ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]) -> TrackPlan:
+    """Each target in the first lane with room for its marks (and a label, if one fits:
+    full, else the status alone)."""
     taken: list[list[tuple[float, float]]] = [[] for _ in range(LANES)]
     placed = []
     used = 0
@@ -117,13 +123,15 @@ def _fit(
     """A lane already in use with room for the marks and a label (full, then the status
     alone), else a new lane, else any lane with room for the marks alone."""
     free = [lane for lane in range(LANES) if not _clash(spans[0], spans[1], taken[lane])]
-    for texts in ((target_text(result),), (describe(result),)):
+    status = describe(result)
+    full = f"{result.rule.label}: {status}"
+    for texts in ((full,), (status,)):
         for lane in (lane for lane in free if lane < used):
             label = _label(ctx, scale, result, spans, 0.0, taken[lane], texts)
             if label is not None:
                 return lane, label
     for lane in free:
-        label = _label(ctx, scale, result, spans, 0.0, taken[lane])
+        label = _label(ctx, scale, result, spans, 0.0, taken[lane], (full, status))
         if label is None:
             taken[lane].append(spans)
         return lane, label
@@ -157,7 +165,7 @@ def _label(
     spans: tuple[float, float],
     y: float,
     taken: list[tuple[float, float]],
-    texts: tuple[str, ...] = (),
+    texts: tuple[str, ...],
 ) -> Text | None:
     """The label over its marks when the line is long enough, else beside them (right,
     then left); full, else the status alone; only where the lane has room for it and
@@ -166,7 +174,7 @@ def _label(
     bold = result.status in ("late", "overdue", "missed", "unrecorded")
     font = "bold" if bold else "regular"
     colour = INK if bold else MUTED
-    for text in texts or (target_text(result), describe(result)):
+    for text in texts:
         width = ctx.measure(text, size, font)
         for x, align, left, right in _places(spans, width):
             if left < scale.x0 or right > scale.x1 or _clash(left, right, taken):
