@@ -9,15 +9,18 @@ done by ``timelines.pipeline``: ``source`` (load and check), ``child``,
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from timelines.analyse.groups import select_records
 from timelines.analyse.milestones import milestone_notes
 from timelines.export.files import check_output
 from timelines.export.folder import check_folder
+from timelines.load.files import uploads
+from timelines.model.counts import RowCount
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem, TimelinesError
 from timelines.model.records import ChildRecord, Dataset
@@ -36,13 +39,17 @@ __all__ = [
     "OUTPUTS",
     "BatchResult",
     "Inputs",
+    "Checked",
     "RenderResult",
+    "check",
+    "check_inputs",
     "RunChartOptions",
     "RunChartResult",
     "load",
     "render",
     "render_siblings",
     "run_batch",
+    "upload_inputs",
     "runchart",
     "validate",
     "write_template",
@@ -55,6 +62,13 @@ class RenderResult:
     pages: int
     child_id: str
     warnings: tuple[Problem, ...] = field(default=())
+    counts: tuple[RowCount, ...] = field(default=())  # what became of every row read
+
+
+def upload_inputs(files: Mapping[str, bytes], **given: Any) -> Inputs:
+    """Inputs from uploaded files (file name → bytes) that are read in memory, never written
+    to disk: one file alone, several as a folder. ``given``: the other ``Inputs`` fields."""
+    return Inputs(cast(Path, uploads(files)), **given)  # loaders read uploads as paths
 
 
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
@@ -65,9 +79,20 @@ def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
 NOTED_CHILDREN = 20  # past this many children, validate counts milestone rows, not lists them
 
 
-def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
-    """Every problem in the inputs, and which rows were taken as which milestone (for a
-    cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists one child's)."""
+@dataclass(frozen=True)
+class Checked:
+    """What ``validate`` reports: every problem, the rows taken as milestones, and what
+    became of every row read (per file)."""
+
+    problems: tuple[Problem, ...]
+    notes: list[str]
+    counts: tuple[RowCount, ...]
+
+
+def check_inputs(inputs: Inputs, today: date | None = None) -> Checked:
+    """The inputs loaded without drawing: every problem, which rows were taken as which
+    milestone (for a cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists
+    one child's), and what became of every row."""
     dataset = load(inputs, today)
     records = dataset.records()
     several = len(records) > 1
@@ -77,7 +102,13 @@ def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...
             f"{len(notes)} rows taken as milestones for {len(records)} children;"
             " add --child ID to list one child's"
         ]
-    return dataset.problems, notes
+    return Checked(dataset.problems, notes, dataset.counts)
+
+
+def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
+    """Every problem in the inputs, and which rows were taken as which milestone."""
+    checked = check_inputs(inputs, today)
+    return checked.problems, checked.notes
 
 
 def render(
@@ -101,7 +132,8 @@ def render(
     refuse_named_output(out, shared.hide)
     check_output(target, inputs.paths())
     done = write_child_pdf(record, theme, options, target, password, today, siblings)
-    return RenderResult(target, len(done.layout.pages), record.child_id, dataset.problems)
+    pages = len(done.layout.pages)
+    return RenderResult(target, pages, record.child_id, dataset.problems, dataset.counts)
 
 
 def refuse_named_output(out: Path | None, hide: Redactor | None) -> None:
@@ -159,7 +191,8 @@ def render_siblings(
     refuse_named_output(out, group_redactor(records) if options.redact else None)
     check_output(target, inputs.paths())
     done = write_group_pdf(records, group or "", theme, options, target, axis, password, today)
-    return RenderResult(target, len(done.layout.pages), group or "", dataset.problems)
+    pages = len(done.layout.pages)
+    return RenderResult(target, pages, group or "", dataset.problems, dataset.counts)
 
 
 def run_batch(
@@ -198,9 +231,7 @@ def run_batch(
     theme = load_template(template)
     plan_for = batch.plan_apart if jobs > 1 else batch.load_plan
     plan = plan_for(inputs, template, today, redact=options.redact)
-    cohort = batch.Cohort(
-        plan, theme, template, options, today, frozenset(outputs), password, force
-    )
+    cohort = batch.Cohort(plan, theme, options, today, frozenset(outputs), password, force)
     return batch.run_cohort(cohort, out, jobs, progress)
 
 

@@ -91,6 +91,12 @@ def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int
 
 
 @cache
+@cache
+def characters(file_name: str) -> frozenset[int]:
+    """The characters (code points) a font file has glyphs for."""
+    return frozenset(pdfmetrics.getFont(register(file_name)).face.charToGlyph)
+
+
 def font_names(regular: str, bold: str, label: str) -> dict[str, str]:
     """Map roles (regular, bold, label) to registered font names."""
     return {"regular": register(regular), "bold": register(bold), "label": register(label)}

@@ -36,6 +36,7 @@ from timelines.analyse.groups import sibling_groups
 from timelines.export.files import write_atomic
 from timelines.export.folder import claim_folder
 from timelines.layout.primitives import Page
+from timelines.model.counts import RowCount
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
 from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
@@ -85,10 +86,13 @@ class BatchResult:
     failed: int
     groups: int
     errors: tuple[Problem, ...]
+    unowned: int = 0  # rows (or files) with errors that name no child: failures too
+    counts: tuple[RowCount, ...] = ()  # what became of every row read
 
     @property
     def exit_code(self) -> int:
-        """0 when every child was drawn, 2 when some failed, 1 when none could be."""
+        """0 when every child was drawn and every row read, 2 when some child or row failed,
+        1 when no child could be drawn."""
         if self.rendered == 0:
             return 1
         return 2 if self.failed else 0
@@ -112,6 +116,7 @@ class Plan:
     errors: tuple[Problem, ...]
     owners: dict[Problem, str]
     groups: list[tuple[str, list[str]]]
+    counts: tuple[RowCount, ...] = ()  # what became of every row read
     shown: dict[str, str] = field(default_factory=dict)
     stems: dict[str, str] = field(default_factory=dict)
     siblings: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -121,7 +126,8 @@ class Plan:
         """Every file this batch may write, relative to its folder."""
         children = [f"children/{self.stems[cid]}.pdf" for cid in self.order if cid in self.packed]
         groups = [f"groups/{group_file(ids, self.stems)}" for _, ids in self.groups]
-        reports = ["summary.csv", "errors.csv", *booklet.booklet_names(len(self.order))]
+        reports = ["summary.csv", "errors.csv", "accounting.csv"]
+        reports += booklet.booklet_names(len(self.order))
         return children + groups + reports
 
 
@@ -162,7 +168,19 @@ def plan_cohort(
     by_shown = unique_stems(shown.values())
     stems = {cid: by_shown[shown[cid]] for cid in order}
     return Plan(
-        order, names, packed, warnings, failed, errors, owners, groups, shown, stems, siblings, hide
+        order,
+        names,
+        packed,
+        warnings,
+        failed,
+        errors,
+        owners,
+        groups,
+        dataset.counts,
+        shown,
+        stems,
+        siblings,
+        hide,
     )
 
 
@@ -239,7 +257,6 @@ class Cohort:
 
     plan: Plan
     theme: Theme
-    template: str | None
     options: RenderOptions
     today: date
     outputs: frozenset[str] = field(default=frozenset(OUTPUTS))
@@ -447,9 +464,10 @@ def run_cohort(
     owners = {p: shown.get(cid, cid) for p, cid in plan.owners.items()}
     errors = error_rows(plan.errors, owners, render_errors, hide)
     columns = summary_columns_for(cohort.theme, cohort.options)
-    write_tables(out, summaries if "summary" in wanted else None, errors, columns)
-    drawn_count = len(plan.order) - len(not_drawn)
-    return BatchResult(out, drawn_count, len(not_drawn), len(made), plan.errors)
+    write_tables(out, summaries if "summary" in wanted else None, errors, columns, plan.counts)
+    unowned = len({(p.file, p.row) for p in plan.errors if p not in plan.owners})
+    drawn_count, failed_count = len(plan.order) - len(not_drawn), len(not_drawn) + unowned
+    return BatchResult(out, drawn_count, failed_count, len(made), plan.errors, unowned, plan.counts)
 
 
 def _recorded(

@@ -83,11 +83,6 @@ def _missing(text: str) -> list[str]:
 
 @cache
 def _glyphs() -> frozenset[int]:
-    from reportlab.pdfbase import pdfmetrics
+    from timelines.pdf.fonts import characters
 
-    from timelines.pdf.fonts import register
-
-    codes: set[int] = set()
-    for file_name in FONT_FILES:
-        codes |= set(pdfmetrics.getFont(register(file_name)).face.charToGlyph)
-    return frozenset(codes)
+    return frozenset().union(*(characters(name) for name in FONT_FILES))
