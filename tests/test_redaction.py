@@ -170,7 +170,10 @@ def test_the_leak_check_can_fail(child, tmp_path):
     out = tmp_path / "full.pdf"
     render(child, "-o", str(out))
     found = set(leaks(extracted_text(out)))
-    assert set(SECRETS) - found == {"Blorpwick"}  # marked redact: hidden anyway
+    # Marked redact: hidden anyway. The detail is only in the chronology table, which
+    # follows page 1 when a label is left out, cut short or summarised.
+    table = len(PdfReader(out).pages) > 1
+    assert set(SECRETS) - found == {"Blorpwick"} | (set() if table else {"Xylocarp"})
     with pytest.raises(AssertionError):
         assert_no_secrets(out)
 

@@ -12,22 +12,20 @@ from datetime import date
 
 from timelines.analyse.facts import Facts
 from timelines.layout import plot
+from timelines.layout.event_labels import cut_short, event_items, event_text, plan_event_labels
 from timelines.layout.frame import FrameText, add_frame
-from timelines.layout.labels import LabelArea, LabelPlan, LabelRequest, place_labels
+from timelines.layout.labels import LabelPlan
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
-from timelines.layout.primitives import Bookmark, Line, Marker, Page
+from timelines.layout.primitives import Bookmark, Page
 from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
 from timelines.model.dates import plain_duration
 from timelines.model.options import RenderOptions
-from timelines.model.records import ChildRecord, Event, Placement
+from timelines.model.records import ChildRecord, Placement
 
 PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
-LABEL_SHARE = 0.226  # longest label on page 1, of the page width: 190 pt on A4 landscape
-KEPT_WORDS = 14  # characters of its words a key event's label keeps when cut short
-NEARLY = 0.1  # numbered plans that leave out this share of events or less may do without
 
 
 @dataclass(frozen=True)
@@ -55,8 +53,9 @@ def build_child_pages(
     panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
-    rows, plan = _labels(ctx, record.events, scale, (ctx.margin + 6, top - 4), with_shadows)
-    _events(page, ctx, record.events, scale, rows, plan)
+    found = plan_event_labels(ctx, record.events, scale, (ctx.margin + 6, top - 4), with_shadows)
+    rows, plan = found.rows, found.plan
+    page.add(*event_items(ctx, record.events, scale, found))
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
@@ -64,7 +63,7 @@ def build_child_pages(
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
     _panel(page, ctx, record, facts, Column(panel_x, panel_width, top - 2, ctx.margin + 8), options)
     pages = [page]
-    if not plan.complete or _cut(plan, record.events, ctx):
+    if not plan.complete or found.series or cut_short(plan):
         pages += chronology_pages(ctx, record.events, frame)
     _renumber(pages, ctx, frame)
     return ChildLayout(pages, plan, scale, rows)
@@ -73,118 +72,6 @@ def build_child_pages(
 def _threshold(ctx: Ctx, options: RenderOptions) -> int:
     months = options.gap_threshold_months
     return ctx.theme.gap_threshold_days if months is None else round(months * 30.4375)
-
-
-def event_text(event: Event, ctx: Ctx) -> str:
-    """A label as drawn: the date (showing its uncertainty) and the glossary-rewritten words."""
-    return f"{event.when.label()}  {ctx.plain(event.label)}"
-
-
-def _labels(
-    ctx: Ctx,
-    events: tuple[Event, ...],
-    scale: TimeScale,
-    area: tuple[float, float],
-    with_shadows: bool,
-) -> tuple[plot.Rows, LabelPlan]:
-    """The plot's rows and where the labels go: every label, as large as fits, or else
-    the numbered plan (key events labelled, numbers for the rest in a lane).
-
-    The numbered plan is made first: when it leaves more than a few events out, a plan
-    with every label cannot exist (numbers only make labels longer by a few
-    characters) and is not looked for.
-    """
-    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
-    lane = plot.Rows.for_area(*area, with_shadows, lane=True, **sizes)
-    numbered = _plan(ctx, events, scale, lane, numbered=True)
-    assert numbered is not None
-    if len(numbered.numbered) <= NEARLY * len(events):
-        rows = plot.Rows.for_area(*area, with_shadows, **sizes)
-        plan = _plan(ctx, events, scale, rows)
-        if plan is not None:
-            return rows, plan
-    return lane, numbered
-
-
-def _plan(
-    ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, rows: plot.Rows, numbered: bool = False
-) -> LabelPlan | None:
-    """Where each event's label goes (None: not all fit); ``numbered`` prefixes the numbers."""
-    sizes = _sizes(ctx)
-    area = LabelArea(scale.x0, scale.x1, rows.labels[0], rows.labels[1])
-    requests = []
-    for i, event in enumerate(events):
-        text = event_text(event, ctx)
-        if numbered:
-            text = f"{i + 1}. {text}"
-        text = ctx.fit(text, sizes[-1], LABEL_SHARE * ctx.width, "label")
-        head = text.find("  ") + 2  # the number and date: kept whole, on the first line
-        requests.append(
-            LabelRequest(i, scale.clamp(event.day), text, event.key, head + KEPT_WORDS, head)
-        )
-
-    def measure(text: str, size: float) -> float:
-        return ctx.measure(text, size, "label")
-
-    if numbered:
-        return place_labels(requests, area, sizes[-1:], measure)
-    return place_labels(requests, area, sizes, measure, complete_only=True)
-
-
-def _events(
-    page: Page,
-    ctx: Ctx,
-    events: tuple[Event, ...],
-    scale: TimeScale,
-    rows: plot.Rows,
-    plan: LabelPlan,
-) -> None:
-    """Markers, uncertainty brackets, stems, labels and numbers for every event."""
-    for event in events:
-        if event.when.uncertain:
-            colour = ctx.theme.category(event.category).colour
-            page.add(*plot.uncertain_span(scale, rows, event.when.start, event.when.end, colour))
-    _stems(page, plan, rows)
-    for event in events:
-        style = ctx.theme.category(event.category)
-        x = scale.clamp(event.day)
-        page.add(Marker(x, rows.axis, style.marker, 6.0, style.colour, event.when.uncertain))
-    for label in plan.labels:
-        baseline = label.box.y + 0.22 * label.size
-        page.add(ctx.text(label.box.x, baseline, label.text, label.size, "label", role="label"))
-    for mark in plan.numbers:
-        if mark.x_max - mark.x_min > 0.5:
-            y = rows.axis - 4.5
-            page.add(Line(mark.x_min, y, mark.x_max, y, INK, 0.5))
-        page.add(
-            ctx.text(
-                mark.centre,
-                rows.numbers,
-                mark.text,
-                ctx.min_size,
-                "label",
-                align="centre",
-                role="number",
-            )
-        )
-
-
-def _sizes(ctx: Ctx) -> list[float]:
-    big, small = ctx.size("label_size"), ctx.min_size
-    return [big, (big + small) / 2, small] if big > small else [small]
-
-
-def _stems(page: Page, plan: LabelPlan, rows: plot.Rows) -> None:
-    tops: dict[float, float] = {}
-    for label in plan.labels:
-        tops[label.x] = max(tops.get(label.x, 0.0), label.box.top)
-    for x, top in tops.items():
-        page.add(Line(x, rows.axis + 3, x, top, "#7A7A7A", 0.4))
-
-
-def _cut(plan: LabelPlan, events: tuple[Event, ...], ctx: Ctx) -> bool:
-    """True when any drawn label is shortened, so the full text must follow in the table."""
-    return any(label.text.endswith("…") for label in plan.labels)
 
 
 def _panel(
@@ -332,4 +219,4 @@ def _renumber(pages: list[Page], ctx: Ctx, frame: FrameText) -> None:
                 )
 
 
-__all__ = ["ChildLayout", "build_child_pages", "key_facts", "INK"]
+__all__ = ["ChildLayout", "build_child_pages", "event_text", "key_facts", "INK"]

@@ -28,6 +28,7 @@ class Rows:
     axis: float
     labels: tuple[float, float]
     numbers: float = 0.0  # baseline of the lane of event numbers under the axis
+    below: tuple[float, float] = (0.0, 0.0)  # labels under the axis (empty: none)
 
     @classmethod
     def for_area(
@@ -38,15 +39,18 @@ class Rows:
         lane: bool = False,
         year_size: float = 7.5,
         number_size: float = 6.5,
+        below: float = 0.0,
     ) -> Rows:
         """Rows for a plot between ``bottom`` and ``top``; ``lane`` makes room for event
-        numbers. The year labels and the numbers are spaced for their text sizes."""
+        numbers, ``below`` points for labels between the waits and the year labels. The
+        year labels and the numbers are spaced for their text sizes."""
         height = top - bottom
         shadow_h = min(max(height * 0.16, 40.0), 110.0) if with_shadows else 0.0
         ages = bottom + shadow_h + 6
         band = (ages + 11, ages + 11 + min(max(height * 0.045, 16.0), 28.0))
         gaps = band[1] + 5
-        years = gaps + 22
+        under = (gaps + 20, gaps + 20 + below) if below > 0 else (0.0, 0.0)
+        years = under[1] + DESCENT * year_size + 3 if below > 0 else gaps + 22
         # Under the axis: the ticks, then (with a lane) the numbers, then the year labels.
         numbers_drop = TICK_DEPTH + 1 + CAP * number_size
         if lane:
@@ -56,7 +60,15 @@ class Rows:
         axis = years + depth
         labels = (axis + 9, top)
         return cls(
-            (bottom, bottom + shadow_h), ages, band, gaps, years, axis, labels, axis - numbers_drop
+            (bottom, bottom + shadow_h),
+            ages,
+            band,
+            gaps,
+            years,
+            axis,
+            labels,
+            axis - numbers_drop,
+            under,
         )
 
 

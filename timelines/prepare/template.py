@@ -73,6 +73,7 @@ class Style:
     colour: str
     pattern: str = "none"
     marker: str = "circle"
+    routine: bool = False  # categories: any run of them is drawn as one series
 
 
 @dataclass(frozen=True)

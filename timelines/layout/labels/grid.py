@@ -29,6 +29,7 @@ class LabelRequest(NamedTuple):
     key: bool = False
     keep: int = 0  # characters a key event's label keeps when it must be cut short
     head: int = 0  # characters that stay on the first line when the label is folded
+    members: tuple[int, ...] = ()  # the events a series label stands for (empty: just ``index``)
 
 
 class PlacedLabel(NamedTuple):
@@ -39,17 +40,30 @@ class PlacedLabel(NamedTuple):
     text: str
     size: float
     side: str  # right: text starts at the stem; left: text ends at it
+    members: tuple[int, ...] = ()  # the events a series label stands for (empty: just ``index``)
+
+    @property
+    def events(self) -> tuple[int, ...]:
+        return self.members or (self.index,)
 
 
 @dataclass(frozen=True)
 class LabelArea:
     x0: float
     x1: float
-    y0: float  # bottom of level 0
-    y1: float  # top of the highest level
+    y0: float  # bottom of the area
+    y1: float  # top of the area
+    down: bool = False  # levels count down from y1 (labels under the axis)
+    max_width: float = float("inf")  # a wider label is folded onto two or three lines
 
     def levels(self, size: float) -> int:
         return max(int((self.y1 - self.y0) // line_height(size)), 0)
+
+    def level_y(self, level: int, size: float) -> float:
+        """The bottom of a label's box on ``level`` (0 is the level nearest the axis)."""
+        if self.down:
+            return self.y1 - (level + 1) * line_height(size)
+        return self.y0 + level * line_height(size)
 
 
 def line_height(size: float) -> float:
@@ -172,14 +186,19 @@ def _extent(x: float, width: float, side: str) -> Span:
     return x - STEM_GAP - width, x - STEM_GAP
 
 
-def _stacks(requests: Sequence[LabelRequest], size: float, measure: Measure) -> list[_Stack]:
-    """One stack per point, in x order."""
+def _stacks(
+    requests: Sequence[LabelRequest], size: float, measure: Measure, down: bool = False
+) -> list[_Stack]:
+    """One stack per point, in x order; its labels read top to bottom in date order
+    (over the axis the latest is nearest it, under the axis the earliest)."""
     groups: list[list[LabelRequest]] = []
     for req in sorted(requests, key=lambda r: (r.x, r.index)):
         if groups and req.x - groups[-1][0].x <= SAME_POINT:
             groups[-1].append(req)
         else:
             groups.append([req])
+    if not down:
+        groups = [g[::-1] for g in groups]
     return [_Stack(g[0].x, tuple(g), tuple(measure(r.text, size) for r in g)) for g in groups]
 
 
@@ -235,9 +254,10 @@ class _Run:
         self.key_counts = [sum(1 for r in s.requests if r.key) for s in stacks]
         xs = [s.x for s in stacks]
         reaches = [s.reach() for s in stacks]
+        narrow = [max(s.widths) <= area.max_width for s in stacks]
         self.fits: dict[str, list[bool]] = {
-            "left": [r[0] >= area.x0 for r in reaches],
-            "right": [r[1] <= area.x1 for r in reaches],
+            "left": [r[0] >= area.x0 and n for r, n in zip(reaches, narrow, strict=True)],
+            "right": [r[1] <= area.x1 and n for r, n in zip(reaches, narrow, strict=True)],
         }
         self._folded: list[_Stack | None | bool] = [False] * len(stacks)  # False: not made yet
         # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
@@ -258,7 +278,9 @@ class _Run:
             return self.stacks[k]
         folded = self._folded[k]
         if folded is False:
-            folded = self._folded[k] = _fold(self.stacks[k], self.size, self.measure)
+            area = self.area
+            folded = _fold(self.stacks[k], self.size, self.measure, area.max_width, area.down)
+            self._folded[k] = folded
         return folded or None
 
     def fits_way(self, way: str, k: int) -> bool:
@@ -303,57 +325,78 @@ class _Run:
         short = _Stack(stack.x, requests, tuple(measure(t, size) for t in texts))
         self.stacks[k] = short
         left, right = short.reach()
-        self.fits["left"][k], self.fits["right"][k] = left >= self.area.x0, right <= self.area.x1
+        narrow = max(short.widths) <= self.area.max_width
+        self.fits["left"][k] = left >= self.area.x0 and narrow
+        self.fits["right"][k] = right <= self.area.x1 and narrow
         self._folded[k] = False
         for way in WAYS:
             self.shapes[way][k] = None
 
 
 def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) -> str:
-    """``text`` cut with an ellipsis to fit ``width`` points, keeping its first ``keep``
-    characters whatever the width."""
+    """``text`` cut with an ellipsis to fit ``width`` points, at the end of a word, keeping
+    its first ``keep`` characters whatever the width (never a word cut in two: when no
+    word ends in time, the first word past ``keep`` is kept whole)."""
     if measure(text, size) <= width or len(text) <= keep + 1:
         return text
     low = cut_point(text, lambda cut: measure(cut, size) <= width, keep)
-    return text[:low].rstrip() + "…"
+    if low < len(text) and text[low] != " ":
+        at = text.rfind(" ", 0, low)
+        low = at if at > 0 and text[:at].strip() else text.find(" ", low)
+        if low <= 0:
+            return text
+    return text[:low].rstrip(" ,;:–-") + "…"
 
 
-def _fold(stack: _Stack, size: float, measure: Measure) -> _Stack | None:
-    """The stack with each label folded onto two lines of about equal width (its first
-    line keeps the label's ``head``, such as its date); None when a label has too few
-    words to fold."""
+def _fold(
+    stack: _Stack, size: float, measure: Measure, widest: float = float("inf"), down: bool = False
+) -> _Stack | None:
+    """The stack with each label folded onto two lines of about equal width, or three
+    when two would be wider than ``widest`` (its first line keeps the label's ``head``,
+    such as its date); None when a label has too few words to fold."""
     requests: list[LabelRequest] = []
     for request in stack.requests:
-        lines = _halves(request.text, request.head, size, measure)
+        lines = _lines(request.text, request.head, size, measure, 2)
         if lines is None:
             return None
-        first, second = lines
-        for line in (second, first):  # bottom first
-            r = request
-            requests.append(LabelRequest(r.index, r.x, line, r.key, r.keep, r.head))
+        if max(measure(line, size) for line in lines) > widest:
+            lines = _lines(request.text, request.head, size, measure, 3) or lines
+        for line in lines if down else lines[::-1]:  # nearest the axis first
+            requests.append(request._replace(text=line))
     return _Stack(stack.x, tuple(requests), tuple(measure(r.text, size) for r in requests))
 
 
-def _halves(text: str, head: int, size: float, measure: Measure) -> tuple[str, str] | None:
-    """``text`` split at the space that makes its wider line narrowest, after ``head``.
+def _lines(
+    text: str, head: int, size: float, measure: Measure, count: int
+) -> tuple[str, ...] | None:
+    """``text`` split at the spaces (after ``head``) that make its widest of ``count``
+    lines narrowest; None when it has too few words.
 
     Widths add up (the fonts have no kerning), so each word is measured once."""
-    words = text[head:].split(" ")
-    if len([w for w in words if w]) < 2:
+    words = [w for w in text[head:].split(" ") if w]
+    if len(words) < count:
         return None
     space = measure(" ", size)
-    widths = [measure(word, size) + space for word in words]
-    total = measure(text, size)
-    first = measure(text[:head], size)
-    best, best_width, at = 0, total, first
-    for i, width in enumerate(widths[:-1]):
-        at += width
-        wider = max(at - space, total - at)
-        if words[i] and wider < best_width:
-            best, best_width = i + 1, wider
-    if best == 0:
-        return None
-    return text[:head] + " ".join(words[:best]).rstrip(), " ".join(words[best:]).strip()
+    widths = [measure(word, size) for word in words]
+    widths[0] += measure(text[:head], size)
+    ends = [0.0]
+    for width in widths:
+        ends.append(ends[-1] + width + space)
+
+    def span(a: int, b: int) -> float:  # words a..b-1 on one line
+        return ends[b] - ends[a] - space
+
+    n = len(words)
+    cuts: list[tuple[int, ...]] = (
+        [(i,) for i in range(1, n)]
+        if count == 2
+        else [(i, j) for i in range(1, n - 1) for j in range(i + 1, n)]
+    )
+    best = min(cuts, key=lambda c: max(span(a, b) for a, b in zip((0, *c), (*c, n), strict=True)))
+    bounds = list(zip((0, *best), (*best, n), strict=True))
+    lines = [" ".join(words[a:b]) for a, b in bounds]
+    lines[0] = (text[:head] + lines[0]) if head else lines[0]
+    return tuple(lines)
 
 
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
@@ -392,6 +435,12 @@ class _Attempt:
     def keys_missing(self, run: _Run) -> int:
         return sum(run.key_counts[k] for k in self.failed)
 
-    def score(self, run: _Run) -> tuple[int, int, int]:
+    def score(self, run: _Run) -> tuple[int, int, int, int]:
+        """Keys left out, labels left out, flags read out of date order, height.
+
+        Staircases read top to bottom in date order when flags point right over the
+        axis (placed from the right) and left under it."""
         top = max((level for level, _ in self.placed.values()), default=0)
-        return (self.keys_missing(run), len(self.failed), top)
+        backwards = "right" if run.area.down else "left"
+        wrong = sum(1 for _, way in self.placed.values() if way.startswith(backwards))
+        return (self.keys_missing(run), len(self.failed), wrong, top)

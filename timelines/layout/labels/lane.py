@@ -30,7 +30,7 @@ def number_lane(
     """Numbers for these events in one row, merging neighbours that would touch into ranges."""
     marks: list[NumberMark] = []
     for req in sorted(requests, key=lambda r: (r.x, r.index)):
-        mark = _mark((req.index,), req.x, req.x, size, measure)
+        mark = _mark(req.members or (req.index,), req.x, req.x, size, measure)
         while marks and _touch(marks[-1], mark):
             last = marks.pop()
             indices = last.indices + mark.indices

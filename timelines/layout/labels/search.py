@@ -9,6 +9,7 @@ from functools import cache
 
 from timelines.layout.labels.grid import (
     _WAYS_TRIED,
+    FOLDED,
     STEM_GAP,
     LabelArea,
     LabelRequest,
@@ -21,7 +22,6 @@ from timelines.layout.labels.grid import (
     _Run,
     _runs,
     _stacks,
-    line_height,
 )
 from timelines.layout.labels.lane import NumberMark, number_lane
 from timelines.layout.labels.repair import _make_room, _settle
@@ -50,7 +50,7 @@ class LabelPlan:
 
     @property
     def labelled(self) -> frozenset[int]:
-        return frozenset(label.index for label in self.labels)
+        return frozenset(i for label in self.labels for i in label.events)
 
 
 def _patterns(run: _Run) -> list[Sides]:
@@ -67,7 +67,8 @@ def _patterns(run: _Run) -> list[Sides]:
     stacks = run.stacks
     n = len(stacks)
     gaps = sorted(range(1, n), key=lambda v: (stacks[v - 1].x - stacks[v].x, v))
-    found = [_sides(run, valley) for valley in gaps[:1]]
+    found = [_sides(run, 0) if run.area.down else _sides(run, n)]  # read in date order
+    found += [_sides(run, valley) for valley in gaps[:1]]
     found += [_sides(run, n), _sides(run, 0)]
     found += [_sides(run, 0, round(n * share)) for share in PEAKS]
     found += [_sides(run, valley) for valley in gaps[1:VALLEYS]]
@@ -81,7 +82,8 @@ def _key_patterns(run: _Run, missing: list[int]) -> list[Sides]:
     for k in missing:
         near = range(run.cover_lo[k], run.cover_hi[k])
         cuts |= {c for j in near if run.keys[j] for c in (j, j + 1)}
-    return list(dict.fromkeys(_sides(run, cut) for cut in sorted(cuts)))
+    first = sorted(missing)  # a valley at a key left out: it and the keys after it turn
+    return list(dict.fromkeys(_sides(run, cut) for cut in [*first, *sorted(cuts)]))
 
 
 def _sides(run: _Run, *cuts: int) -> Sides:
@@ -94,7 +96,7 @@ def _sides(run: _Run, *cuts: int) -> Sides:
         while passed < len(flips) and flips[passed] <= i:
             passed += 1
         side = "left" if passed % 2 else "right"
-        if not run.fits[side][i]:
+        if not run.fits[side][i] and not run.fits_way(side + FOLDED, i):
             side = "left" if side == "right" else "right"
         out.append(side)
     return tuple(out)
@@ -162,7 +164,10 @@ def _attempt(
     if order is None:
         order = run.orders[sides] = _order(run, sides)
     for k in order:
-        for way in (one_line if fold == "first" and k not in near else ways_for)[sides[k]]:
+        ways = (one_line if fold == "first" and k not in near else ways_for)[sides[k]]
+        if ways[0] in fits and not fits[ways[0]][k]:  # folded, it may still point its way
+            ways = (ways[0] + FOLDED, *ways[1:])
+        for way in ways:
             if not (fits[way][k] if way in fits else run.fits_way(way, k)):
                 continue
             shape = shapes[way][k] or run.shape(way, k)
@@ -194,7 +199,7 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
         if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
             best, best_pattern = attempt, pattern
         assert best is not None  # the first attempt has no bound
-        if not best.failed:
+        if not best.failed and not best.score(run)[2]:
             return best
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
             break
@@ -205,7 +210,7 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
         if folded is not None and folded.score(run) < best.score(run):
             best = folded
         if not best.failed:
-            return best
+            break
     if complete_only or not best.keys_missing(run):
         return best
     missing = [k for k in best.failed if run.keys[k]]
@@ -235,10 +240,9 @@ def _place_size(
 ) -> tuple[list[PlacedLabel], list[LabelRequest]]:
     """Every label that fits at this size, and the requests left without one."""
     levels = area.levels(size)
-    height = line_height(size)
     labels: list[PlacedLabel] = []
     failed: list[LabelRequest] = []
-    stacks = _stacks(requests, size, measure)
+    stacks = _stacks(requests, size, measure, area.down)
     for stacks_of_run in _runs(stacks) if stacks else []:
         run = _Run(stacks_of_run, area, levels, size, measure)
         attempt = _best(run, complete_only, size, measure)
@@ -255,8 +259,12 @@ def _place_size(
             assert stack is not None
             for i, (req, width) in enumerate(zip(stack.requests, stack.widths, strict=True)):
                 a, _ = _extent(stack.x, width, side)
-                box = Box(a, area.y0 + (base + i) * height, width, size)
-                labels.append(PlacedLabel(req.index, stack.x, box, base + i, req.text, size, side))
+                box = Box(a, area.level_y(base + i, size), width, size)
+                labels.append(
+                    PlacedLabel(
+                        req.index, stack.x, box, base + i, req.text, size, side, req.members
+                    )
+                )
     return labels, failed
 
 
