@@ -100,7 +100,7 @@ def test_family_page_has_no_system_words_anywhere():
         assert not pattern.search(text), word
         assert not pattern.search(display), word
     assert "meeting to review your care" in text.lower()
-    assert "order to help keep you safe" in text.lower()
+    assert "order to keep you safe" in text.lower()
     assert "Ailsa Test's story" in text
 
 
@@ -133,7 +133,7 @@ def test_a_user_can_extend_the_family_glossary(tmp_path):
     mine.write_text('extends = "family"\n[glossary]\n"Unit 4" = "Rowan House"\n')
     theme = load_template(mine)
     assert theme.glossary["Unit 4"] == "Rowan House"
-    assert theme.glossary["CSO"] == "order to help keep you safe"
+    assert theme.glossary["CSO"] == "order to keep you safe"
     done = render_child(child_with_system_words(), theme, RenderOptions(as_of=AS_OF))
     assert "Rowan House" in page_text(done.pdf)
 
@@ -340,7 +340,7 @@ def test_the_family_sample_reads_kindly(tmp_path):
         "Pre-birth meeting about keeping you safe",
         "Request for a hearing",
         "Final decision",
-        "Panel recommends an order that means you can be adopted",
+        "Panel recommends an order so you can be adopted",
         "Meeting to match you with a new family",
         "Moved to people who hope to adopt you",
     ):

@@ -72,7 +72,8 @@ class _Side:
 
     def __init__(self, ctx: Ctx, up: bool, requests: list[LabelRequest]) -> None:
         self.ctx, self.up, self.requests = ctx, up, requests
-        self.font = "bold" if up else "label"
+        # Steps and key events are drawn in bold: a side holding any is measured so.
+        self.font = "bold" if up or any(r.key for r in requests) else "label"
         big, small = ctx.size("label_size"), ctx.min_size
         sizes = [big, (big + small) / 2, small] if big > small else [small]
         self.sizes = [big + STEP_BONUS, *sizes] if up else sizes
@@ -114,12 +115,8 @@ def plan_event_labels(
     series = event_series(ctx, events)
     sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
     lane, plan, moved = _numbered(ctx, events, scale, area, with_shadows, series, frozenset())
-    if _keys_short(plan, events):  # labels over the axis that are not steps give way
-        others = frozenset(i for i, e in enumerate(events) if above(e) and not _is_key(e))
-        if others:
-            trial = _numbered(ctx, events, scale, area, with_shadows, series, others)
-            if _keys_short(trial[1], events) < _keys_short(plan, events):
-                lane, plan, moved = trial
+    if _keys_short(plan, events):
+        lane, plan, moved = _steps_first(ctx, events, scale, area, with_shadows, series, lane, plan)
     if len(plan.numbered) <= NEARLY * len(events):
         under = lane.below[1] - lane.below[0]
         rows = plot.Rows.for_area(*area, with_shadows, below=under, **sizes)
@@ -136,15 +133,53 @@ def plan_event_labels(
     return EventLabels(lane, plan, series)
 
 
+def _steps_first(
+    ctx: Ctx,
+    events: tuple[Event, ...],
+    scale: TimeScale,
+    area: tuple[float, float],
+    with_shadows: bool,
+    series: tuple[Series, ...],
+    lane: plot.Rows,
+    plan: LabelPlan,
+) -> tuple[plot.Rows, LabelPlan, frozenset[int]]:
+    """When steps are left out, the other labels over the axis give way (they go under
+    it), then the steps left out try under it; each with the heights found anew, as
+    they were, or a little more under the axis. The plan that leaves out fewest steps,
+    then fewest events, wins."""
+    best = (lane, plan, frozenset[int]())
+    score = (_keys_short(plan, events), len(plan.numbered))
+    was = lane.below[1] - lane.below[0]
+    others = frozenset(i for i, e in enumerate(events) if above(e) and not _is_key(e))
+    for first in (True, False):
+        short = frozenset(i for i in _short(best[1], events) if above(events[i]))
+        moved = others if first else best[2] | short
+        if first and not others:
+            continue
+        more = was + 3 * len(short) * line_height(ctx.min_size)
+        for under in (None, was, more):
+            trial = _numbered(ctx, events, scale, area, with_shadows, series, moved, under)
+            found = (_keys_short(trial[1], events), len(trial[1].numbered))
+            if found < score:
+                best, score = trial, found
+        if not score[0]:
+            break
+    return best
+
+
 def _is_key(event: Event) -> bool:
     return event.key or is_step(event)
 
 
-def _keys_short(plan: LabelPlan, events: tuple[Event, ...]) -> int:
+def _short(plan: LabelPlan, events: tuple[Event, ...]) -> list[int]:
     """Key events and steps not labelled in full."""
     full = {lab.index for lab in plan.labels if not lab.text.endswith("…")}
     cut = {lab.index for lab in plan.labels if lab.text.endswith("…")}
-    return sum(1 for i, e in enumerate(events) if _is_key(e) and (i not in full or i in cut))
+    return [i for i, e in enumerate(events) if _is_key(e) and (i not in full or i in cut)]
+
+
+def _keys_short(plan: LabelPlan, events: tuple[Event, ...]) -> int:
+    return len(_short(plan, events))
 
 
 def _numbered(
@@ -155,12 +190,15 @@ def _numbered(
     with_shadows: bool,
     series: tuple[Series, ...],
     moved: frozenset[int],
+    under: float | None = None,
 ) -> tuple[plot.Rows, LabelPlan, frozenset[int]]:
-    """The numbered plan, with the events ``moved`` under the axis."""
+    """The numbered plan, with the events ``moved`` under the axis (and ``under`` points
+    for them, or as much as they need)."""
     sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
     numbered = [_requests(ctx, events, scale, series, up, True, moved) for up in (True, False)]
     up, down = (_Side(ctx, side, reqs) for side, reqs in zip((True, False), numbered, strict=True))
-    under = _height_under(ctx, up, down, scale, area, with_shadows, sizes)
+    if under is None:
+        under = _height_under(ctx, up, down, scale, area, with_shadows, sizes)
     lane = plot.Rows.for_area(*area, with_shadows, lane=True, below=under, **sizes)
     plans = (up.numbered(up.area(scale, lane.labels)), down.numbered(down.area(scale, lane.below)))
     return lane, _joined(ctx, plans, [*up.requests, *down.requests], scale), moved
@@ -260,8 +298,7 @@ def event_items(ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, found: Ev
         items.append(Marker(x, rows.axis, style.marker, 6.0, style.colour, event.when.uncertain))
     for label in plan.labels:
         event = events[label.index]
-        step = is_step(event) or (above(event) and not label.members)
-        font = "bold" if step and label.box.y > rows.axis else "label"
+        font = "bold" if _is_key(event) and not label.members else "label"
         routine = bool(label.members) or routine_category(ctx, event.category)
         colour = ROUTINE if routine else INK
         baseline = label.box.y + 0.22 * label.size
