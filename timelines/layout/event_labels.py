@@ -149,22 +149,60 @@ def _steps_first(
     then fewest events, wins."""
     best = (lane, plan, frozenset[int]())
     score = (_keys_short(plan, events), len(plan.numbered))
-    was = lane.below[1] - lane.below[0]
     others = frozenset(i for i, e in enumerate(events) if above(e) and not _is_key(e))
-    for first in (True, False):
-        short = frozenset(i for i in _short(best[1], events) if above(events[i]))
-        moved = others if first else best[2] | short
-        if first and not others:
-            continue
-        more = was + 3 * len(short) * line_height(ctx.min_size)
-        for under in (None, was, more):
-            trial = _numbered(ctx, events, scale, area, with_shadows, series, moved, under)
-            found = (_keys_short(trial[1], events), len(trial[1].numbered))
-            if found < score:
-                best, score = trial, found
-        if not score[0]:
-            break
+    if others:
+        best, score = _tried(ctx, events, scale, area, with_shadows, series, others, best, score)
+    short = frozenset(i for i in _short(best[1], events) if above(events[i]))
+    if score[0] and short:  # the steps left out, or the labels in their way, go under
+        for moved in (best[2] | short, best[2] | _in_the_way(best[1], events, scale, short)):
+            best, score = _tried(ctx, events, scale, area, with_shadows, series, moved, best, score)
+    rows, plan = best[0], best[1]
+    used = max((lab.box.top for lab in plan.labels if lab.box.y > rows.axis), default=rows.axis)
+    spare = rows.labels[1] - used - line_height(ctx.min_size)
+    if plan.numbers and spare > 2 * line_height(ctx.min_size):  # room left over the axis
+        under = rows.below[1] - rows.below[0] + spare
+        trial = _numbered(ctx, events, scale, area, with_shadows, series, best[2], under)
+        if (_keys_short(trial[1], events), len(trial[1].numbered)) < score:
+            best = trial
     return best
+
+
+def _tried(
+    ctx: Ctx,
+    events: tuple[Event, ...],
+    scale: TimeScale,
+    area: tuple[float, float],
+    with_shadows: bool,
+    series: tuple[Series, ...],
+    moved: frozenset[int],
+    best: tuple[plot.Rows, LabelPlan, frozenset[int]],
+    score: tuple[int, int],
+) -> tuple[tuple[plot.Rows, LabelPlan, frozenset[int]], tuple[int, int]]:
+    """The better of ``best`` and the plans with ``moved`` under the axis, with the
+    heights found anew, as they were, or a little more under the axis."""
+    was = best[0].below[1] - best[0].below[0]
+    more = was + 3 * max(len(moved - best[2]), 1) * line_height(ctx.min_size)
+    for under in (None, was, more):
+        trial = _numbered(ctx, events, scale, area, with_shadows, series, moved, under)
+        found = (_keys_short(trial[1], events), len(trial[1].numbered))
+        if found < score:
+            best, score = trial, found
+    return best, score
+
+
+def _in_the_way(
+    plan: LabelPlan, events: tuple[Event, ...], scale: TimeScale, short: frozenset[int]
+) -> frozenset[int]:
+    """Labels over the axis that stand over the stem of an event in ``short``."""
+    xs = [scale.clamp(events[i].day) for i in short]
+    return frozenset(
+        label.index
+        for label in plan.labels
+        if not label.members
+        and label.box.y > 0
+        and above(events[label.index])
+        and any(label.box.x - 2 <= x <= label.box.right + 2 for x in xs)
+    )
 
 
 def _is_key(event: Event) -> bool:
