@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, partial
+from typing import NamedTuple
 
 from timelines.layout import plot
 from timelines.layout.emphasis import above, is_step
@@ -19,6 +21,7 @@ from timelines.layout.labels import (
     LabelArea,
     LabelPlan,
     LabelRequest,
+    Measure,
     line_height,
     number_lane,
     place_labels,
@@ -33,6 +36,7 @@ LABEL_SHARE = 0.3  # a label wider than this share of the page width is folded
 KEPT_WORDS = 14  # characters of its words a key event's label keeps when cut short
 NEARLY = 0.1  # numbered plans that leave out this share of events or less may do without
 LEAST_UNDER = 3  # levels kept under the axis when the steps need the height
+UNDERS = 2  # heights tried for each move (the third, a little more under the axis, gained little)
 STEP_BONUS = 1.0  # points larger than other labels, where room allows
 ROUTINE = "#4D4D4D"  # routine labels: lighter than the ink, still dark enough to print
 
@@ -70,8 +74,8 @@ def event_series(ctx: Ctx, events: Sequence[Event]) -> tuple[Series, ...]:
 class _Side:
     """The requests for one side of the axis, measured in its font."""
 
-    def __init__(self, ctx: Ctx, up: bool, requests: list[LabelRequest]) -> None:
-        self.ctx, self.up, self.requests = ctx, up, requests
+    def __init__(self, ctx: Ctx, up: bool, requests: list[LabelRequest], memo: dict) -> None:
+        self.ctx, self.up, self.requests, self.memo = ctx, up, requests, memo
         # Steps and key events are drawn in bold: a side holding any is measured so.
         self.font = "bold" if up or any(r.key for r in requests) else "label"
         big, small = ctx.size("label_size"), ctx.min_size
@@ -79,24 +83,51 @@ class _Side:
         self.sizes = [big + STEP_BONUS, *sizes] if up else sizes
 
     def measure(self, text: str, size: float) -> float:
-        return self.ctx.measure(text, size, self.font)
+        return _measure(self.ctx, self.font)(text, size)
 
     def area(self, scale: TimeScale, span: tuple[float, float]) -> LabelArea:
         width = LABEL_SHARE * self.ctx.width
         return LabelArea(scale.x0, scale.x1, span[0], span[1], not self.up, width)
 
-    def numbered(self, area: LabelArea) -> LabelPlan:
-        plan = place_labels(self.requests, area, self.sizes[-1:], self.measure)
-        assert plan is not None
+    def numbered(self, area: LabelArea, repair: bool = True) -> LabelPlan:
+        """The numbered plan (remembered: trials place the same labels again)."""
+        key = (tuple(self.requests), area, self.font, repair)
+        plan = self.memo.get(key)
+        if plan is None:
+            sizes = self.sizes[-1:]
+            measure = _measure(self.ctx, self.font)
+            plan = place_labels(self.requests, area, sizes, measure, repair=repair)
+            assert plan is not None
+            self.memo[key] = plan
         return plan
 
     def complete(self, area: LabelArea) -> LabelPlan | None:
         if not self.requests:
             return LabelPlan((), self.sizes[0])
-        return place_labels(self.requests, area, self.sizes, self.measure, complete_only=True)
+        measure = _measure(self.ctx, self.font)
+        return place_labels(self.requests, area, self.sizes, measure, complete_only=True)
 
     def levels_needed(self, plan: LabelPlan) -> int:
         return max((label.level + 1 for label in plan.labels), default=0)
+
+
+_MEASURES: dict[tuple[int, str], tuple[Ctx, Measure]] = {}
+
+
+def _measure(ctx: Ctx, font: str) -> Measure:
+    """One remembered measure per page context and font, so that placements tried again
+    find their folded labels already made."""
+    key = (id(ctx), font)
+    found = _MEASURES.get(key)
+    if found is None or found[0] is not ctx:
+        if len(_MEASURES) > 64:
+            _MEASURES.clear()
+        found = _MEASURES[key] = (ctx, cache(partial(_width, ctx, font)))
+    return found[1]
+
+
+def _width(ctx: Ctx, font: str, text: str, size: float) -> float:
+    return ctx.measure(text, size, font)
 
 
 def plan_event_labels(
@@ -112,82 +143,147 @@ def plan_event_labels(
     The numbered plan is made first: when it leaves more than a few events out, a plan
     with every label cannot exist and is not looked for.
     """
-    series = event_series(ctx, events)
-    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
-    lane, plan, moved = _numbered(ctx, events, scale, area, with_shadows, series, frozenset())
-    if _keys_short(plan, events):
-        lane, plan, moved = _steps_first(ctx, events, scale, area, with_shadows, series, lane, plan)
-    if len(plan.numbered) <= NEARLY * len(events):
-        under = lane.below[1] - lane.below[0]
-        rows = plot.Rows.for_area(*area, with_shadows, below=under, **sizes)
-        whole = [
-            _requests(ctx, events, scale, series, side, False, moved) for side in (True, False)
-        ]
-        up, down = (_Side(ctx, side, reqs) for side, reqs in zip((True, False), whole, strict=True))
-        found = (
-            up.complete(up.area(scale, rows.labels)),
-            down.complete(down.area(scale, rows.below)),
+    planner = _Planner(ctx, events, scale, area, with_shadows)
+    best = planner.numbered(frozenset())
+    if _keys_short(best.plan, events):
+        best = planner.steps_first(best)
+    if len(best.plan.numbered) <= NEARLY * len(events):
+        complete = planner.complete(best)
+        if complete is not None:
+            return complete
+    return EventLabels(best.rows, best.plan, planner.series)
+
+
+class _Trial(NamedTuple):
+    rows: plot.Rows
+    plan: LabelPlan
+    moved: frozenset[int]  # events over the axis by category, labelled under it
+
+    def score(self, events: tuple[Event, ...]) -> tuple[int, int]:
+        return _keys_short(self.plan, events), len(self.plan.numbered)
+
+
+class _Planner:
+    """One child's labels, tried with some events moved under the axis and with a few
+    heights under it; placements already made are remembered."""
+
+    def __init__(
+        self,
+        ctx: Ctx,
+        events: tuple[Event, ...],
+        scale: TimeScale,
+        area: tuple[float, float],
+        with_shadows: bool,
+    ) -> None:
+        self.ctx, self.events, self.scale = ctx, events, scale
+        self.area, self.with_shadows = area, with_shadows
+        self.series = event_series(ctx, events)
+        self.memo: dict = {}
+        self.sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
+
+    def rows(self, under: float, lane: bool) -> plot.Rows:
+        return plot.Rows.for_area(
+            *self.area, self.with_shadows, lane=lane, below=under, **self.sizes
         )
-        if found[0] is not None and found[1] is not None:
-            return EventLabels(rows, _joined(ctx, found, [], scale), series)
-    return EventLabels(lane, plan, series)
 
+    def sides(self, moved: frozenset[int], numbered: bool) -> tuple[_Side, _Side]:
+        reqs = [
+            _requests(self.ctx, self.events, self.scale, self.series, up, numbered, moved)
+            for up in (True, False)
+        ]
+        return _Side(self.ctx, True, reqs[0], self.memo), _Side(self.ctx, False, reqs[1], self.memo)
 
-def _steps_first(
-    ctx: Ctx,
-    events: tuple[Event, ...],
-    scale: TimeScale,
-    area: tuple[float, float],
-    with_shadows: bool,
-    series: tuple[Series, ...],
-    lane: plot.Rows,
-    plan: LabelPlan,
-) -> tuple[plot.Rows, LabelPlan, frozenset[int]]:
-    """When steps are left out, the other labels over the axis give way (they go under
-    it), then the steps left out try under it; each with the heights found anew, as
-    they were, or a little more under the axis. The plan that leaves out fewest steps,
-    then fewest events, wins."""
-    best = (lane, plan, frozenset[int]())
-    score = (_keys_short(plan, events), len(plan.numbered))
-    others = frozenset(i for i, e in enumerate(events) if above(e) and not _is_key(e))
-    if others:
-        best, score = _tried(ctx, events, scale, area, with_shadows, series, others, best, score)
-    short = frozenset(i for i in _short(best[1], events) if above(events[i]))
-    if score[0] and short:  # the steps left out, or the labels in their way, go under
-        for moved in (best[2] | short, best[2] | _in_the_way(best[1], events, scale, short)):
-            best, score = _tried(ctx, events, scale, area, with_shadows, series, moved, best, score)
-    rows, plan = best[0], best[1]
-    used = max((lab.box.top for lab in plan.labels if lab.box.y > rows.axis), default=rows.axis)
-    spare = rows.labels[1] - used - line_height(ctx.min_size)
-    if plan.numbers and spare > 2 * line_height(ctx.min_size):  # room left over the axis
-        under = rows.below[1] - rows.below[0] + spare
-        trial = _numbered(ctx, events, scale, area, with_shadows, series, best[2], under)
-        if (_keys_short(trial[1], events), len(trial[1].numbered)) < score:
-            best = trial
-    return best
+    def numbered(
+        self, moved: frozenset[int], under: float | None = None, repair: bool = True
+    ) -> _Trial:
+        """The numbered plan with the events ``moved`` under the axis (and ``under``
+        points there, or as much as its labels need); without ``repair`` a quicker
+        estimate (key events left out do not make room)."""
+        up, down = self.sides(moved, True)
+        if under is None:
+            under = self.height_under(up, down)
+        lane = self.rows(under, True)
+        scale = self.scale
+        over, under_plan = up.area(scale, lane.labels), down.area(scale, lane.below)
+        plans = (up.numbered(over, repair), down.numbered(under_plan, repair))
+        plan = _joined(self.ctx, plans, [*up.requests, *down.requests], scale)
+        return _Trial(lane, plan, moved)
 
+    def complete(self, best: _Trial) -> EventLabels | None:
+        """Every label, each side as large as fits, in the heights of ``best``."""
+        rows = self.rows(best.rows.below[1] - best.rows.below[0], False)
+        up, down = self.sides(best.moved, False)
+        over = up.complete(up.area(self.scale, rows.labels))
+        under = down.complete(down.area(self.scale, rows.below))
+        if over is None or under is None:
+            return None
+        return EventLabels(rows, _joined(self.ctx, (over, under), [], self.scale), self.series)
 
-def _tried(
-    ctx: Ctx,
-    events: tuple[Event, ...],
-    scale: TimeScale,
-    area: tuple[float, float],
-    with_shadows: bool,
-    series: tuple[Series, ...],
-    moved: frozenset[int],
-    best: tuple[plot.Rows, LabelPlan, frozenset[int]],
-    score: tuple[int, int],
-) -> tuple[tuple[plot.Rows, LabelPlan, frozenset[int]], tuple[int, int]]:
-    """The better of ``best`` and the plans with ``moved`` under the axis, with the
-    heights found anew, as they were, or a little more under the axis."""
-    was = best[0].below[1] - best[0].below[0]
-    more = was + 3 * max(len(moved - best[2]), 1) * line_height(ctx.min_size)
-    for under in (None, was, more):
-        trial = _numbered(ctx, events, scale, area, with_shadows, series, moved, under)
-        found = (_keys_short(trial[1], events), len(trial[1].numbered))
-        if found < score:
-            best, score = trial, found
-    return best, score
+    def steps_first(self, best: _Trial) -> _Trial:
+        """When steps are left out, the other labels over the axis give way (they go
+        under it), then the steps left out, or the labels in their way, go under it;
+        each with a few heights. The plan that leaves out fewest steps, then fewest
+        events, wins; room left over the axis then goes to the labels under it. Trials
+        are quick estimates; the winner is then placed in full."""
+        events, start = self.events, best
+        best = self.numbered(best.moved, self.under(best), repair=False)
+        others = frozenset(i for i, e in enumerate(events) if above(e) and not _is_key(e))
+        if others:
+            best = self.tried(others, best)
+        short = frozenset(i for i in _short(best.plan, events) if above(events[i]))
+        if best.score(events)[0] and short:
+            way = _in_the_way(best.plan, events, self.scale, short)
+            for moved in (best.moved | short, best.moved | way):
+                best = self.tried(moved, best)
+                if not best.score(events)[0]:
+                    break
+        rows, plan = best.rows, best.plan
+        used = max((lab.box.top for lab in plan.labels if lab.box.y > rows.axis), default=rows.axis)
+        spare = rows.labels[1] - used - line_height(self.ctx.min_size)
+        if plan.numbers and spare > 2 * line_height(self.ctx.min_size):
+            trial = self.numbered(best.moved, self.under(best) + spare, repair=False)
+            if trial.score(events) < best.score(events):
+                best = trial
+        if best.moved == start.moved and self.under(best) == self.under(start):
+            return start
+        full = self.numbered(best.moved, self.under(best))
+        return full if full.score(events) < start.score(events) else start
+
+    @staticmethod
+    def under(trial: _Trial) -> float:
+        return trial.rows.below[1] - trial.rows.below[0]
+
+    def tried(self, moved: frozenset[int], best: _Trial) -> _Trial:
+        """The better of ``best`` and the plans with ``moved`` under the axis, with the
+        heights found anew, as they were, or a little more under the axis."""
+        was = self.under(best)
+        more = was + 3 * max(len(moved - best.moved), 1) * line_height(self.ctx.min_size)
+        for under in (None, was, more)[:UNDERS]:
+            trial = self.numbered(moved, under, repair=False)
+            if trial.score(self.events) < best.score(self.events):
+                best = trial
+            if best.score(self.events) == (0, 0):
+                break
+        return best
+
+    def height_under(self, up: _Side, down: _Side) -> float:
+        """Points for the labels under the axis: each side gets what it needs when both
+        fit, the room left shared in proportion; otherwise the steps over it first."""
+        if not down.requests:
+            return 0.0
+        trial = self.rows(10.0, True)
+        room = trial.labels[1] - trial.labels[0] + 10.0  # both sides together
+        height = line_height(self.ctx.min_size)
+        scale = self.scale
+        need_up = up.levels_needed(up.numbered(up.area(scale, (0.0, room)), False)) * height
+        need_down = down.levels_needed(down.numbered(down.area(scale, (0.0, room)), False))
+        need_down *= height
+        if need_up + need_down <= room:
+            spare = room - need_up - need_down
+            share = need_down / (need_up + need_down) if need_up + need_down else 0.5
+            return need_down + spare * share
+        least = min(need_down, LEAST_UNDER * height)
+        return max(room - max(min(need_up, room - least), 0.0), least)
 
 
 def _in_the_way(
@@ -199,7 +295,6 @@ def _in_the_way(
         label.index
         for label in plan.labels
         if not label.members
-        and label.box.y > 0
         and above(events[label.index])
         and any(label.box.x - 2 <= x <= label.box.right + 2 for x in xs)
     )
@@ -218,54 +313,6 @@ def _short(plan: LabelPlan, events: tuple[Event, ...]) -> list[int]:
 
 def _keys_short(plan: LabelPlan, events: tuple[Event, ...]) -> int:
     return len(_short(plan, events))
-
-
-def _numbered(
-    ctx: Ctx,
-    events: tuple[Event, ...],
-    scale: TimeScale,
-    area: tuple[float, float],
-    with_shadows: bool,
-    series: tuple[Series, ...],
-    moved: frozenset[int],
-    under: float | None = None,
-) -> tuple[plot.Rows, LabelPlan, frozenset[int]]:
-    """The numbered plan, with the events ``moved`` under the axis (and ``under`` points
-    for them, or as much as they need)."""
-    sizes = {"year_size": ctx.size("label_size"), "number_size": ctx.min_size}
-    numbered = [_requests(ctx, events, scale, series, up, True, moved) for up in (True, False)]
-    up, down = (_Side(ctx, side, reqs) for side, reqs in zip((True, False), numbered, strict=True))
-    if under is None:
-        under = _height_under(ctx, up, down, scale, area, with_shadows, sizes)
-    lane = plot.Rows.for_area(*area, with_shadows, lane=True, below=under, **sizes)
-    plans = (up.numbered(up.area(scale, lane.labels)), down.numbered(down.area(scale, lane.below)))
-    return lane, _joined(ctx, plans, [*up.requests, *down.requests], scale), moved
-
-
-def _height_under(
-    ctx: Ctx,
-    up: _Side,
-    down: _Side,
-    scale: TimeScale,
-    area: tuple[float, float],
-    with_shadows: bool,
-    sizes: dict[str, float],
-) -> float:
-    """Points for the labels under the axis: each side gets what it needs when both fit,
-    with the room left shared in proportion; otherwise the steps over the axis first."""
-    if not down.requests:
-        return 0.0
-    trial = plot.Rows.for_area(*area, with_shadows, lane=True, below=10.0, **sizes)
-    room = trial.labels[1] - trial.labels[0] + 10.0  # both sides together
-    height = line_height(ctx.min_size)
-    need_up = up.levels_needed(up.numbered(up.area(scale, (0.0, room)))) * height
-    need_down = down.levels_needed(down.numbered(down.area(scale, (0.0, room)))) * height
-    if need_up + need_down <= room:
-        spare = room - need_up - need_down
-        share = need_down / (need_up + need_down) if need_up + need_down else 0.5
-        return need_down + spare * share
-    least = min(need_down, LEAST_UNDER * height)
-    return max(room - max(min(need_up, room - least), 0.0), least)
 
 
 def _requests(

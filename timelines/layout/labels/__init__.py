@@ -33,7 +33,7 @@ The package in four parts: ``grid`` (records, stacks and the grid of bit masks),
 and ``lane`` (numbers under the axis).
 """
 
-from timelines.layout.labels.grid import LabelArea, LabelRequest, PlacedLabel, line_height
+from timelines.layout.labels.grid import LabelArea, LabelRequest, Measure, PlacedLabel, line_height
 from timelines.layout.labels.lane import NumberMark, number_lane
 from timelines.layout.labels.search import LabelPlan, place_labels
 
@@ -41,6 +41,7 @@ __all__ = [
     "LabelArea",
     "LabelPlan",
     "LabelRequest",
+    "Measure",
     "NumberMark",
     "PlacedLabel",
     "line_height",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from timelines.layout.primitives import Box
@@ -279,7 +280,7 @@ class _Run:
         folded = self._folded[k]
         if folded is False:
             area = self.area
-            folded = _fold(self.stacks[k], self.size, self.measure, area.max_width, area.down)
+            folded = _folded(self.stacks[k], self.size, self.measure, area.max_width, area.down)
             self._folded[k] = folded
         return folded or None
 
@@ -346,6 +347,14 @@ def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) 
         if low <= 0:
             return text
     return text[:low].rstrip(" ,;:–-") + "…"
+
+
+@lru_cache(maxsize=4096)
+def _folded(
+    stack: _Stack, size: float, measure: Measure, widest: float, down: bool
+) -> _Stack | None:
+    """``_fold``, remembered: trials fold the same stacks again (with the same measure)."""
+    return _fold(stack, size, measure, widest, down)
 
 
 def _fold(

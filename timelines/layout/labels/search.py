@@ -184,7 +184,9 @@ def _attempt(
     return _Attempt(grid, placed, failed)
 
 
-def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Attempt:
+def _best(
+    run: _Run, complete_only: bool, size: float, measure: Measure, repair: bool = True
+) -> _Attempt:
     """The best of the candidate patterns; key events it leaves out then take the place
     of the fewest other labels.
 
@@ -199,7 +201,7 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
         if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
             best, best_pattern = attempt, pattern
         assert best is not None  # the first attempt has no bound
-        if not best.failed and not best.score(run)[2]:
+        if not best.failed:  # the pattern that reads in date order is tried first
             return best
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
             break
@@ -211,7 +213,7 @@ def _best(run: _Run, complete_only: bool, size: float, measure: Measure) -> _Att
             best = folded
         if not best.failed:
             break
-    if complete_only or not best.keys_missing(run):
+    if complete_only or not repair or not best.keys_missing(run):
         return best
     missing = [k for k in best.failed if run.keys[k]]
     for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
@@ -237,15 +239,17 @@ def _place_size(
     size: float,
     measure: Measure,
     complete_only: bool = False,
+    repair: bool = True,
 ) -> tuple[list[PlacedLabel], list[LabelRequest]]:
-    """Every label that fits at this size, and the requests left without one."""
+    """Every label that fits at this size, and the requests left without one (without
+    ``repair``, key events left out do not make room: a quicker estimate)."""
     levels = area.levels(size)
     labels: list[PlacedLabel] = []
     failed: list[LabelRequest] = []
     stacks = _stacks(requests, size, measure, area.down)
     for stacks_of_run in _runs(stacks) if stacks else []:
         run = _Run(stacks_of_run, area, levels, size, measure)
-        attempt = _best(run, complete_only, size, measure)
+        attempt = _best(run, complete_only, size, measure, repair)
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
             continue
@@ -292,17 +296,20 @@ def place_labels(
     measure: Measure,
     number_size: float | None = None,
     complete_only: bool = False,
+    repair: bool = True,
 ) -> LabelPlan | None:
     """Place the labels at the smallest size, key events first, and number in the lane
     the events left without one.
 
     With ``complete_only``: every label at the largest size where all fit, or None.
+    Without ``repair`` key events left out do not make room (a quicker estimate).
     """
-    measure = cache(measure)
+    if not hasattr(measure, "cache_info"):  # remembered widths (a caller may keep its own)
+        measure = cache(measure)
     if complete_only:
         return _complete(requests, area, sorted(set(sizes), reverse=True), measure)
     size = min(sizes)
-    labels, failed = _place_size(requests, area, size, measure)
+    labels, failed = _place_size(requests, area, size, measure, repair=repair)
     lane = number_lane(failed, area.x0, area.x1, number_size or size, measure)
     return LabelPlan(tuple(labels), size, lane)
 
