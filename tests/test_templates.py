@@ -172,7 +172,8 @@ MISTAKES = [
         "[categories.review]\nmarker = 'heart'\n",
         "mine.toml: key 'categories.review.marker' should be one of "
         "circle, circle_open, square, square_open, diamond, diamond_open, triangle, "
-        "triangle_down, star, pentagon, hexagon, plus, cross, bar, dot",
+        "triangle_down, star, pentagon, hexagon, plus, cross, bar, dot, triangle_right, "
+        "triangle_left, hourglass",
     ),
     (
         "[placements.boat]\nlabel = 'On a boat'\n",

@@ -61,7 +61,9 @@ def build_child_pages(
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
     page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
-    _panel(page, ctx, record, facts, Column(panel_x, panel_width, top - 2, ctx.margin + 8), options)
+    shown = _shown(record, facts, found.series, span, _threshold(ctx, options))
+    col = Column(panel_x, panel_width, top - 2, ctx.margin + 8)
+    _panel(page, ctx, record, facts, col, options, shown)
     pages = [page]
     if not plan.complete or found.series or cut_short(plan):
         pages += chronology_pages(ctx, record.events, frame)
@@ -74,14 +76,35 @@ def _threshold(ctx: Ctx, options: RenderOptions) -> int:
     return ctx.theme.gap_threshold_days if months is None else round(months * 30.4375)
 
 
+def _shown(
+    record: ChildRecord, facts: Facts, series: tuple, span: tuple[date, date], threshold: int
+) -> frozenset[str]:
+    """The symbols drawn on the page that the key explains (and only those)."""
+    born = record.child.date_of_birth
+    found = {
+        "uncertain": any(e.when.uncertain for e in record.events),
+        "gap": any(gap.days >= threshold for gap in facts.gaps),
+        "move": len(record.placements) > 1,
+        "birthday": born is not None and (span[1] - born).days >= 365,
+        "series": bool(series),
+    }
+    return frozenset(name for name, there in found.items() if there)
+
+
 def _panel(
-    page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
+    page: Page,
+    ctx: Ctx,
+    record: ChildRecord,
+    facts: Facts,
+    col: Column,
+    options: RenderOptions,
+    shown: frozenset[str] = frozenset(),
 ) -> None:
     """Key facts, placements and key; in smaller text (not below the minimum) when crowded."""
     size = ctx.size("facts_size")
     while size > ctx.min_size:
         trial = Page(ctx.width, ctx.height)
-        end = _panel_items(trial, ctx, record, facts, replace(col, bottom=-1e9), options)
+        end = _panel_items(trial, ctx, record, facts, replace(col, bottom=-1e9), options, shown)
         if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
             page.add(*trial.items)
             return
@@ -89,11 +112,17 @@ def _panel(
         text = {**ctx.theme.settings["text"], "facts_size": size}
         theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
         ctx = replace(ctx, theme=theme)
-    _panel_items(page, ctx, record, facts, col, options)
+    _panel_items(page, ctx, record, facts, col, options, shown)
 
 
 def _panel_items(
-    page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
+    page: Page,
+    ctx: Ctx,
+    record: ChildRecord,
+    facts: Facts,
+    col: Column,
+    options: RenderOptions,
+    shown: frozenset[str] = frozenset(),
 ) -> Column:
     col = heading(page, ctx, col, "Key facts")
     col = fact_lines(page, ctx, col, key_facts(record, facts, ctx, options))
@@ -107,7 +136,10 @@ def _panel_items(
         ("uncertain", "Hollow marker and bracket: date not exact"),
         ("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"),
         ("move", "Move to a new placement"),
+        ("birthday", "Birthday (age under the band)"),
+        ("series", "Routine events summarised: a tick for each"),
     ]
+    extras = [(symbol, words) for symbol, words in extras if symbol in shown]
     return legend(
         page,
         ctx,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from timelines.layout.primitives import Marker, Page, Rect
+from timelines.layout.primitives import Line, Marker, Page, Rect
 from timelines.layout.style import INK, MUTED, Ctx
 from timelines.prepare.template import Style
 
@@ -112,3 +112,8 @@ def _extra_symbol(page: Page, x: float, y: float, symbol: str, size: float) -> N
         page.add(Rect(x, mid - 2, 11, 4, "#D9D9D9", INK, "backdiagonal", 0.4))
     elif symbol == "move":
         page.add(Marker(x + 5, mid, "triangle_down", 6, INK))
+    elif symbol == "birthday":
+        page.add(Line(x + 5, mid - 2.5, x + 5, mid + 2.5, MUTED, 1.0))
+    elif symbol == "series":
+        page.add(Line(x, mid, x + 11, mid, MUTED, 1.0))
+        page.add(*(Line(x + d, mid - 2, x + d, mid + 2, MUTED, 0.6) for d in (0, 3.7, 7.3, 11)))

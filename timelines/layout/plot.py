@@ -110,7 +110,7 @@ def axis_items(ctx: Ctx, scale: TimeScale, rows: Rows) -> list:
 
 
 def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) -> list:
-    """A tick on the axis and the age under it, at every birthday on the axis."""
+    """A tick and the age under it, at every birthday on the axis."""
     if born is None:
         return []
     items: list = []
@@ -124,12 +124,18 @@ def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) ->
         if day < scale.start:
             continue
         x = scale.x(day)
-        items.append(Marker(x, rows.axis - 1.8, "triangle", 3.6, MUTED))
+        items.append(birthday_tick(x, rows))
         label = ctx.text(x, rows.ages, str(years), size, colour=MUTED, align="centre", role="age")
         if label.box.x > last_right + 3 and label.box.right <= scale.x1:
             items.append(label)
             last_right = label.box.right
     return items
+
+
+def birthday_tick(x: float, rows: Rows) -> Line:
+    """A birthday: a tick on the age row, just under the placement band (clear of the
+    event markers on the axis)."""
+    return Line(x, rows.band[0] - 4.5, x, rows.band[0] - 0.5, MUTED, 1.0)
 
 
 def shadow_items(
@@ -209,6 +215,7 @@ def band_items(
         Rect(scale.x0, bottom, scale.x1 - scale.x0, top - bottom, "#FFFFFF", RULE, "none", 0.3)
     ]
     size = ctx.min_size + 0.5
+    items += _empty_band(ctx, scale, rows, placements, end)
     lanes = _overlap_lanes(placements, end)
     for number, (placement, lane) in enumerate(zip(placements, lanes, strict=True), start=1):
         style = ctx.theme.placement(placement.placement_type)
@@ -222,11 +229,58 @@ def band_items(
         tag = ctx.text(
             x1 + 2, y + h / 2 - size * 0.35, f"P{number}", size, "bold", role="placement"
         )
-        if tag.box.right <= x2 - 1:
-            items.append(
-                Rect(tag.box.x - 1, tag.box.y - 0.5, tag.width + 2, tag.box.h + 1, "#FFFFFF", None)
-            )
+        if tag.box.right > x2 - 1:  # too narrow: the number stands under the band
+            tag = ctx.text(
+                (x1 + x2) / 2, bottom - size - 1.5, f"P{number}", ctx.min_size, "bold",
+                align="centre", role="placement",
+            )  # fmt: skip
             items.append(tag)
+            continue
+        items.append(
+            Rect(tag.box.x - 1, tag.box.y - 0.5, tag.width + 2, tag.box.h + 1, "#FFFFFF", None)
+        )
+        items.append(tag)
+        items += _carer(ctx, placement, tag, x2, size)
+    return items
+
+
+def _carer(ctx: Ctx, placement: Placement, tag: Text, x2: float, size: float) -> list:
+    """The carer's name beside the P-number, inside the segment, when it fits whole."""
+    words = ctx.plain(placement.caption())
+    if not words:
+        return []
+    x = tag.box.right + 3
+    text = ctx.text(x, tag.y, words, ctx.min_size, role="carer")
+    if text.box.right > x2 - 2:
+        return []
+    box = text.box
+    return [Rect(box.x - 1, box.y - 0.5, box.w + 2, box.h + 1, "#FFFFFF", None), text]
+
+
+def _empty_band(
+    ctx: Ctx, scale: TimeScale, rows: Rows, placements: tuple[Placement, ...], end: date
+) -> list:
+    """Words in the band where no placement is: before the first ("not looked after"),
+    or all along it ("no placements recorded")."""
+    bottom, top = rows.band
+    y = (bottom + top) / 2 - ctx.min_size * 0.35
+    if not placements:
+        words = [(scale.x0, scale.x1, "no placements recorded")]
+    else:
+        first = scale.clamp(min(p.start for p in placements))
+        words = [(scale.x0, first, "not looked after")]
+    items: list = []
+    size = ctx.min_size
+    for x1, x2, text in words:
+        lines = ctx.wrap(text, size, x2 - x1 - 4)
+        if len(lines) > 2 or (top - bottom) < len(lines) * size * 1.1:
+            continue
+        if any(ctx.measure(line, size) > x2 - x1 - 4 for line in lines):
+            continue
+        for i, line in enumerate(lines):
+            at = y + (len(lines) - 1 - 2 * i) * size * 0.55
+            items.append(ctx.text((x1 + x2) / 2, at, line, size, colour=MUTED, align="centre",
+                                  role="band"))  # fmt: skip
     return items
 
 

@@ -336,4 +336,7 @@ _POLYGONS = {
     "pentagon": lambda r: _regular(5, r * 1.05),
     "hexagon": lambda r: _regular(6, r * 1.0),
     "star": _star,
+    "triangle_right": lambda r: _regular(3, r * 1.15, 0.0),
+    "triangle_left": lambda r: _regular(3, r * 1.15, 180.0),
+    "hourglass": lambda r: [(-r * 0.9, r), (r * 0.9, r), (-r * 0.9, -r), (r * 0.9, -r)],
 }

@@ -22,7 +22,7 @@ from timelines.model.records import ChildRecord
 from timelines.pdf.document import encrypt, pdf_bytes, write_atomic
 from timelines.prepare.redact import redact_events, redact_record, redacting_theme
 from timelines.prepare.template import Theme
-from timelines.prepare.words import initials
+from timelines.prepare.words import counted, initials
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,9 @@ def _frame(
     if record.child.date_of_birth and not options.redact:
         parts.append(f"Born {record.child.date_of_birth:%d/%m/%Y}")
     parts.append(f"timeline to {end:%d/%m/%Y}")
-    parts.append(f"{len(record.events)} events, {len(record.placements)} placements")
+    parts.append(
+        f"{counted(len(record.events), 'event')}, {counted(len(record.placements), 'placement')}"
+    )
     subtitle = " · ".join(parts)
     subtitle = subtitle[:1].upper() + subtitle[1:]
     return FrameText(

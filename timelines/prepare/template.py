@@ -39,6 +39,9 @@ MARKERS = (
     "cross",
     "bar",
     "dot",
+    "triangle_right",
+    "triangle_left",
+    "hourglass",
 )
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Tables whose keys are codes a template may add (new categories, placement types, words).

@@ -7,7 +7,12 @@ from functools import cache, lru_cache
 
 from timelines.model.dates import plain_duration
 
-__all__ = ["initials", "plain_duration", "repeated_terms", "rewrite"]
+__all__ = ["counted", "initials", "plain_duration", "repeated_terms", "rewrite"]
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 event', '2 events', '0 placements'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 @cache
