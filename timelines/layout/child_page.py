@@ -136,7 +136,7 @@ def _panel_items(
         ("uncertain", "Hollow marker and bracket: date not exact"),
         ("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"),
         ("move", "Move to a new placement"),
-        ("birthday", "Birthday (age under the band)"),
+        ("birthday", "Birthday: a tick under the band, the age below"),
         ("series", "Routine events summarised: a tick for each"),
     ]
     extras = [(symbol, words) for symbol, words in extras if symbol in shown]

@@ -46,8 +46,9 @@ class Rows:
         year labels and the numbers are spaced for their text sizes."""
         height = top - bottom
         shadow_h = min(max(height * 0.16, 40.0), 110.0) if with_shadows else 0.0
-        ages = bottom + shadow_h + 6
-        band = (ages + 11, ages + 11 + min(max(height * 0.045, 16.0), 28.0))
+        ages = bottom + 2  # the ages, under the feet of the shadows standing on them
+        shadows = (ages + 7, ages + 7 + shadow_h)
+        band = (shadows[1] + 8, shadows[1] + 8 + min(max(height * 0.045, 16.0), 28.0))
         gaps = band[1] + 5
         under = (gaps + 20, gaps + 20 + below) if below > 0 else (0.0, 0.0)
         years = under[1] + DESCENT * year_size + 3 if below > 0 else gaps + 22
@@ -60,7 +61,7 @@ class Rows:
         axis = years + depth
         labels = (axis + 9, top)
         return cls(
-            (bottom, bottom + shadow_h),
+            shadows,
             ages,
             band,
             gaps,
@@ -141,26 +142,40 @@ def birthday_tick(x: float, rows: Rows) -> Line:
 def shadow_items(
     scale: TimeScale, rows: Rows, born: date | None, shadows: tuple[Shadow, ...]
 ) -> list[Image]:
-    """Silhouettes at each birthday, as tall as a child of that age, never overlapping."""
+    """Silhouettes standing on the age row, as tall as a child of that age: at every
+    birthday on the axis, or at every second (third...) one when they would overlap,
+    so that no age is left out unevenly."""
     if born is None or not shadows or rows.shadows[1] <= rows.shadows[0]:
         return []
+    birthdays = [
+        (years, add_years(born, years))
+        for years in range(0, 19)
+        if scale.start <= add_years(born, years) <= scale.end
+    ]
+    for step in range(1, 19):
+        items = _standing(scale, rows, shadows, [b for b in birthdays if b[0] % step == 0])
+        if items is not None:
+            return items
+    return []
+
+
+def _standing(
+    scale: TimeScale, rows: Rows, shadows: tuple[Shadow, ...], birthdays: list[tuple[int, date]]
+) -> list[Image] | None:
+    """A shadow centred on each birthday, or None when two would overlap."""
     bottom, top = rows.shadows
     tallest = top - bottom
     items: list[Image] = []
     last_right = -1e9
-    for years in range(0, 19):
-        day = add_years(born, years)
-        if day > scale.end:
-            break
-        if day < scale.start:
-            continue
+    for years, day in birthdays:
         shadow = shadow_for_age(shadows, years)
         h = tallest * height_for_age(years) / height_for_age(18)
         w = h * shadow.width_px / shadow.height_px
         x = min(max(scale.x(day) - w / 2, scale.x0), scale.x1 - w)
-        if x >= last_right + 2:
-            items.append(Image(str(shadow.path), x, bottom, w, h))
-            last_right = x + w
+        if x < last_right + 2:
+            return None
+        items.append(Image(str(shadow.path), x, bottom, w, h))
+        last_right = x + w
     return items
 
 

@@ -30,7 +30,7 @@ from timelines.model.dates import (
     parse_exact_date,
 )
 from timelines.model.problems import InputError, Problem, error, warning
-from timelines.model.records import Child, Dataset, Event, Origin, Placement
+from timelines.model.records import Child, Dataset, Event, Origin, Placement, sex_from
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
 KINDS = ("chronology", "placements", "children")
@@ -61,6 +61,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("name", "child_name"),
         "date_of_birth": ("date_of_birth", "dob", "birth_date", "born"),
         "sibling_group": ("sibling_group", "siblings", "family"),
+        "sex": ("sex", "gender"),
     },
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -598,7 +599,8 @@ class _Loader:
         if row.failed or not child:
             return False
         origin = Origin(row.source.table.file, row.number)
-        record = Child(child, row.text("name"), born, row.text("sibling_group"), origin)
+        group = row.text("sibling_group")
+        record = Child(child, row.text("name"), born, group, origin, sex_from(row.text("sex")))
         self.child_rows[child] = record
         return True
 
@@ -633,7 +635,7 @@ class _Loader:
         record = self.child_rows.get(child, Child(child))
         name = self.options.name if is_target and self.options.name else record.name
         born = self._date_of_birth(record, is_target, births)
-        return Child(child, name, born, record.sibling_group, record.origin)
+        return Child(child, name, born, record.sibling_group, record.origin, record.sex)
 
     def _date_of_birth(self, record: Child, is_target: bool, births: list[Event]) -> date | None:
         """The date of birth given, else from the children file, else from a birth event."""

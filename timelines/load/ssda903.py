@@ -30,7 +30,7 @@ from pathlib import Path
 from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_table
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
 from timelines.model.problems import InputError, Problem, error, warning
-from timelines.model.records import Child, Dataset, Event, Origin, Placement
+from timelines.model.records import Child, Dataset, Event, Origin, Placement, sex_from
 
 SOURCE = "SSDA903"
 
@@ -680,12 +680,14 @@ class _Loader:
 
     def _children(self, tables: list[Table], by_child: dict[str, list[_Episode]]) -> None:
         seen: dict[str, list[tuple[date | None, Origin, str]]] = {}
+        sexes: dict[str, str] = {}
         repeats: dict[str, list[int]] = {}
         without: dict[str, list[int]] = {}
         for table in tables:
             for number, child, cells in self._rows(table):
                 problems = _required(table, number, cells, child)
                 born = self.date(table, number, cells, "dob", problems, warning)
+                sexes.setdefault(child, sex_from(cells.get("sex", "")))
                 self.problems += problems
                 if _has_error(problems):
                     self.count(table.file, "errors")
@@ -703,7 +705,8 @@ class _Loader:
         self._absent_from_header(tables, by_child, seen)
         for child, group in by_child.items():
             born, origin = self._date_of_birth(child, seen.get(child, []))
-            self.children[child] = Child(child, "", born, "", origin or group[0].origin)
+            where = origin or group[0].origin
+            self.children[child] = Child(child, "", born, "", where, sexes.get(child, ""))
 
     def _report_rows(self, rows: dict[str, list[int]], message: str) -> None:
         """One warning per file: ``message`` (with '{}' for 'N rows') and the rows."""

@@ -78,7 +78,7 @@ def layout_child(
     facts = analyse(drawn, end)
     span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
-    shadows = load_shadows(options.shadows_folder) if show else ()
+    shadows = load_shadows(options.shadows_folder, record.child.sex) if show else ()
     frame = _frame(drawn, theme, options, end, print_fingerprint)
     layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
     if options.redact:
