@@ -143,8 +143,14 @@ def interleaved(ways: dict[str, Callable[[int], object]], n: int) -> dict[str, f
     instead of skewing the ratios.
     """
     from timelines import runtime
+    from timelines.pdf.settings import streams
 
     runtime.tune()  # as the timelines command and its workers run (every way gains alike)
+    with streams():  # timelines' stream settings for every way, the references too
+        return _interleaved(ways, n)
+
+
+def _interleaved(ways: dict[str, Callable[[int], object]], n: int) -> dict[str, float]:
     for draw in ways.values():
         draw(0)  # warm: fonts, images and caches made once per process
     totals = dict.fromkeys(ways, 0.0)

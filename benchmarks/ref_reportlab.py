@@ -27,9 +27,10 @@ def draw_child(child: RawChild, unicode_font: bool = False) -> bytes:
     """One page; ``unicode_font`` uses embedded DejaVu (as timelines must), else Helvetica."""
     regular, bold = ("Helvetica", "Helvetica-Bold")
     if unicode_font:
-        from timelines.pdf.fonts import default_fonts
+        from timelines.layout.style import Ctx
+        from timelines.prepare.template import load_template
 
-        names = default_fonts()
+        names = Ctx.for_theme(load_template()).font_names
         regular, bold = names["label"], names["bold"]
     width, height = landscape(A4)
     buffer = io.BytesIO()

@@ -28,6 +28,14 @@ def pdf_text(data: bytes) -> list[str]:
         return [page.extract_text() or "" for page in pdf.pages]
 
 
+def pdf_text_right_of(data: bytes, x: float, page: int = 0) -> str:
+    """The text of one page right of ``x`` (the side panel), lines joined by spaces."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pdf_page = pdf.pages[page]
+        text = pdf_page.crop((x, 0, pdf_page.width, pdf_page.height)).extract_text() or ""
+    return " ".join(text.split())
+
+
 def overlapping_texts(page: Page, pad: float = 0.0) -> list[tuple[str, str]]:
     """Pairs of text items on a page whose ink boxes overlap."""
     texts = page.texts()

@@ -45,12 +45,12 @@ def cohort(folder: Path) -> Path:
     return folder
 
 
-def run_batch(tmp_path: Path, name: str = "out", jobs: str = "1"):
+def run_batch(tmp_path: Path, name: str = "out", jobs: str = "1", *more: str):
     data = cohort(tmp_path / "data")
     out = tmp_path / name
     args = ["batch", "--chronology", str(data / "chronology.csv")]
     args += ["--placements", str(data / "placements.csv"), "--children", str(data / "children.csv")]
-    args += ["--out", str(out), "--jobs", jobs, "--as-of", "01/06/2024"]
+    args += ["--out", str(out), "--jobs", jobs, "--as-of", "01/06/2024", *more]
     return CliRunner().invoke(main, args), out
 
 
@@ -89,11 +89,12 @@ def test_booklet_has_an_index_and_a_bookmark_per_drawn_child(done):
 def test_summary_has_one_row_per_child_with_every_column(done):
     _, out = done
     rows = read_csv(out / "summary.csv")
-    assert list(rows[0]) == [
+    assert list(rows[0])[:13] == [
         "child_id", "age_years", "first_looked_after", "days_looked_after", "placements",
         "moves", "longest_gap_days", "days_since_last_decision", "current_placement_type",
-        "warnings", "status", "group_pdf",
+        "warnings", "status", "group_pdf", "open_wait_days",
     ]  # fmt: skip
+    assert list(rows[0])[-2:] == ["court_due", "court_days_late"]  # the template's targets
     assert [(r["child_id"], r["status"]) for r in rows] == [
         ("C1", "rendered"), ("C2", "rendered"), ("C3", "rendered"),
         ("C4", "failed"), ("C5", "rendered"), ("C6", "rendered"),
@@ -131,9 +132,9 @@ def test_the_booklet_is_byte_for_byte_repeatable(tmp_path, done):
 
 
 def test_large_cohorts_split_the_booklet_into_volumes(tmp_path, monkeypatch):
-    import timelines.pipeline.batch
+    import timelines.pipeline.booklet
 
-    monkeypatch.setattr(timelines.pipeline.batch, "BOOKLET_VOLUME", 4)
+    monkeypatch.setattr(timelines.pipeline.booklet, "BOOKLET_VOLUME", 4)
     result, out = run_batch(tmp_path, jobs="1")
     assert result.exit_code == 2
     assert not (out / "booklet.pdf").exists()
@@ -186,3 +187,47 @@ def test_nothing_loadable_is_exit_1_with_the_reports_and_an_empty_booklet(tmp_pa
         "episodes.csv", "2", "DECOM", "1",
     )  # fmt: skip
     assert [r["status"] for r in read_csv(out / "summary.csv")] == ["failed"]
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_outputs_writes_only_what_is_asked_for_and_the_same_bytes(tmp_path, done):
+    """--outputs children,summary: the children's PDFs and summary.csv as a full batch
+    writes them (no group named in it), and errors.csv; no booklet, no groups."""
+    result, out = run_batch(tmp_path, "some", "1", "--outputs", "children,summary")
+    assert result.exit_code == 2
+    assert result.output == f"wrote {out}: 5 children drawn, 1 failed\n"
+    every = done[1]
+    children = [f"children/C{n}.pdf" for n in (1, 2, 3, 5, 6)]
+    assert files_in(out) == [*children, "errors.csv", "summary.csv"]
+    for name in children:
+        assert (out / name).read_bytes() == (every / name).read_bytes()
+    full = read_csv(every / "summary.csv")
+    assert read_csv(out / "summary.csv") == [dict(row, group_pdf="") for row in full]
+
+
+def test_outputs_booklet_or_summary_alone_draw_no_child_pdf(tmp_path, done):
+    result, out = run_batch(tmp_path, "booklet", "2", "--outputs", "booklet")
+    assert result.exit_code == 2
+    assert files_in(out) == ["booklet.pdf", "errors.csv"]
+    assert (out / "booklet.pdf").read_bytes() == (done[1] / "booklet.pdf").read_bytes()
+    result, out = run_batch(tmp_path, "summary", "1", "--outputs", "summary", "--outputs", "groups")
+    assert files_in(out) == [
+        "errors.csv",
+        "groups/group-C1.pdf",
+        "groups/group-C3.pdf",
+        "summary.csv",
+    ]
+    assert (out / "summary.csv").read_bytes() == (done[1] / "summary.csv").read_bytes()
+
+
+def test_an_unknown_output_is_refused_by_name(tmp_path):
+    result, out = run_batch(tmp_path, "none", "1", "--outputs", "children,pictures")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for '--outputs': unknown output 'pictures'; choose from children,"
+        " groups, booklet, summary" in result.output
+    )
+    assert not out.exists()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from helpers import overlapping_texts, pdf_text
+from helpers import overlapping_texts, pdf_text, pdf_text_right_of
 from pypdf import PdfReader
 
 from timelines.layout.primitives import Line, Text
@@ -134,11 +134,16 @@ def test_uncertain_dates_are_shown_as_uncertain(today):
     assert len(hollow_on_axis) == 3
 
 
-def test_long_gaps_are_labelled_in_plain_words(today):
-    events = [_event("01/01/2016", "Hearing", "hearing"), _event("01/08/2016", "Review")]
-    done = render_child(_record(events), load_template(), RenderOptions(), today)
-    gaps = [t.text for t in done.layout.pages[0].texts() if t.role == "gap"]
-    assert "7 months" in gaps
+def test_long_waits_between_decisions_are_labelled_in_plain_words(today):
+    events = [
+        _event("01/01/2016", "Hearing", "hearing"),
+        _event("01/03/2016", "Contact"),
+        _event("01/08/2016", "Hearing: CSO continued", "hearing"),
+    ]
+    options = RenderOptions(as_of=date(2016, 10, 1))
+    done = render_child(_record(events), load_template(), options, today)
+    waits = [t.text for t in done.layout.pages[0].texts() if t.role == "wait"]
+    assert waits == ["7 months without a decision", "still waiting: 2 months"]
 
 
 @pytest.mark.parametrize("count,same_day", [(250, False), (12, True), (120, True)])
@@ -213,7 +218,7 @@ def test_a_placement_code_and_its_meaning_are_shown_and_survive_redaction(redact
     )
     record = ChildRecord(Child("C1", "Ann Bell", date(2012, 5, 1)), (), placements)
     options = RenderOptions(as_of=date(2020, 1, 1), redact=redact)
-    text = " ".join(pdf_text(render_child(record, load_template(), options).pdf)[0].split())
+    text = pdf_text_right_of(render_child(record, load_template(), options).pdf, 600)
     assert "P2 Foster care, U4: foster placement with other foster carer, long term:" in text
     assert "Current placement: Foster care, U4: foster placement" in text
     assert ("Duncan" in text) is not redact
@@ -221,13 +226,14 @@ def test_a_placement_code_and_its_meaning_are_shown_and_survive_redaction(redact
 
 def test_brackets_backslashes_and_accents_come_out_as_written():
     from timelines.layout.primitives import Page
+    from timelines.layout.style import Ctx
     from timelines.pdf.document import pdf_bytes
-    from timelines.pdf.fonts import default_fonts
+    from timelines.prepare.template import load_template
 
     page = Page(400, 200)
     written = ["Permanence Order (PO) granted", r"folder C:\care\notes", "Zoë and Seònaid (ŁUKASZ)"]
     for i, text in enumerate(written):
         page.add(Text(20, 150 - 30 * i, text, 10, "label"))
-    data = pdf_bytes([page], default_fonts(), "brackets")
+    data = pdf_bytes([page], Ctx.for_theme(load_template()).font_names, "brackets")
     extracted = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert extracted.splitlines() == written

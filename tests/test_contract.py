@@ -366,8 +366,8 @@ def test_extra_cells_and_unused_columns_are_reported(tmp_path):
     data = load(tmp_path, "date,event,worker\n01/02/2016,A,B,C\n")
     assert messages(data) == [
         'chronology.csv, column "worker": this column is not used',
-        "chronology.csv, row 2: row has 4 cells but there are only 3 column headings"
-        ' (is there a comma that is not in quotes?); extra cells ignored: "C"',
+        'chronology.csv, row 2, column "D": row has 4 cells but there are only 3 column'
+        ' headings (is there a comma that is not in quotes?); the row is not read: "C"',
     ]
 
 

@@ -341,14 +341,14 @@ def test_a_file_that_cannot_be_read_is_a_clean_error(tmp_path, monkeypatch):
     """Permission denied, or a file that vanished after it was found: exit 1, no traceback."""
     (tmp_path / "chronology.csv").write_text("date,event\n01/01/2010,Something\n")
     (tmp_path / "placements.csv").write_text("start_date,end_date,placement_type\n")
-    real = Path.read_bytes
+    real = Path.open
 
-    def unreadable(self: Path) -> bytes:
+    def unreadable(self: Path, *args, **kwargs):
         if self.name == "placements.csv":
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr(Path, "open", unreadable)
     result = run_cli("render", str(tmp_path), "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1
     assert result.output.splitlines() == [

@@ -40,6 +40,8 @@ def test_wheel_carries_run_time_files(wheel):
     assert "timelines/_data/templates/hearing.toml" in names
     assert "timelines/_data/assets/fonts/DejaVuSans.ttf" in names
     assert sum(n.startswith("timelines/_data/assets/shadows/shadow-age-") for n in names) >= 5
+    serve = ("static/page.js", "static/page.css", "templates/page.html", "templates/stopped.html")
+    assert {f"timelines/serve/{name}" for name in serve} <= names
 
 
 def test_installed_package_renders_the_sample(wheel, tmp_path):

@@ -144,7 +144,7 @@ def test_no_text_is_smaller_than_the_minimum(name):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_no_text_on_the_siblings_page_is_smaller_than_the_minimum(name):
-    from timelines.api import siblings_pdf
+    from timelines.pipeline.siblings import render_group
 
     theme = load_template(name)
     smallest = theme.get("text", "min_size")
@@ -156,7 +156,7 @@ def test_no_text_on_the_siblings_page_is_smaller_than_the_minimum(name):
         )
         for i in range(14)
     ]
-    _, layout = siblings_pdf(records, "G", theme, RenderOptions(as_of=date(2024, 6, 1)))
+    layout = render_group(records, "G", theme, RenderOptions(as_of=date(2024, 6, 1))).layout
     assert len(layout.pages) == 2
     assert min(t.size for page in layout.pages for t in page.texts()) >= smallest
 

@@ -35,7 +35,9 @@ def test_every_command_in_the_readme_exists_with_its_options():
 def test_the_two_setup_commands_are_the_ones_ci_runs():
     setup = re.search(r"## Set-up: two commands.*?```bash\n(.*?)```", README, re.S).group(1)
     install, test = setup.strip().splitlines()
-    assert install.startswith('python -m pip install ".[test]" && timelines render samples/child')
+    assert install.startswith(
+        'python -m pip install ".[serve,test]" && timelines render samples/child'
+    )
     assert test == "python -m pytest"
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "python -m pytest" in ci

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from helpers import REPO, overlapping_texts, pdf_text
 
 from timelines.analyse.groups import Together, build_group, together_links
-from timelines.api import Inputs, load, siblings_pdf
+from timelines.api import Inputs, load
 from timelines.cli import main
 from timelines.layout.primitives import Marker
 from timelines.layout.siblings_page import LEGEND_LINKED, row_box, segment_words
@@ -21,6 +21,7 @@ from timelines.load.ssda903 import load_ssda903
 from timelines.model.dates import parse_date
 from timelines.model.options import RenderOptions
 from timelines.model.records import Child, ChildRecord, Event, Placement
+from timelines.pipeline.siblings import render_group
 from timelines.prepare.template import load_template
 
 CONTRACT = Path(__file__).parent / "data" / "contract" / "siblings"
@@ -45,7 +46,9 @@ def child(n: int, carer: str = "Carer A", start: date = date(2019, 1, 1)) -> Chi
 
 def render(records, **kwargs):
     theme = load_template()
-    return siblings_pdf(records, "G", theme, kwargs.pop("options", OPTIONS), today=AS_OF, **kwargs)
+    options = kwargs.pop("options", OPTIONS)
+    done = render_group(records, "G", theme, options, today=AS_OF, **kwargs)
+    return done.pdf, done.layout
 
 
 @pytest.mark.parametrize(("count", "pages"), [(1, 1), (12, 1), (13, 2)])

@@ -6,9 +6,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from timelines.load.tables import find_sheet_names, normalise_heading, read_table
+from timelines.load.tables import find_sheet_names, normalise_heading, read_stream, read_table
 from timelines.model.problems import InputError
 
 
@@ -102,15 +104,93 @@ def test_trailing_blank_headings_are_dropped_and_inner_ones_named(tmp_path):
     assert table.rows[0][1]["column_b"] == "x"
 
 
-def test_extra_cells_are_a_warning_naming_the_row(tmp_path):
+def test_extra_cells_are_an_error_naming_row_and_column(tmp_path):
     text = "date,event,category\n01/01/2015,Hearing, CSO made,hearing\n02/01/2015,B,review,,\n"
     table = read_table(write(tmp_path, "chronology.csv", text))
     assert [str(p) for p in table.problems] == [
-        "chronology.csv, row 2: row has 4 cells but there are only 3 column headings"
-        ' (is there a comma that is not in quotes?); extra cells ignored: "hearing"'
+        'chronology.csv, row 2, column "D": row has 4 cells but there are only 3 column headings'
+        ' (is there a comma that is not in quotes?); the row is not read: "hearing"'
     ]
-    assert table.problems[0].severity == "warning"
-    assert table.rows[0][1] == {"date": "01/01/2015", "event": "Hearing", "category": "CSO made"}
+    assert table.problems[0].severity == "error"
+    assert table.bad_rows == {2}
+
+
+def test_missing_cells_are_an_error_naming_row_and_column(tmp_path):
+    text = "date,event,category\n01/01/2015,A,review\n02/01/2015,B\nreview\n"
+    table = read_table(write(tmp_path, "chronology.csv", text))
+    assert [str(p) for p in table.problems] == [
+        'chronology.csv, row 3, column "category": row has 2 cells but there are 3 column'
+        " headings (is a cell split over two lines without quotes?); the row is not read",
+        'chronology.csv, row 4, column "event": row has 1 cell but there are 3 column'
+        " headings (is a cell split over two lines without quotes?); the row is not read",
+    ]
+    assert table.bad_rows == {3, 4}
+
+
+def test_an_unterminated_quote_is_an_error_not_swallowed_rows(tmp_path):
+    text = (
+        "date,event,category,detail\n01/01/2020,E1,review,ok\n"
+        '02/01/2020,E2,review,"Mum said: I will stop\n03/01/2020,E3,review,ok\n'
+        "04/01/2020,E4,review,ok\n"
+    )
+    assert failure(write(tmp_path, "c.csv", text)) == (
+        'c.csv, row 3, column "detail": a cell starts with a quote (") that is never closed:'
+        " every row after it would be read into this one cell; close the quote, or remove it"
+    )
+
+
+def test_a_quote_closed_too_early_is_an_error_naming_its_first_line(tmp_path):
+    text = (
+        'date,event,category\n01/01/2020,"two\nlines",review\n'
+        '02/01/2020,"Mum said: I will stop\n03/01/2020,"E3",review\n'
+    )
+    assert failure(write(tmp_path, "c.csv", text)) == (
+        'c.csv, row 3, column "event": a cell has text after its closing quote (")'
+        ' (line 4 of the file); put the whole cell in quotes and double any quote inside it ("")'
+    )
+
+
+def test_validate_counts_the_unterminated_quote_as_an_error(tmp_path):
+    from click.testing import CliRunner
+
+    from timelines.cli import main
+
+    text = (
+        "date,event,category,detail\n01/01/2020,E1,review,ok\n"
+        '02/01/2020,E2,review,"Mum said: I will stop\n03/01/2020,E3,review,ok\n'
+    )
+    result = CliRunner().invoke(main, ["validate", str(write(tmp_path, "c.csv", text))])
+    assert result.exit_code == 1
+    assert "never closed" in result.output
+    assert "1 error, " in result.output
+
+
+CELL = st.text(
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\x1a"
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=60, derandomize=True, database=None, deadline=None)
+@given(st.integers(1, 6), st.data(), st.sampled_from([",", ";", "\t"]))
+def test_every_line_of_a_well_formed_file_is_a_row(width, data, separator):
+    """Whatever the cells hold (quotes, separators, spaces), each line written is one row."""
+    import csv
+    import io
+
+    heading = [f"h{i}" for i in range(width)]
+    rows = data.draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=15))
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=separator, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows([heading, *rows])
+    stream = io.BytesIO(out.getvalue().encode("utf-8"))
+    table = read_stream(stream, "c.csv")
+    assert table.problems == () and table.bad_rows == frozenset()
+    assert [n for n, _ in table.rows] == list(range(2, len(rows) + 2))
+    assert [list(cells) for _, cells in table.rows] == [[c.strip() for c in r] for r in rows]
 
 
 def test_formulas_are_kept_as_text(tmp_path):
@@ -240,4 +320,94 @@ def test_text_file_named_xlsx(tmp_path):
     path = write(tmp_path, "book.xlsx", "date,event\n")
     assert failure(path) == (
         "book.xlsx: not an Excel workbook, or a damaged one; save it again from Excel"
+    )
+
+
+# --- workbooks beyond sane limits are refused, quickly ---------------------------------------
+
+_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="xl/workbook.xml" Type="http://schemas.openxmlformats'
+        '.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="chronology" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'
+    ),
+}
+
+
+def workbook_bomb(rows: str, dimension: str = "A1:XFD100000") -> bytes:
+    """A small .xlsx whose one sheet's XML is ``rows`` (``<row>`` elements)."""
+    import io
+    import zipfile
+
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_PARTS, "xl/worksheets/sheet1.xml": sheet}.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_workbook_bomb_is_refused_in_a_moment(tmp_path):
+    """100,000 rows with cells in A, B and XFD: 1.6 billion cells once padded (it took 8 GB
+    and 3 minutes before failing); refused at its first row."""
+    import time
+
+    cell = '<c r="{c}{r}" t="inlineStr"><is><t>x</t></is></c>'
+    rows = "".join(
+        f'<row r="{r}">{cell.format(c="A", r=r)}{cell.format(c="B", r=r)}'
+        f'<c r="XFD{r}"><v>1</v></c></row>'
+        for r in range(1, 100_001)
+    )
+    path = write(tmp_path, "bomb.xlsx", workbook_bomb(rows))
+    assert path.stat().st_size < 2_000_000
+    started = time.perf_counter()
+    assert failure(path) == (
+        "bomb.xlsx, row 1: the sheet has a cell in column XFD, past column SF: more"
+        " than timelines reads from a workbook (500,000 rows, 500 columns); save the table"
+        " as .csv"
+    )
+    assert time.perf_counter() - started < 5
+
+
+def test_a_workbook_of_too_many_rows_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("timelines.load.tables.MAX_SHEET_ROWS", 1000)
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, 1002))
+    path = write(tmp_path, "many.xlsx", workbook_bomb(rows, "A1:A1001"))
+    assert failure(path) == (
+        "many.xlsx: the sheet has more than 1,000 rows: more than timelines reads from a"
+        " workbook (1,000 rows, 500 columns); save the table as .csv"
+    )
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr("timelines.load.tables.MAX_UNZIPPED_BYTES", 10_000)
+    rows = "".join(f'<row r="{r}"/>' for r in range(1, 2000))
+    path = write(tmp_path, "empty-rows.xlsx", workbook_bomb(rows, "A1:A2000"))
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("parsed"))
+    assert failure(path).startswith("empty-rows.xlsx: the workbook unpacks to 30,232 bytes")
+    assert failure(path).endswith(
+        " bytes, more than timelines reads (10,000 bytes); save the table as .csv"
     )

@@ -65,7 +65,7 @@ def test_panel_is_a3_landscape_with_larger_text_and_every_fact():
     panel, hearing = load_template("panel"), load_template("hearing")
     assert (panel.get("page", "size"), panel.get("page", "orientation")) == ("A3", "landscape")
     assert panel.get("text", "label_size") > hearing.get("text", "label_size")
-    assert len(panel.get("show", "key_facts")) == 10
+    assert len(panel.get("show", "key_facts")) == 11
 
 
 def test_family_has_larger_text_and_its_own_title():
@@ -214,7 +214,7 @@ def test_unknown_top_level_key_lists_the_sections(tmp_path):
         load_template(path)
     assert str(caught.value) == (
         "mine.toml: unknown key 'colours' (expected one of: axis, categories, glossary, "
-        "marking, page, placements, show, text, words)"
+        "marking, page, placements, show, targets, text, waits, words)"
     )
 
 
@@ -385,7 +385,7 @@ MORE_MISTAKES = [
         "[show]\nkey_facts = ['name', 'nope']\n",
         "key 'show.key_facts' has 'nope'; expected some of: name, date_of_birth, age, "
         "first_looked_after, time_looked_after, placements, moves, longest_gap, "
-        "since_last_decision, current_placement",
+        "since_last_decision, main_target, current_placement",
     ),
     (
         "[words]\ntitle = 'Timeline for {child}'\n",
@@ -462,15 +462,16 @@ def test_no_text_overlaps_or_leaves_the_page(name, redact):
     """Each template's sizes fit its page: the sample child and the sibling group, every page."""
     from helpers import overlapping_texts
 
-    from timelines.api import Inputs, load, siblings_pdf
+    from timelines.api import Inputs, load
     from timelines.load.contract import load_folder
+    from timelines.pipeline.siblings import render_group
 
     theme = load_template(name)
     options = RenderOptions(as_of=date(2025, 10, 1), redact=redact, prepared_by="Team 3")
     record = load_folder(SAMPLE).record("C001")
     pages = render_child(record, theme, options).layout.pages
     group = load(Inputs(SAMPLE.parent / "siblings")).records()
-    pages += siblings_pdf(group, "", theme, options)[1].pages
+    pages += render_group(group, "", theme, options).layout.pages
     for page in pages:
         assert overlapping_texts(page) == []
         for text in page.texts():

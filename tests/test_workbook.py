@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from timelines.analyse.milestones import MILESTONE_CODES
 from timelines.export.workbook import COLUMNS, ROWS, write_template_workbook
 from timelines.load.contract import ALIASES, load_contract
 from timelines.load.inputs import detect_format, load_inputs
@@ -50,6 +51,7 @@ def test_sheets_and_their_columns_follow_the_contract(template):
         "source",
         "key",
         "redact",
+        "milestone",
     ]
     assert headings(book["placements"]) == [
         "child_id",
@@ -86,6 +88,7 @@ def test_drop_down_lists_and_date_checks(template):
         f"D2:D{last}": ("list", '"' + ",".join(CATEGORIES) + '"'),
         f"G2:G{last}": ("list", '"yes,no"'),
         f"H2:H{last}": ("list", '"yes,no"'),
+        f"I2:I{last}": ("list", '"' + ",".join(MILESTONE_CODES) + '"'),
     }
     assert validations(book["placements"]) == {
         f"B2:B{last}": ("date", "DATE(1900,1,1)"),

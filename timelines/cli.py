@@ -11,9 +11,12 @@ from pathlib import Path
 import click
 
 from timelines import __version__, api, runtime
+from timelines.analyse.milestones import MILESTONE_CODES
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
+from timelines.runchart.analysis import RULES, Choices
+from timelines.runchart.options import RunChartOptions, parse_target
 
 EXISTING = click.Path(exists=True, path_type=Path)
 
@@ -25,6 +28,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         return parse_exact_date(value)
     except DateError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _from(ctx: click.Context, param: click.Parameter, value: str | None) -> date | str | None:
+    if value is not None and value.strip().lower() == "birth":
+        return "birth"
+    return _date(ctx, param, value)
 
 
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
@@ -161,9 +170,16 @@ def main() -> None:
     "--as-of", callback=_date, help="End the story on this day (dd/mm/yyyy). Default: today."
 )
 @click.option(
+    "--from",
+    "window_from",
+    callback=_from,
+    help="Start the axis on this day (dd/mm/yyyy) or at 'birth'."
+    " Default: the first event, the years from birth compressed.",
+)
+@click.option(
     "--gap-months",
     type=click.FloatRange(min=0),
-    help="Mark waits longer than this many months (default: the template's, 3).",
+    help="Mark waits between decisions longer than this many months (default: the template's, 6).",
 )
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timeline.")
 @click.option("--prepared-on", callback=_date, help="Date prepared (dd/mm/yyyy). Default: today.")
@@ -194,6 +210,7 @@ def render(
     template,
     page_size,
     as_of,
+    window_from,
     gap_months,
     prepared_by,
     prepared_on,
@@ -220,6 +237,7 @@ def render(
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id, name, dob)
     options = RenderOptions(
         as_of=as_of,
+        window_from=window_from,
         prepared_by=prepared_by,
         prepared_on=prepared_on or date.today(),
         marking=marking,
@@ -273,10 +291,12 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
     try:
-        problems = api.validate(inputs)
+        problems, notes = api.check(inputs)
     except TimelinesError as exc:
         _fail(exc)
     _report(problems)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
@@ -371,6 +391,14 @@ def siblings(
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
+@click.option(
+    "--outputs",
+    "outputs",
+    multiple=True,
+    callback=lambda ctx, param, value: _outputs(value),
+    help="What to write: children, groups, booklet, summary (comma-separated or repeated;"
+    " default all). errors.csv is always written.",
+)
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes (default: every core).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--template", help="Template name (see `timelines templates`) or a .toml file.")
@@ -384,6 +412,7 @@ def batch(
     extra,
     fmt,
     out,
+    outputs,
     jobs,
     quiet,
     template,
@@ -394,8 +423,10 @@ def batch(
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
     index and every child's picture page, bookmarked; booklet-001.pdf, … past
-    1,000 children), OUT/summary.csv and OUT/errors.csv. Exit status 0 when every child was drawn,
-    2 when some children failed (see errors.csv), 1 when nothing could be loaded.
+    1,000 children), OUT/summary.csv and OUT/errors.csv; --outputs children
+    (or groups, booklet, summary, comma-separated) writes only those (and errors.csv).
+    Exit status 0 when every child was drawn, 2 when some children failed (see
+    errors.csv), 1 when nothing could be loaded.
     """
     primary = chronology or source
     if primary is None:
@@ -406,15 +437,25 @@ def batch(
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
     try:
         with bar or contextlib.nullcontext():
-            result = api.run_batch(inputs, out, options, template, jobs, bar and _ticker(bar))
+            tick = _ticker(bar) if bar else None
+            result = api.run_batch(inputs, out, options, template, jobs, tick, outputs=outputs)
     except TimelinesError as exc:
         _fail(exc)
-    click.echo(
-        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed,"
-        f" {result.groups} sibling groups"
-    )
+    groups = f", {result.groups} sibling groups" if "groups" in outputs else ""
+    click.echo(f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{groups}")
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+def _outputs(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--outputs as given (comma-separated or repeated), checked; every output when none."""
+    chosen = [word.strip().lower() for value in values for word in value.split(",")]
+    unknown = [word for word in chosen if word and word not in api.OUTPUTS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown output '{unknown[0]}'; choose from {', '.join(api.OUTPUTS)}"
+        )
+    return tuple(dict.fromkeys(word for word in chosen if word)) or api.OUTPUTS
 
 
 def _ticker(bar):
@@ -441,3 +482,189 @@ def template_workbook(out: Path, force: bool) -> None:
     except TimelinesError as exc:
         _fail(exc)
     click.echo(f"wrote {out}: fill in the sheets, then run: timelines render {out}")
+
+
+@main.command()
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening it.")
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="MINUTES",
+    help="Stop after this many minutes without a request.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+def serve(no_browser: bool, idle_exit: float, port: int) -> None:
+    """Open a page in your browser to check, edit and draw a timeline, on this computer only.
+
+    It listens on 127.0.0.1 alone, behind a key in the address it opens (or
+    prints). Files are read in memory and nothing is kept: press Stop on the
+    page, or it stops after --idle-exit minutes without use. Needs the serve
+    extra: pip install "timelines[serve]".
+    """
+    try:
+        from timelines.serve.server import serve as run_server
+    except ImportError as exc:
+        raise click.ClickException(
+            f"timelines serve needs the serve extra ({exc.name} is missing):"
+            ' pip install "timelines[serve]"'
+        ) from None
+
+    def announce(started) -> None:
+        click.echo(f"Timelines is at {started.url}")
+        click.echo("This address is for you alone: do not share it. Press Stop on the page to end.")
+
+    run_server(idle_exit, not no_browser, port, announce)
+    click.echo("Timelines has stopped; nothing was kept.")
+
+
+def _dates(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
+    return tuple(sorted(_date(ctx, param, value) for value in values))
+
+
+def _target(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_target(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+SHOWN_WARNINGS = 10  # a cohort may have thousands; validate lists them all
+
+
+@main.command()
+@click.argument("cohort", type=EXISTING)
+@click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX).")
+@click.option("--children", type=EXISTING, help="Children file: child_id, name, date_of_birth…")
+@click.option(
+    "--events", "extra", type=EXISTING, multiple=True, help="More events, e.g. CIN census XML."
+)
+@click.option(
+    "--input-format",
+    "input_fmt",
+    type=click.Choice(["contract", "ssda903", "cin"]),
+    help="Input format; detected from the files when left out.",
+)
+@click.option(
+    "--start",
+    type=click.Choice(MILESTONE_CODES),
+    default="accommodated",
+    show_default=True,
+    help="The milestone the time is counted from.",
+)
+@click.option(
+    "--end",
+    type=click.Choice(MILESTONE_CODES),
+    default="permanence_recommendation",
+    show_default=True,
+    help="The milestone the time is counted to.",
+)
+@click.option(
+    "--as-of",
+    callback=_date,
+    help="Count the waiting to this day. Default: --to, else the last milestone in the data.",
+)
+@click.option(
+    "--from", "since", callback=_date, help="Chart the children who reached the end from this day."
+)
+@click.option("--to", "until", callback=_date, help="… and up to this day.")
+@click.option(
+    "--baseline",
+    type=click.IntRange(min=1),
+    help="The median is that of the first N points, frozen and extended (default 12).",
+)
+@click.option("--baseline-until", callback=_date, help="… or of the points up to this day.")
+@click.option(
+    "--phase",
+    "phases",
+    multiple=True,
+    callback=_dates,
+    help="Start a new phase (its own median) on this day; repeatable.",
+)
+@click.option("--target", callback=_target, help="A target line: 26w, 182d or 6m.")
+@click.option(
+    "--rules",
+    type=click.Choice(RULES),
+    default="ihi",
+    show_default=True,
+    help="IHI run-chart rules, or Anhøj's.",
+)
+@click.option("--annotate", type=EXISTING, help="Tests of change to mark: a CSV with date, text.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "png", "svg"]),
+    help="Chart format (default: from -o, else pdf).",
+)
+@click.option("--marking", help="Protective marking (default: OFFICIAL-SENSITIVE).")
+@click.option("--prepared-by", default="", help="Name or role of who prepared the chart.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Chart to write (default: runchart.pdf beside the input); the tables go beside it.",
+)
+def runchart(
+    cohort,
+    placements,
+    children,
+    extra,
+    input_fmt,
+    start,
+    end,
+    as_of,
+    since,
+    until,
+    baseline,
+    baseline_until,
+    phases,
+    target,
+    rules,
+    annotate,
+    fmt,
+    marking,
+    prepared_by,
+    out,
+) -> None:
+    """Draw a cohort's run chart: each child's time from one milestone to another, in
+    the order they reached it, with the children still waiting beside it.
+
+    Writes the chart and, beside it, <chart>.csv (every child on the chart, with
+    its signals), <chart>-waiting.csv and <chart>-excluded.csv (the children not
+    on the chart, with the reason). Default: accommodated to permanence
+    recommendation, median of the first 12 points, IHI rules.
+    """
+    if baseline is not None and baseline_until is not None:
+        raise click.UsageError("use --baseline or --baseline-until, not both")
+    inputs = api.Inputs(cohort, placements, children, tuple(extra), input_fmt)
+    choices = Choices(rules, baseline or 12, baseline_until, phases, target)
+    options = RunChartOptions(
+        start, end, as_of, since, until, choices, annotate, fmt, marking, prepared_by
+    )
+    try:
+        result = api.runchart(inputs, options, out)
+    except TimelinesError as exc:
+        _fail(exc)
+    warnings = [p for p in result.problems if p.severity == "warning"]
+    _report(warnings[:SHOWN_WARNINGS])
+    if len(warnings) > SHOWN_WARNINGS:
+        more = len(warnings) - SHOWN_WARNINGS
+        click.echo(
+            f"warning: … and {_count(more, 'more warning')} in the input"
+            f" (`timelines validate {cohort}` lists them all)",
+            err=True,
+        )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for finding in result.findings:
+        click.echo(finding)
+    tables = ", ".join(path.name for path in result.tables)
+    click.echo(
+        f"wrote {result.chart} and {tables}: {result.points} children on the chart,"
+        f" {result.waiting} still waiting, {result.excluded} not on the chart"
+    )

@@ -5,9 +5,12 @@ Pure functions of a ``ChildRecord`` and an end date; nothing here draws or reads
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from timelines.analyse.drift import Drift, DriftRules, analyse_drift
+from timelines.analyse.milestones import Milestone
 from timelines.model.dates import age_in_years, months_between
 from timelines.model.records import ChildRecord, Event, Placement
 from timelines.model.vocab import DECISION_CATEGORIES
@@ -41,6 +44,7 @@ class Facts:
     longest_gap: Gap | None
     last_decision: Event | None
     current_placement: Placement | None
+    drift: Drift | None = None  # milestones, waits for decisions and targets
 
     @property
     def days_since_last_decision(self) -> int | None:
@@ -51,7 +55,8 @@ class Facts:
 
 def axis_span(record: ChildRecord, end: date, start_at_birth: bool = True) -> tuple[date, date]:
     """First and last day the timeline shows."""
-    days = [e.when.start for e in record.events] + [p.start for p in record.placements]
+    story = [e for e in record.events if start_at_birth or e.category != "birth"]
+    days = [e.when.start for e in story or record.events] + [p.start for p in record.placements]
     if start_at_birth and record.child.date_of_birth:
         days.append(record.child.date_of_birth)
     ends = [e.when.end for e in record.events] + [p.end for p in record.placements if p.end]
@@ -92,8 +97,14 @@ def current_placement(placements: tuple[Placement, ...], as_of: date) -> Placeme
     return max(live, key=lambda p: p.start) if live else None
 
 
-def analyse(record: ChildRecord, as_of: date) -> Facts:
-    """Key facts for one child as at ``as_of``."""
+def analyse(
+    record: ChildRecord,
+    as_of: date,
+    rules: DriftRules | None = None,
+    milestones: Sequence[Milestone] | None = None,
+) -> Facts:
+    """Key facts for one child as at ``as_of`` (with ``rules``: its drift too, from its
+    ``milestones`` when already found)."""
     dob = record.child.date_of_birth
     gaps = event_gaps(record.events)
     decisions = [e for e in record.events if e.category in DECISION_CATEGORIES and e.day <= as_of]
@@ -111,4 +122,5 @@ def analyse(record: ChildRecord, as_of: date) -> Facts:
         longest_gap=max(gaps, key=lambda g: g.days, default=None),
         last_decision=max(decisions, key=lambda e: e.day, default=None),
         current_placement=current_placement(record.placements, as_of),
+        drift=analyse_drift(record, as_of, rules, milestones) if rules is not None else None,
     )

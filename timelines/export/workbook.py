@@ -9,8 +9,10 @@ a file: to a temporary file in the same folder, then moved into place.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from timelines.analyse.milestones import MILESTONE_CODES
+from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.problems import TimelinesError
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES
 
@@ -75,6 +79,13 @@ COLUMNS: dict[str, tuple[tuple[str, int, str], ...]] = {
         ("source", 18, "Where this is recorded, e.g. LAC review minutes (optional)."),
         ("key", 8, "yes marks the events that matter most; otherwise leave blank."),
         ("redact", 9, "yes leaves this event's words out of a redacted timeline."),
+        (
+            "milestone",
+            22,
+            "Optional: the PACE milestone this event is, from the list: "
+            + ", ".join(MILESTONE_CODES)
+            + ". Blank: worked out from the category and words.",
+        ),
     ),
     "placements": (
         ("child_id", 12, "Which child (as in the children sheet). Blank for a one-child workbook."),
@@ -100,6 +111,7 @@ LISTS = {
     ("chronology", "category"): tuple(CATEGORIES),
     ("chronology", "key"): YES_NO,
     ("chronology", "redact"): YES_NO,
+    ("chronology", "milestone"): MILESTONE_CODES,
     ("placements", "placement_type"): tuple(PLACEMENT_TYPES),
 }
 
@@ -141,6 +153,40 @@ def build_template_workbook(file_name: str = "timeline.xlsx") -> Workbook:
     for sheet in COLUMNS:
         _data_sheet(book.create_sheet(sheet), sheet)
     return book
+
+
+def filled_workbook_bytes(
+    rows: Mapping[str, Iterable[Sequence[str]]], file_name: str = "timeline.xlsx"
+) -> bytes:
+    """The template workbook with ``rows`` filled in (per sheet, cells in ``COLUMNS`` order).
+
+    A date column's cell holding a real day becomes an Excel date; every other
+    cell is kept as the text typed (a leading ``=`` stays text, never a formula).
+    """
+    book = build_template_workbook(file_name)
+    for name, sheet_rows in rows.items():
+        dated = {i for i, (c, _, _) in enumerate(COLUMNS[name]) if c in DATE_COLUMNS.get(name, ())}
+        sheet = book[name]
+        for number, cells in enumerate(sheet_rows, start=2):
+            for index, text in enumerate(cells):
+                cell = sheet.cell(number, index + 1, _cell_value(text, index in dated))
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell_value(text: str, is_date: bool) -> str | datetime | None:
+    if not text:
+        return None
+    if is_date:
+        try:
+            day = parse_exact_date(text)
+        except DateError:
+            return text
+        return datetime(day.year, day.month, day.day)
+    return text
 
 
 def _instructions(sheet: Worksheet, file_name: str) -> None:

@@ -11,17 +11,20 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from timelines.analyse.facts import Facts
-from timelines.layout import plot
+from timelines.layout import plot, waits
+from timelines.layout.drift_facts import drift_facts
 from timelines.layout.event_labels import cut_short, event_items, event_text, plan_event_labels
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.labels import LabelPlan
+from timelines.layout.milestone_track import Track, target_lines, track_height, track_items
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
-from timelines.layout.primitives import Bookmark, Page
+from timelines.layout.primitives import Bookmark, Page, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
-from timelines.model.dates import plain_duration
+from timelines.layout.window import window_items
+from timelines.model.dates import plain_duration, plain_months
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord, Placement
 
@@ -53,13 +56,25 @@ def build_child_pages(
     panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
-    found = plan_event_labels(ctx, record.events, scale, (ctx.margin + 6, top - 4), with_shadows)
+    drift = facts.drift
+    targets = drift.targets if drift else ()
+    track = Track(ctx.margin + 6, track_height(ctx, scale, targets))
+    bottom = track.bottom + track.height
+    found = plan_event_labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
     rows, plan = found.rows, found.plan
+    if drift is not None:
+        page.add(*waits.wait_bands(scale, rows, drift.waits))
     page.add(*event_items(ctx, record.events, scale, found))
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
-    page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
+    breaks, born = window_items(ctx, scale, rows, record.child.date_of_birth, options.redact)
+    page.add(*breaks, *([born] if born else []))
+    if drift is None:
+        page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
+    else:
+        page.add(*waits.wait_labels(ctx, scale, rows, drift.waits, born))
+        page.add(*track_items(ctx, scale, track, targets))
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
     shown = _shown(record, facts, found.series, span, _threshold(ctx, options))
     col = Column(panel_x, panel_width, top - 2, ctx.margin + 8)
@@ -72,8 +87,7 @@ def build_child_pages(
 
 
 def _threshold(ctx: Ctx, options: RenderOptions) -> int:
-    months = options.gap_threshold_months
-    return ctx.theme.gap_threshold_days if months is None else round(months * 30.4375)
+    return ctx.theme.gap_threshold_days(options.gap_threshold_months)
 
 
 def _shown(
@@ -100,19 +114,24 @@ def _panel(
     options: RenderOptions,
     shown: frozenset[str] = frozenset(),
 ) -> None:
-    """Key facts, placements and key; in smaller text (not below the minimum) when crowded."""
-    size = ctx.size("facts_size")
-    while size > ctx.min_size:
-        trial = Page(ctx.width, ctx.height)
-        end = _panel_items(trial, ctx, record, facts, replace(col, bottom=-1e9), options, shown)
-        if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
-            page.add(*trial.items)
-            return
-        size = max(size - 0.5, ctx.min_size)
-        text = {**ctx.theme.settings["text"], "facts_size": size}
-        theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
-        ctx = replace(ctx, theme=theme)
-    _panel_items(page, ctx, record, facts, col, options, shown)
+    """Key facts, targets, placements and key; in smaller text (not below the minimum)
+    when crowded; if still crowded, without the list of targets, then without the main
+    target's line (the milestone track shows both)."""
+    trims = (0, 1, 2) if facts.drift is not None and facts.drift.targets else (0,)
+    for trim in trims:
+        size, sized = ctx.size("facts_size"), ctx
+        while size > ctx.min_size:
+            trial = Page(ctx.width, ctx.height)
+            unbounded = replace(col, bottom=-1e9)
+            end = _panel_items(trial, sized, record, facts, unbounded, options, trim, shown)
+            if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
+                page.add(*trial.items)
+                return
+            size = max(size - 0.5, ctx.min_size)
+            text = {**ctx.theme.settings["text"], "facts_size": size}
+            theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
+            sized = replace(ctx, theme=theme)
+    _panel_items(page, sized, record, facts, col, options, trims[-1], shown)
 
 
 def _panel_items(
@@ -122,24 +141,35 @@ def _panel_items(
     facts: Facts,
     col: Column,
     options: RenderOptions,
+    trim: int = 0,
     shown: frozenset[str] = frozenset(),
 ) -> Column:
     col = heading(page, ctx, col, "Key facts")
-    col = fact_lines(page, ctx, col, key_facts(record, facts, ctx, options))
+    lines = key_facts(record, facts, ctx, options)
+    if trim >= 2:
+        lines = [line for line in lines if line[0] != _main_label(facts)]
+    col = fact_lines(page, ctx, col, lines)
+    if trim == 0 and facts.drift is not None and facts.drift.targets:
+        col = heading(page, ctx, col, "Targets")
+        col = text_lines(page, ctx, col, target_lines(facts.drift.targets), "target")
     if record.placements:
         col = heading(page, ctx, col, "Placements")
         col = text_lines(page, ctx, col, _placement_lines(record.placements, ctx), "placement")
     col = heading(page, ctx, col, "Key")
     kinds = _in_template_order({p.placement_type for p in record.placements}, ctx, "placements")
     cats = _in_template_order({e.category for e in record.events}, ctx, "categories")
-    extras = [
-        ("uncertain", "Hollow marker and bracket: date not exact"),
-        ("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"),
+    extras = [("uncertain", "Hollow marker and bracket: date not exact")]
+    if facts.drift is None:
+        extras.append(("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"))
+    else:
+        extras += waits.legend_extras(facts.drift)
+    extras += [
         ("move", "Move to a new placement"),
         ("birthday", "Birthday: a tick under the band, the age below"),
         ("series", "Routine events summarised: a tick for each"),
     ]
-    extras = [(symbol, words) for symbol, words in extras if symbol in shown]
+    drawn = shown | {"wait", "open_wait", "target"}  # the waits' own lines say when they are
+    extras = [(symbol, words) for symbol, words in extras if symbol in drawn]
     return legend(
         page,
         ctx,
@@ -148,6 +178,10 @@ def _panel_items(
         [ctx.theme.category(c) for c in cats],
         extras,
     )
+
+
+def _main_label(facts: Facts) -> str:
+    return drift_facts(facts)[1].get("main_target", "")
 
 
 def _in_template_order(codes: set[str], ctx: Ctx, table: str) -> list[str]:
@@ -163,10 +197,12 @@ def key_facts(
     """The key facts the template asks for, as (label, value) pairs."""
     wanted = ctx.theme.get("show", "key_facts")
     values = _fact_values(record, facts, ctx, options)
+    waiting, labels = drift_facts(facts)
+    values.update(waiting)
     return [
-        (label, values[name])
+        (labels.get(name, label), values[name])
         for name, label in FACT_LABELS.items()
-        if name in wanted and name in values
+        if name in wanted and values.get(name)
     ]
 
 
@@ -180,6 +216,7 @@ FACT_LABELS = {
     "moves": "Moves",
     "longest_gap": "Longest wait",
     "since_last_decision": "Since last decision",
+    "main_target": "Main target",
     "current_placement": "Current placement",
 }
 
@@ -191,7 +228,7 @@ def _fact_values(
     if facts.date_of_birth and not options.redact:
         values["date_of_birth"] = f"{facts.date_of_birth:%d/%m/%Y}"
     if facts.age_months is not None:
-        values["age"] = f"{plain_duration_months(facts.age_months)} on {facts.as_of:%d/%m/%Y}"
+        values["age"] = f"{plain_months(facts.age_months)} on {facts.as_of:%d/%m/%Y}"
     values["first_looked_after"] = (
         f"{facts.first_looked_after:%d/%m/%Y}" if facts.first_looked_after else "not looked after"
     )
@@ -219,16 +256,6 @@ def _fact_values(
     return values
 
 
-def plain_duration_months(months: int) -> str:
-    years, rest = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(f"{years} year" + ("" if years == 1 else "s"))
-    if rest or not years:
-        parts.append(f"{rest} month" + ("" if rest == 1 else "s"))
-    return " ".join(parts)
-
-
 def _placement_lines(placements: tuple[Placement, ...], ctx: Ctx) -> list[str]:
     lines = []
     for number, p in enumerate(placements, start=1):
@@ -244,7 +271,7 @@ def _renumber(pages: list[Page], ctx: Ctx, frame: FrameText) -> None:
     total = len(pages)
     for number, page in enumerate(pages, start=1):
         for i, item in enumerate(page.items):
-            if getattr(item, "role", "") == "footer" and " · page " in item.text:
+            if isinstance(item, Text) and item.role == "footer" and " · page " in item.text:
                 text = item.text.rsplit(" · page ", 1)[0] + f" · page {number} of {total}"
                 page.items[i] = ctx.text(
                     item.x, item.y, text, item.size, item.font, item.colour, item.align, "footer"

@@ -231,9 +231,21 @@ class _Planner:
         if others:
             best = self.tried(others, best)
         short = frozenset(i for i in _short(best.plan, events) if above(events[i]))
+        if best.score(events)[0] and short:  # more height over the axis
+            lh = line_height(self.ctx.min_size)
+            used = min((lab.box.y for lab in best.plan.labels if lab.box.top < best.rows.axis),
+                       default=best.rows.below[1])  # fmt: skip
+            free = max(used - best.rows.below[0] - lh, 3 * len(short) * lh)  # labels under
+            free = min(free, self.under(best) - LEAST_UNDER * lh)  # the axis give way
+            if free > lh:  # placed in full: key events making room is what it allows
+                trial = self.numbered(best.moved, self.under(best) - free)
+                if not trial.score(events)[0]:
+                    return trial
+            short = frozenset(i for i in _short(best.plan, events) if above(events[i]))
         if best.score(events)[0] and short:
             way = _in_the_way(best.plan, events, self.scale, short)
-            for moved in (best.moved | short, best.moved | way):
+            left = _in_the_way(best.plan, events, self.scale, short, "left")
+            for moved in (best.moved | short, best.moved | left, best.moved | way):
                 best = self.tried(moved, best)
                 if not best.score(events)[0]:
                     break
@@ -276,8 +288,8 @@ class _Planner:
         height = line_height(self.ctx.min_size)
         scale = self.scale
         need_up = up.levels_needed(up.numbered(up.area(scale, (0.0, room)), False)) * height
-        need_down = down.levels_needed(down.numbered(down.area(scale, (0.0, room)), False))
-        need_down *= height
+        levels_down = down.levels_needed(down.numbered(down.area(scale, (0.0, room)), False))
+        need_down = levels_down * height
         if need_up + need_down <= room:
             spare = room - need_up - need_down
             share = need_down / (need_up + need_down) if need_up + need_down else 0.5
@@ -287,15 +299,21 @@ class _Planner:
 
 
 def _in_the_way(
-    plan: LabelPlan, events: tuple[Event, ...], scale: TimeScale, short: frozenset[int]
+    plan: LabelPlan,
+    events: tuple[Event, ...],
+    scale: TimeScale,
+    short: frozenset[int],
+    side: str = "",
 ) -> frozenset[int]:
-    """Labels over the axis that stand over the stem of an event in ``short``."""
+    """Labels over the axis (pointing ``side``, or either way) that stand over the stem
+    of an event in ``short``: a flag the page edge turned left often does."""
     xs = [scale.clamp(events[i].day) for i in short]
     return frozenset(
         label.index
         for label in plan.labels
         if not label.members
         and above(events[label.index])
+        and label.side.startswith(side)
         and any(label.box.x - 2 <= x <= label.box.right + 2 for x in xs)
     )
 

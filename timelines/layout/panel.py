@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from timelines.layout.primitives import Line, Marker, Page, Rect
 from timelines.layout.style import INK, MUTED, Ctx
+from timelines.layout.waits import EDGE, OPEN_EDGE, OPEN_FILL, WAIT_FILL
 from timelines.prepare.template import Style
 
 
@@ -34,13 +35,16 @@ def fact_lines(page: Page, ctx: Ctx, col: Column, facts: Iterable[tuple[str, str
     for label, value in facts:
         head = f"{label}: "
         head_w = ctx.measure(head, size, "bold")
-        lines = ctx.wrap(value, size, col.width - head_w)
-        if y - lead * len(lines) < col.bottom:
+        under = head_w > col.width * 0.42  # a long label: the value goes under it
+        indent = 8.0 if under else head_w
+        lines = ctx.wrap(value, size, col.width - indent)
+        rows = len(lines) + under
+        if y - lead * rows < col.bottom:
             break
         page.add(ctx.text(col.x, y - size, head, size, "bold", role="fact"))
-        for i, line in enumerate(lines):
-            page.add(ctx.text(col.x + head_w, y - size - i * lead, line, size, role="fact"))
-        y -= lead * len(lines) + 1.5
+        for i, line in enumerate(lines, start=under):
+            page.add(ctx.text(col.x + indent, y - size - i * lead, line, size, role="fact"))
+        y -= lead * rows + 1.5
     return Column(col.x, col.width, y - 6, col.bottom)
 
 
@@ -110,6 +114,11 @@ def _extra_symbol(page: Page, x: float, y: float, symbol: str, size: float) -> N
         page.add(Marker(x + 5, mid, "circle", 6.5, INK, hollow=True))
     elif symbol == "gap":
         page.add(Rect(x, mid - 2, 11, 4, "#D9D9D9", INK, "backdiagonal", 0.4))
+    elif symbol in ("wait", "open_wait"):
+        fill, edge = (WAIT_FILL, EDGE) if symbol == "wait" else (OPEN_FILL, OPEN_EDGE)
+        page.add(Rect(x, mid - 3.5, 11, 7, fill, edge, "none", 0.6))
+    elif symbol == "target":
+        page.add(Marker(x + 5, mid, "diamond", 6.0, INK, hollow=True))
     elif symbol == "move":
         page.add(Marker(x + 5, mid, "triangle_down", 6, INK))
     elif symbol == "birthday":

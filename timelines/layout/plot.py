@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from timelines.analyse.facts import Gap
-from timelines.layout.primitives import Box, Image, Line, Marker, Rect, Text
+from timelines.layout.primitives import Image, Line, Marker, Rect, Text
 from timelines.layout.scale import TimeScale, month_ticks, year_ticks
 from timelines.layout.shadows import Shadow, height_for_age, shadow_for_age
 from timelines.layout.style import INK, MUTED, RULE, Ctx
@@ -170,7 +170,7 @@ def _standing(
     for years, day in birthdays:
         shadow = shadow_for_age(shadows, years)
         h = tallest * height_for_age(years) / height_for_age(18)
-        w = h * shadow.width_px / shadow.height_px
+        w = h * shadow.aspect
         x = min(max(scale.x(day) - w / 2, scale.x0), scale.x1 - w)
         if x < last_right + 2:
             return None
@@ -320,7 +320,3 @@ def uncertain_span(scale: TimeScale, rows: Rows, start: date, end: date, colour:
         Line(x1, y - 1.8, x1, y + 1.8, colour, 0.8),
         Line(x2, y - 1.8, x2, y + 1.8, colour, 0.8),
     ]
-
-
-def plot_box(scale: TimeScale, rows: Rows) -> Box:
-    return Box(scale.x0, rows.shadows[0], scale.x1 - scale.x0, rows.labels[1] - rows.shadows[0])

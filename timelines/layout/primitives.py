@@ -88,7 +88,6 @@ class Rect(NamedTuple):
     stroke: str | None = None
     pattern: str = "none"
     stroke_width: float = 0.5
-    radius: float = 0.0
 
 
 class Marker(NamedTuple):

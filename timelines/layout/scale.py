@@ -41,7 +41,8 @@ def year_ticks(scale: TimeScale) -> list[date]:
 
 def month_ticks(scale: TimeScale, every: int = 1) -> list[date]:
     """The first of every ``every``-th month inside the scale (January excluded)."""
-    ticks, year, month = [], scale.start.year, scale.start.month
+    ticks: list[date] = []
+    year, month = scale.start.year, scale.start.month
     while True:
         month += 1
         if month > 12:

@@ -30,6 +30,7 @@ from timelines.layout.style import INK, MUTED, RULE, Ctx
 from timelines.model.dates import plain_duration
 from timelines.model.records import Placement
 from timelines.model.vocab import DECISION_CATEGORIES
+from timelines.prepare.template import Style
 
 ROWS_PER_PAGE = 12
 LABEL_WIDTH = 132.0
@@ -563,17 +564,10 @@ def _legend_entries(
     entries: list[tuple[Draw, str]] = []
     for code in _ordered(kinds, ctx, "placements"):
         s = ctx.theme.placement(code)
-        entries.append(
-            (
-                lambda x, y, s=s: [Rect(x, y - 1.5, 11, size + 1, s.colour, INK, s.pattern, 0.4)],
-                s.label,
-            )
-        )
+        entries.append((_swatch(s, size), s.label))
     for code in _ordered([c for c in cats if c in DECISION_CATEGORIES], ctx, "categories"):
         s = ctx.theme.category(code)
-        entries.append(
-            (lambda x, y, s=s: [Marker(x + 5, y + size * 0.35, s.marker, 6, s.colour)], s.label)
-        )
+        entries.append((_sign(s, size), s.label))
     if born:
         entries.append((lambda x, y: [Marker(x + 5, y + size * 0.35, "star", 6.5, INK)], "Born"))
     entries.append((lambda x, y: [Marker(x + 5, y + size * 0.35, "triangle_down", 5, INK)], "Move"))
@@ -587,6 +581,16 @@ def _legend_entries(
     if together:
         entries.append((_together_sample(size, named), LEGEND_LINKED))
     return entries
+
+
+def _swatch(style: Style, size: float) -> Draw:
+    """The legend's sample of a placement type: its colour and pattern."""
+    return lambda x, y: [Rect(x, y - 1.5, 11, size + 1, style.colour, INK, style.pattern, 0.4)]
+
+
+def _sign(style: Style, size: float) -> Draw:
+    """The legend's sample of a decision: its marker."""
+    return lambda x, y: [Marker(x + 5, y + size * 0.35, style.marker, 6, style.colour)]
 
 
 def _together_sample(size: float, named: bool) -> Draw:

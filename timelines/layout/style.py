@@ -10,7 +10,6 @@ from reportlab.lib.pagesizes import A3, A4
 from timelines.layout.primitives import Align, Text
 from timelines.pdf import fonts
 from timelines.prepare.template import Theme
-from timelines.prepare.words import rewrite
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
 INK = "#1A1A1A"
@@ -41,13 +40,9 @@ class Ctx:
             width, height = height, width
         return cls(theme, names, width, height, theme.get("page", "margin"))
 
-    @cached_property
-    def glossary(self) -> dict[str, str]:
-        return self.theme.glossary
-
     def plain(self, text: str) -> str:
         """The template's glossary applied: the one place page words are rewritten."""
-        return rewrite(text, self.glossary)
+        return self.theme.compiled_glossary.rewrite(text)
 
     @cached_property
     def min_size(self) -> float:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 from xml.parsers import expat
 
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
@@ -202,7 +203,7 @@ def _parse(path: Path) -> tuple[ET.Element, dict[int, int]]:
         element = builder.start(_local(tag), attrs)
         lines[id(element)] = parser.CurrentLineNumber
 
-    def refuse(*_args: object) -> None:
+    def refuse(*_args: object) -> NoReturn:
         raise _Refused(
             "the XML has a <!DOCTYPE> or <!ENTITY> declaration, which is refused for safety;"
             " remove it (CIN census files do not need one)",
@@ -242,7 +243,7 @@ class _Reader:
     def child(self, element: ET.Element, wanted: set[str] | None) -> None:
         ids = element.find("ChildIdentifiers")
         child_id = _text(ids, "LAchildID") if ids is not None else ""
-        if not child_id:
+        if ids is None or not child_id:
             line = self.lines.get(id(element))
             self.problems.append(
                 error(

@@ -29,7 +29,7 @@ from timelines.model.dates import (
     parse_date,
     parse_exact_date,
 )
-from timelines.model.problems import InputError, Problem, error, warning
+from timelines.model.problems import InputError, Problem, error, has_errors, warning
 from timelines.model.records import Child, Dataset, Event, Origin, Placement, sex_from
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
@@ -46,6 +46,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "source": ("source", "recorded_by"),
         "key": ("key", "key_event"),
         "redact": ("redact", "redacted"),
+        "milestone": ("milestone", "pace_milestone"),
         "child_id": ("child_id", "child", "id"),
     },
     "placements": {
@@ -448,11 +449,7 @@ def _resolve(kind: str, table: Table) -> tuple[_Source, list[Problem]]:
             )
     if kind == "chronology" and not table.rows:
         problems.append(warning("the file has column headings but no rows", table.file))
-    return _Source(kind, table, columns, not _has_error(problems)), problems
-
-
-def _has_error(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)
+    return _Source(kind, table, columns, not has_errors(problems)), problems
 
 
 # --- which child each row belongs to ---------------------------------------------------------
@@ -524,6 +521,9 @@ class _Loader:
         counts = {"records": 0, "errors": 0, "other_children": 0}
         seen: dict[Cells, int] = {}
         for number, cells in source.table.rows:
+            if number in source.table.bad_rows:  # the table has said why
+                counts["errors"] += 1
+                continue
             row = _Row(source, number, cells, self.options)
             child = self._owner(row)
             if self.ids.chosen and child not in (None, self.ids.chosen):
@@ -561,8 +561,10 @@ class _Loader:
         if row.failed or when is None:
             return False
         origin = Origin(row.source.table.file, row.number)
-        detail, source = row.text("detail"), row.text("source")
-        self.events.append(Event(when, label, category, detail, source, key, redact, child, origin))
+        detail, source, milestone = row.text("detail"), row.text("source"), row.text("milestone")
+        self.events.append(
+            Event(when, label, category, detail, source, key, redact, child, origin, milestone)
+        )
         return True
 
     def _placement(self, row: _Row, child: str) -> bool:
@@ -641,7 +643,7 @@ class _Loader:
         """The date of birth given, else from the children file, else from a birth event."""
         candidates: list[_DobCandidate] = []
         if is_target and self.options.dob:
-            given = _given_dob(self.options.dob, self.problems)
+            given = given_dob(self.options.dob, self.problems)
             if given:
                 candidates.append(_DobCandidate(given, "given as dob", ("", None, None)))
         if record.date_of_birth and record.origin:
@@ -669,8 +671,9 @@ class _Loader:
         return first.day
 
 
-def _given_dob(given: str | date, problems: list[Problem]) -> date | None:
-    if isinstance(given, date):
+def given_dob(given: str | date | None, problems: list[Problem]) -> date | None:
+    """A date of birth given as an option (``--dob``), checked: a problem when it is no date."""
+    if given is None or isinstance(given, date):
         return given
     try:
         return parse_exact_date(given)

@@ -9,15 +9,15 @@ files (a CIN census XML or a contract chronology) and describes the chosen child
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from timelines import runtime
 from timelines.load.cin import load_cin
-from timelines.load.contract import find_contract_files, load_contract, load_folder
+from timelines.load.contract import find_contract_files, given_dob, load_contract, load_folder
 from timelines.load.ssda903 import (
     find_ssda903_files,
     load_ssda903,
@@ -25,7 +25,6 @@ from timelines.load.ssda903 import (
     table_kind,
 )
 from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
-from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.problems import InputError, Problem, TimelinesError, error, warning
 from timelines.model.records import Child, Dataset
 
@@ -87,7 +86,7 @@ def load_inputs(
     """
     if fmt is not None and fmt not in FORMATS:
         raise TimelinesError(f"unknown input format '{fmt}'; use one of {', '.join(FORMATS)}")
-    with _collector_paused():
+    with runtime.collector_paused():
         return _load(
             primary,
             placements,
@@ -100,19 +99,6 @@ def load_inputs(
             today,
             vocabulary,
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading makes millions of small objects and no cycles: the cyclic garbage
-    collector would only rescan them again and again (twice as slow on a cohort)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _load(
@@ -177,7 +163,7 @@ def describe_child(
         )
         return dataset.with_problems([error(message)])
     problems: list[Problem] = []
-    born = _given_dob(dob, problems)
+    born = given_dob(dob, problems)
     children = list(dataset.children)
     index = next((i for i, c in enumerate(children) if c.child_id == target), None)
     if index is None:  # the loader has said the child is not in the data
@@ -217,7 +203,7 @@ def _contract(
     today: date,
     vocabulary: Iterable[str],
 ) -> Dataset:
-    options = {
+    options: dict[str, Any] = {
         "child_id": child_id,
         "name": name,
         "dob": dob,
@@ -327,16 +313,6 @@ def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:
         known.sibling_group or other.sibling_group,
         known.origin or other.origin,
     )
-
-
-def _given_dob(dob: str | date | None, problems: list[Problem]) -> date | None:
-    if dob is None or isinstance(dob, date):
-        return dob
-    try:
-        return parse_exact_date(dob)
-    except DateError as exc:
-        problems.append(error(f"date of birth: {exc}"))
-        return None
 
 
 def _sheet_kinds(path: Path) -> set[str]:

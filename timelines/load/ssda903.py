@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from timelines.load.tables import EXCEL_SUFFIXES, Table, find_sheet_names, read_table
+from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date, plain_duration
-from timelines.model.problems import InputError, Problem, error, warning
+from timelines.model.problems import InputError, Problem, error, has_errors, warning
 from timelines.model.records import Child, Dataset, Event, Origin, Placement, sex_from
+
+Day = date  # the type (in _Loader, ``date`` names a method)
 
 SOURCE = "SSDA903"
 
@@ -510,7 +512,7 @@ def _sources(kind: str, paths: list[Path]) -> list[tuple[Path, str | None]]:
     sheet when none is named for it; a text file has no sheet."""
     sources: list[tuple[Path, str | None]] = []
     for path in paths:
-        sheets = _workbook_sheets(path).get(kind) or [None]
+        sheets: list[str | None] = [*_workbook_sheets(path).get(kind, [])] or [None]
         sources += [(path, sheet) for sheet in sheets]
     return sources
 
@@ -522,7 +524,7 @@ class _Episode:
     child: str
     start: date
     end: date | None
-    cells: dict[str, str]
+    cells: Cells
     origin: Origin
     order: int
     headings: dict[str, str]
@@ -620,9 +622,12 @@ class _Loader:
             tables.append(table)
         return tables
 
-    def _rows(self, table: Table) -> Iterator[tuple[int, str, dict[str, str]]]:
+    def _rows(self, table: Table) -> Iterator[tuple[int, str, Cells]]:
         """The table's rows for the chosen child (others are counted as left out)."""
         for number, cells in table.rows:
+            if number in table.bad_rows:  # the table has said why
+                self.count(table.file, "errors")
+                continue
             child = cells.get("child", "").strip()
             if self.chosen and child != self.chosen:
                 self.count(table.file, "left_out")
@@ -633,7 +638,7 @@ class _Loader:
         self,
         table: Table,
         number: int,
-        cells: dict[str, str],
+        cells: Cells,
         column: str,
         problems: list[Problem],
         severity: Callable[..., Problem] = error,
@@ -653,7 +658,7 @@ class _Loader:
         return day
 
     def _episodes(self, tables: list[Table]) -> list[_Episode]:
-        episodes = []
+        episodes: list[_Episode] = []
         for table in tables:
             headings = {c: table.original(c) for c in table.columns}
             for number, child, cells in self._rows(table):
@@ -671,7 +676,7 @@ class _Loader:
                         )
                     )
                 self.problems += problems
-                if start is None or _has_error(problems):
+                if start is None or has_errors(problems):
                     self.count(table.file, "errors")
                     continue
                 origin = Origin(table.file, number)
@@ -689,7 +694,7 @@ class _Loader:
                 born = self.date(table, number, cells, "dob", problems, warning)
                 sexes.setdefault(child, sex_from(cells.get("sex", "")))
                 self.problems += problems
-                if _has_error(problems):
+                if has_errors(problems):
                     self.count(table.file, "errors")
                 elif child not in by_child:
                     without.setdefault(table.file, []).append(number)
@@ -729,8 +734,8 @@ class _Loader:
             )
 
     def _date_of_birth(
-        self, child: str, rows: list[tuple[date | None, Origin, str]]
-    ) -> tuple[date | None, Origin | None]:
+        self, child: str, rows: list[tuple[Day | None, Origin, str]]
+    ) -> tuple[Day | None, Origin | None]:
         """The most common date of birth (the last listed on a tie: files are read oldest
         first) and the first row giving it; a warning on that row if the rows give several."""
         dated = [row for row in rows if row[0] is not None]
@@ -774,7 +779,7 @@ class _Loader:
             for number, child, cells in self._rows(table):
                 problems = _required(table, number, cells, child, column)
                 day = self.date(table, number, cells, column, problems)
-                if day is None or _has_error(problems):
+                if day is None or has_errors(problems):
                     self.problems += problems
                     self.count(table.file, "errors")
                 elif child not in by_child:
@@ -816,7 +821,7 @@ class _Loader:
 class _DatedRow:
     table: Table
     number: int
-    cells: dict[str, str]
+    cells: Cells
     child: str
     day: date
     problems: list[Problem]
@@ -826,7 +831,7 @@ _COUNTED = ("read", "records", "merged", "errors", "left_out")
 
 
 def _required(
-    table: Table, number: int, cells: dict[str, str], child: str, date_column: str = ""
+    table: Table, number: int, cells: Cells, child: str, date_column: str = ""
 ) -> list[Problem]:
     """Errors for a blank CHILD id or a blank required date."""
     problems = []
@@ -841,10 +846,6 @@ def _required(
 def _n(n: int, word: str, words: str = "") -> str:
     """'1 row', '3 rows'."""
     return f"{n} {word if n == 1 else words or word + 's'}"
-
-
-def _has_error(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)
 
 
 def _merge_repeats(episodes: list[_Episode], loader: _Loader) -> list[_Episode]:
@@ -1064,6 +1065,7 @@ class _History:
         )
 
     def _gap(self, previous: _Episode, episode: _Episode) -> None:
+        assert previous.end is not None  # a gap follows an episode that ended
         days = (episode.start - previous.end).days
         why = (
             f"left care ({previous.rec}) and came back"
@@ -1219,7 +1221,7 @@ def _review_event(
     loader: _Loader,
     table: Table,
     number: int,
-    cells: dict[str, str],
+    cells: Cells,
     child: str,
     day: date,
     problems: list[Problem],
@@ -1258,7 +1260,7 @@ def _missing_event(
     loader: _Loader,
     table: Table,
     number: int,
-    cells: dict[str, str],
+    cells: Cells,
     child: str,
     day: date,
     problems: list[Problem],
@@ -1309,7 +1311,7 @@ def _adoption_events(
     loader: _Loader,
     table: Table,
     number: int,
-    cells: dict[str, str],
+    cells: Cells,
     child: str,
     day: date,
     problems: list[Problem],

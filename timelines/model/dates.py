@@ -183,6 +183,14 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+DAYS_PER_MONTH = 30.4375  # an average month (365.25 / 12)
+
+
+def days_in_months(months: float) -> int:
+    """Whole days in a number of average months."""
+    return round(months * DAYS_PER_MONTH)
+
+
 def plain_duration(days: int) -> str:
     """A length of time in plain words: '3 weeks', '7 months', '1 year 2 months'."""
     if days < 0:
@@ -192,11 +200,70 @@ def plain_duration(days: int) -> str:
     if days < 61:
         weeks = days // 7
         return f"{weeks} weeks"
-    months = round(days / 30.4375)
-    years, months = divmod(months, 12)
+    return plain_months(round(days / DAYS_PER_MONTH))
+
+
+def plain_months(months: int) -> str:
+    """Months in plain words: '7 months', '1 year', '2 years 3 months', '0 months'."""
+    years, rest = divmod(months, 12)
     parts = []
     if years:
         parts.append(f"{years} year" + ("" if years == 1 else "s"))
-    if months:
-        parts.append(f"{months} month" + ("" if months == 1 else "s"))
-    return " ".join(parts) or "0 months"
+    if rest or not years:
+        parts.append(f"{rest} month" + ("" if rest == 1 else "s"))
+    return " ".join(parts)
+
+
+_DURATION = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(working days?|hours?|days?|weeks?|months?|years?)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A span a target allows, as a template writes it: '72 hours', '6 weeks', '3 months',
+    '20 working days' (Monday to Friday; bank holidays are not known), '426 days'."""
+
+    amount: float
+    unit: str  # hours, days, working_days, weeks, months, years
+
+    def after(self, day: date) -> date:
+        """The last day within the span that starts on ``day``."""
+        if self.unit == "hours":
+            return day + timedelta(days=int(self.amount // 24))
+        if self.unit in ("days", "weeks"):
+            return day + timedelta(days=round(self.amount * (7 if self.unit == "weeks" else 1)))
+        if self.unit == "working_days":
+            left, current = int(self.amount), day
+            while left > 0:
+                current += timedelta(days=1)
+                left -= current.weekday() < 5
+            return current
+        months = round(self.amount * (12 if self.unit == "years" else 1))
+        return add_months(day, months)
+
+    def words(self) -> str:
+        amount = f"{self.amount:g}"
+        unit = self.unit.replace("_", " ")
+        return f"{amount} {unit[:-1] if amount == '1' else unit}"
+
+
+def parse_duration(text: str) -> Duration:
+    """'72 hours', '6 weeks', '3 months', '20 working days', '2 years'; DateError if not."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise DateError(
+            f"'{text}' is not a length of time (expected e.g. '72 hours', '6 weeks',"
+            " '3 months', '20 working days', '2 years')"
+        )
+    unit = match[2].lower().replace(" ", "_")
+    return Duration(float(match[1]), unit if unit.endswith("s") else unit + "s")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

@@ -12,6 +12,7 @@ class RenderOptions:
     """What the reader asked for beyond the data: dates, names, markings."""
 
     as_of: date | None = None  # end of the story; default today (or the last event)
+    window_from: date | str | None = None  # axis start: a day, or "birth"; None: the template's
     prepared_by: str = ""
     prepared_on: date | None = None
     marking: str | None = None  # protective marking; None: the template's
@@ -22,4 +23,3 @@ class RenderOptions:
     show_shadows: bool | None = None
     redact: bool = False
     redact_names: tuple[str, ...] = ()  # more names to hide when redacting (brothers, sisters)
-    fingerprint: str = ""  # short hash of the input data, for the footer

@@ -54,6 +54,7 @@ class Event:
     redact: bool = False
     child_id: str = ""
     origin: Origin | None = None
+    milestone: str = ""  # a milestone code from the chronology's optional column, as written
 
     @property
     def day(self) -> date:
@@ -112,8 +113,10 @@ class Dataset:
     def child_ids(self) -> list[str]:
         """Every child id mentioned anywhere, children file order first."""
         seen: dict[str, None] = {c.child_id: None for c in self.children}
-        for record in (*self.events, *self.placements):
+        for record in self.events:
             seen.setdefault(record.child_id, None)
+        for placement in self.placements:
+            seen.setdefault(placement.child_id, None)
         return list(seen)
 
     def record(self, child_id: str) -> ChildRecord:

@@ -35,9 +35,6 @@ PLACEMENT_TYPES: dict[str, str] = {
 # Categories that count as decisions for "time since the last decision".
 DECISION_CATEGORIES = frozenset({"hearing", "decision", "panel", "court", "order"})
 
-# Placement types that count as "looked after" (all of them: at home on a CSO too).
-LOOKED_AFTER_TYPES = frozenset(PLACEMENT_TYPES)
-
 
 @lru_cache(maxsize=4096)
 def normalise_code(text: str) -> str:

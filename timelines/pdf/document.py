@@ -5,42 +5,15 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-import zlib
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from timelines.layout.primitives import Page
 from timelines.model.problems import TimelinesError
-from timelines.pdf.fonts import FontProgram
 from timelines.pdf.painter import draw_page
-
-rl_config.useA85 = 0  # binary streams: smaller files, no slow ASCII85 encoding
-FLATE_LEVEL = 3  # zlib level for every stream: 3% larger files than reportlab's 6, much faster
-
-
-class _Flate(pdfdoc.PDFStreamFilterZCompress):
-    """reportlab's Flate filter at ``FLATE_LEVEL``: a cohort's PDFs spend a tenth of
-    their time compressing at the default level."""
-
-    def encode(self, text: str | bytes) -> bytes:
-        if isinstance(text, FontProgram):
-            return _deflate_font(text)
-        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
-
-
-@lru_cache(maxsize=64)
-def _deflate_font(program: FontProgram) -> bytes:
-    """A font subset compressed once: the same few subsets go into every PDF of a batch."""
-    return zlib.compress(program, FLATE_LEVEL)
-
-
-# reportlab uses one shared filter object for every stream it compresses.
-pdfdoc.PDFZCompress.__class__ = _Flate
+from timelines.pdf.settings import building
 
 
 def pdf_bytes(
@@ -49,18 +22,8 @@ def pdf_bytes(
     """Paint pages into a deterministic PDF (same input, same bytes)."""
     buffer = io.BytesIO()
     pages = list(pages)
-    size = (pages[0].width, pages[0].height) if pages else (595.28, 841.89)
-    canvas = Canvas(buffer, pagesize=size, invariant=1, pageCompression=1)
-    canvas.setTitle(title)
-    canvas.setAuthor(author)
-    canvas.setSubject(subject)
-    canvas.setCreator("timelines")
-    canvas.setProducer("timelines")
-    canvas.showOutline() if any(_has_bookmark(p) for p in pages) else None
-    for page in pages:
-        canvas.setPageSize((page.width, page.height))
-        draw_page(canvas, page, fonts)
-    canvas.save()
+    outline = any(_has_bookmark(p) for p in pages)
+    _build(buffer, pages, fonts, (title, author, subject), outline)
     return buffer.getvalue()
 
 
@@ -86,23 +49,38 @@ def write_pdf_pages(
     except OSError as exc:
         raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        canvas = Canvas(tmp, invariant=1, pageCompression=1)
-        canvas.setTitle(title)
-        canvas.setAuthor(author)
-        canvas.setSubject(subject)
-        canvas.setCreator("timelines")
-        canvas.setProducer("timelines")
-        canvas.showOutline()
-        for page in pages:
-            canvas.setPageSize((page.width, page.height))
-            draw_page(canvas, page, fonts)
-        canvas.save()
+        _build(tmp, pages, fonts, (title, author, subject), outline=True)
         os.replace(tmp, path)
     except OSError as exc:
         raise TimelinesError(f"cannot write {path}: {exc.strerror}") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+def _build(
+    target: str | io.BytesIO,
+    pages: Iterable[Page],
+    fonts: dict[str, str],
+    about: tuple[str, str, str],
+    outline: bool,
+) -> None:
+    """Paint ``pages`` into a PDF document at ``target`` (a file name or a stream), with
+    its title, author and subject, under timelines' reportlab settings."""
+    title, author, subject = about
+    with building():
+        canvas = Canvas(target, invariant=1, pageCompression=1)
+        canvas.setTitle(title)
+        canvas.setAuthor(author)
+        canvas.setSubject(subject)
+        canvas.setCreator("timelines")
+        canvas.setProducer("timelines")
+        if outline:
+            canvas.showOutline()
+        for page in pages:
+            canvas.setPageSize((page.width, page.height))
+            draw_page(canvas, page, fonts)
+        canvas.save()
 
 
 def _has_bookmark(page: Page) -> bool:

@@ -18,13 +18,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from timelines.model.problems import TimelinesError
 from timelines.resources import fonts_dir
 
-ROLES = ("regular", "bold", "label")
-DEFAULT_FILES = {
-    "regular": "DejaVuSans.ttf",
-    "bold": "DejaVuSans-Bold.ttf",
-    "label": "DejaVuSansCondensed.ttf",
-}
-
 
 def _font_path(name: str) -> Path:
     path = Path(name)
@@ -101,10 +94,6 @@ def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int
 def font_names(regular: str, bold: str, label: str) -> dict[str, str]:
     """Map roles (regular, bold, label) to registered font names."""
     return {"regular": register(regular), "bold": register(bold), "label": register(label)}
-
-
-def default_fonts() -> dict[str, str]:
-    return font_names(DEFAULT_FILES["regular"], DEFAULT_FILES["bold"], DEFAULT_FILES["label"])
 
 
 def measure(text: str, font_name: str, size: float) -> float:

@@ -333,10 +333,10 @@ _POLYGONS = {
     "diamond": lambda r: [(0, r * 1.15), (r * 0.9, 0), (0, -r * 1.15), (-r * 0.9, 0)],
     "triangle": lambda r: _regular(3, r * 1.15),
     "triangle_down": lambda r: _regular(3, r * 1.15, -90.0),
+    "triangle_right": lambda r: _regular(3, r * 1.15, 0.0),
     "pentagon": lambda r: _regular(5, r * 1.05),
     "hexagon": lambda r: _regular(6, r * 1.0),
     "star": _star,
-    "triangle_right": lambda r: _regular(3, r * 1.15, 0.0),
     "triangle_left": lambda r: _regular(3, r * 1.15, 180.0),
     "hourglass": lambda r: [(-r * 0.9, r), (r * 0.9, r), (-r * 0.9, -r), (r * 0.9, -r)],
 }

@@ -1,74 +1,69 @@
-"""Cohort batch rendering: every child's page, every sibling group, a booklet and a summary.
+"""Cohort batch: schedule every child's page, every sibling group, the booklet and the tables.
 
-The dataset is loaded once and turned into a ``Plan``: every child's record packed
-(compressed), its warnings, and the groups; the dataset itself is then let go
-(``api.run_batch`` loads it in a process of its own). Children whose rows have
-errors are *failed* (not drawn, listed in ``errors.csv``); errors that belong to no
-child fail nothing else. Workers (one process per core) lay out and write each
-child's PDF and send back the page display lists, compressed, so the parent can
-stream them into the booklet in input order without keeping many pages in memory
-at once. Exit codes (see ``BatchResult.exit_code``): 0 all drawn, 2 some failed,
-1 none drawn.
+The dataset is loaded once (in a process of its own with several jobs, see
+``plan_apart``) and turned into a ``Plan``: every child's record (packed, when it
+goes to other processes), its warnings, and the groups; the dataset itself is
+then let go. Children whose rows have errors are *failed* (not drawn, listed in
+``errors.csv``); errors that belong to no child fail nothing else. Workers (one
+process per core) draw each child through ``pipeline.child`` and send back its
+booklet page, packed, so this process can stream them into ``pipeline.booklet``
+in input order without keeping many pages in memory at once. Groups go through
+``pipeline.siblings``, the tables through ``pipeline.summary``. Exit codes (see
+``BatchResult.exit_code``): 0 all drawn, 2 some failed, 1 none drawn.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import pickle
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from multiprocessing.pool import Pool
 from pathlib import Path
+from typing import Any, TypeVar
 
 from timelines import runtime
 from timelines.analyse.facts import Facts
-from timelines.layout.frame import FrameText, add_frame
-from timelines.layout.primitives import Bookmark, Line, Page
-from timelines.layout.style import MUTED, RULE, Ctx
+from timelines.analyse.groups import sibling_groups
+from timelines.export.names import safe_name
+from timelines.layout.primitives import Page
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
-from timelines.model.records import ChildRecord, Dataset
-from timelines.pdf.document import write_atomic, write_pdf_pages
+from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
+from timelines.pdf.document import write_atomic
+from timelines.pipeline import booklet
+from timelines.pipeline.child import child_facts, layout_child, render_child
+from timelines.pipeline.siblings import render_group
+from timelines.pipeline.source import Inputs, load, raw_row_children
+from timelines.pipeline.summary import (
+    error_rows,
+    summary_columns_for,
+    summary_row,
+    write_tables,
+)
 from timelines.prepare.template import Theme, load_template
 
-SUMMARY_COLUMNS = (
-    "child_id",
-    "age_years",
-    "first_looked_after",
-    "days_looked_after",
-    "placements",
-    "moves",
-    "longest_gap_days",
-    "days_since_last_decision",
-    "current_placement_type",
-    "warnings",
-    "status",
-    "group_pdf",
-)
-ERROR_COLUMNS = ("file", "row", "column", "child_id", "message")
+OUTPUTS = ("children", "groups", "booklet", "summary")  # what a batch can write
 CHUNK = 8  # children sent to a worker at a time
-BOOKLET_VOLUME = 1000  # children per booklet file; more make booklet-001.pdf, booklet-002.pdf…
+
+T = TypeVar("T")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChildOutcome:
-    """What a worker sends back for one child (small: compressed pages, no records).
-
-    Not frozen: the booklet writer empties ``pages`` once drawn, to keep memory flat."""
+    """What a worker sends back for one child (small: a compressed page, no records)."""
 
     child_id: str
-    name: str
     summary: dict[str, str]
-    pages: bytes  # zlib-compressed pickle of the booklet page (the picture); b"" when failed
-    page_count: int  # pages in the booklet: 1, or 0 when not drawn
+    page: Parcel = None  # the booklet page (the picture) when asked for, packed
     error: str = ""
 
 
@@ -88,278 +83,7 @@ class BatchResult:
         return 2 if self.failed else 0
 
 
-def child_of_problems(
-    dataset: Dataset, problems: tuple[Problem, ...], rows: dict[tuple[str, int], str]
-) -> dict[Problem, str]:
-    """Each problem's child id, from the records' origins or the raw rows (``rows``)."""
-    where: dict[tuple[str, int], str] = dict(rows)
-    for record in (*dataset.children, *dataset.events, *dataset.placements):
-        if record.origin and record.origin.row is not None:
-            where[(record.origin.file, record.origin.row)] = record.child_id
-    found = {}
-    for problem in problems:
-        if problem.row is not None and (problem.file, problem.row) in where:
-            found[problem] = where[(problem.file, problem.row)]
-    return found
-
-
-def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], status: str) -> dict:
-    """One line of summary.csv."""
-    text = "; ".join(p.message for p in warnings[:3]) + ("; …" if len(warnings) > 3 else "")
-    row = dict.fromkeys(SUMMARY_COLUMNS, "")
-    row.update(child_id=child_id, warnings=f"{len(warnings)}: {text}" if warnings else "0")
-    row["status"] = status
-    if facts is None:
-        return row
-    gap = facts.longest_gap
-    row.update(
-        age_years="" if facts.age_years is None else str(facts.age_years),
-        first_looked_after=f"{facts.first_looked_after:%d/%m/%Y}"
-        if facts.first_looked_after
-        else "",
-        days_looked_after=str(facts.days_looked_after),
-        placements=str(facts.placements),
-        moves=str(facts.moves),
-        longest_gap_days=str(gap.days) if gap else "",
-        days_since_last_decision=""
-        if facts.days_since_last_decision is None
-        else str(facts.days_since_last_decision),
-        current_placement_type=facts.current_placement.placement_type
-        if facts.current_placement
-        else "",
-    )
-    return row
-
-
-# -- workers ---------------------------------------------------------------
-
-_STATE: dict[str, object] = {}
-
-
-def _init(template: str | None, options: RenderOptions, out: Path, today: date) -> None:
-    _STATE.update(theme=load_template(template), options=options, out=out, today=today)
-
-
-def _init_worker(template: str | None, options: RenderOptions, out: Path, today: date) -> None:
-    runtime.tune()  # a worker process is ours
-    _init(template, options, out, today)
-
-
-def _render_chunk(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
-    return [_render_one(unpack_record(packed), warnings) for packed, warnings in chunk]
-
-
-def _render_one(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
-    from timelines.api import safe_name
-    from timelines.pipeline.child import render_child
-
-    theme: Theme = _STATE["theme"]  # type: ignore[assignment]
-    options: RenderOptions = _STATE["options"]  # type: ignore[assignment]
-    out: Path = _STATE["out"]  # type: ignore[assignment]
-    name = record.child.name or record.child_id
-    try:
-        done = render_child(record, theme, options, _STATE["today"])  # type: ignore[arg-type]
-        write_atomic(out / "children" / f"{safe_name(record.child_id)}.pdf", done.pdf)
-    except Exception as exc:  # one bad child never stops the batch
-        summary = summary_row(record.child_id, None, warnings, "failed")
-        return ChildOutcome(record.child_id, name, summary, b"", 0, f"{type(exc).__name__}: {exc}")
-    packed = zlib.compress(pickle.dumps(done.layout.pages[:1], pickle.HIGHEST_PROTOCOL), 1)
-    summary = summary_row(record.child_id, done.facts, warnings, "rendered")
-    return ChildOutcome(record.child_id, name, summary, packed, 1)
-
-
-def _render_group(job: tuple[str, str, list[bytes]]) -> int:
-    from timelines.api import siblings_pdf
-
-    name, file_name, members = job
-    theme: Theme = _STATE["theme"]  # type: ignore[assignment]
-    out: Path = _STATE["out"]  # type: ignore[assignment]
-    options: RenderOptions = _STATE["options"]  # type: ignore[assignment]
-    records = [unpack_record(packed) for packed in members]
-    try:
-        pdf, _ = siblings_pdf(records, name, theme, options, "date", _STATE["today"])  # type: ignore[arg-type]
-        write_atomic(out / "groups" / file_name, pdf)
-    except Exception:  # a group that cannot be drawn is left out, never stops the batch
-        return 0
-    return 1
-
-
-def pack_record(record: ChildRecord) -> bytes:
-    """A record as compressed bytes: a cohort waits for its workers in this form."""
-    return zlib.compress(pickle.dumps(record, pickle.HIGHEST_PROTOCOL), 1)
-
-
-def unpack_record(packed: bytes) -> ChildRecord:
-    return pickle.loads(zlib.decompress(packed))
-
-
-def fresh_processes():
-    """A multiprocessing context whose processes start fresh (forkserver, or spawn where
-    there is none): they do not inherit this process's memory."""
-    return get_context("forkserver" if os.name == "posix" else "spawn")
-
-
-@contextmanager
-def workers(
-    jobs: int, template: str | None, options: RenderOptions, out: Path, today: date
-) -> Iterator[Pool | None]:
-    """A pool of ``jobs`` fresh processes (forkserver: they do not inherit the loaded
-    dataset's memory), or None to work in this process."""
-    if jobs <= 1:
-        _init(template, options, out, today)
-        yield None
-        return
-    with fresh_processes().Pool(jobs, _init_worker, (template, options, out, today)) as pool:
-        yield pool
-
-
-def render_children(
-    work: Iterable[tuple[bytes, list[Problem]]], pool: Pool | None, in_flight: int = 4
-) -> Iterator[ChildOutcome]:
-    """Render every child (in the pool when given), yielding outcomes in input order.
-
-    At most ``in_flight`` chunks wait in the pool at once, so the records sent
-    to the workers never pile up in memory, however large the cohort.
-    """
-    chunks = _chunks(work, CHUNK)
-    if pool is None:
-        for chunk in chunks:
-            yield from _render_chunk(chunk)
-        return
-    pending: deque = deque(pool.apply_async(_render_chunk, (c,)) for c in islice(chunks, in_flight))
-    while pending:
-        outcomes = pending.popleft().get()
-        nxt = next(chunks, None)
-        if nxt is not None:
-            pending.append(pool.apply_async(_render_chunk, (nxt,)))
-        yield from outcomes
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def group_file(member_ids: list[str]) -> str:
-    """A group's PDF is named after its first child's id (a group's name may be a surname)."""
-    from timelines.api import safe_name
-
-    return f"group-{safe_name(member_ids[0])}.pdf"
-
-
-# -- booklet, summary and errors --------------------------------------------
-
-
-def index_pages(ctx: Ctx, entries: list[tuple[str, str, str]], frame: FrameText) -> list[Page]:
-    """The booklet's index: child id, name, first page (or 'not drawn')."""
-    size = ctx.size("facts_size")
-    lead = size * 1.45
-    columns = (ctx.margin, ctx.margin + 120, ctx.width - ctx.margin - 130)
-    pages: list[Page] = []
-    y = 0.0
-    for entry in entries:
-        if not pages or y - lead < ctx.margin + 16:
-            page = Page(ctx.width, ctx.height)
-            if not pages:
-                page.add(Bookmark("Index", "index"))
-            y = add_frame(page, ctx, frame, 1, 1) - 6
-            for x, head in zip(columns, ("Child id", "Name", "Page"), strict=True):
-                page.add(ctx.text(x, y - size, head, size, "bold", colour=MUTED, role="table-head"))
-            y -= lead
-            page.add(Line(ctx.margin, y + 3, ctx.width - ctx.margin, y + 3, RULE, 0.5))
-            pages.append(page)
-        widths = (110.0, columns[2] - columns[1] - 10, 130.0)
-        for x, text, w in zip(columns, entry, widths, strict=True):
-            page.add(ctx.text(x, y - size, ctx.fit(text, size, w), size, role="index"))
-        y -= lead
-    return pages or [Page(ctx.width, ctx.height)]
-
-
-def count_index_pages(ctx: Ctx, count: int, frame: FrameText) -> int:
-    return len(index_pages(ctx, [("", "", "")] * count, frame))
-
-
-def csv_text(columns: tuple[str, ...], rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def unpack(outcome: ChildOutcome) -> list[Page]:
-    return pickle.loads(zlib.decompress(outcome.pages)) if outcome.pages else []
-
-
-def booklet_names(count: int) -> list[str]:
-    """booklet.pdf, or booklet-001.pdf, booklet-002.pdf… for more than one volume."""
-    volumes = max((count + BOOKLET_VOLUME - 1) // BOOKLET_VOLUME, 1)
-    if volumes == 1:
-        return ["booklet.pdf"]
-    return [f"booklet-{n:03d}.pdf" for n in range(1, volumes + 1)]
-
-
-def write_volume(
-    path: Path,
-    ctx: Ctx,
-    frame: FrameText,
-    children: list[tuple[str, str, bool]],
-    outcomes: Iterator[ChildOutcome],
-    summaries: list[dict],
-    errors: list[tuple[str, str]],
-) -> None:
-    """One booklet volume: index, then each drawn child's picture page as it arrives.
-
-    ``children`` is (child id, name, will be drawn) in order; ``outcomes`` yields
-    the drawn children's outcomes in the same order. Page numbers are known
-    before drawing (one page a drawn child), so the index comes first; a child
-    whose drawing fails still gets a page, saying so, to keep them true.
-    """
-    first = count_index_pages(ctx, len(children), frame) + 1
-    entries = []
-    for child_id, name, drawable in children:
-        entries.append((child_id, name, str(first) if drawable else "not drawn (errors)"))
-        first += drawable
-
-    def pages() -> Iterator[Page]:
-        yield from index_pages(ctx, entries, frame)
-        for child_id, name, drawable in children:
-            if not drawable:
-                continue
-            outcome = next(outcomes)
-            summaries.append(outcome.summary)
-            if outcome.error:
-                errors.append((child_id, outcome.error))
-                yield not_drawn_page(ctx, frame, child_id, name, outcome.error)
-            else:
-                yield from unpack(outcome)
-
-    write_pdf_pages(path, pages(), ctx.font_names, frame.title, frame.prepared_by, "Booklet")
-
-
-def not_drawn_page(ctx: Ctx, frame: FrameText, child_id: str, name: str, why: str) -> Page:
-    page = Page(ctx.width, ctx.height)
-    page.add(Bookmark(f"{name}: not drawn", f"child-{child_id}"))
-    y = add_frame(page, ctx, replace(frame, title=f"{name}: not drawn"), 1, 1)
-    size = ctx.size("facts_size")
-    text = ctx.fit(
-        f"This child's timeline could not be drawn: {why}", size, ctx.width - 2 * ctx.margin
-    )
-    page.add(ctx.text(ctx.margin, y - 2 * size, text, size, role="error"))
-    return page
-
-
-__all__ = [
-    "BatchResult",
-    "ChildOutcome",
-    "child_of_problems",
-    "csv_text",
-    "group_file",
-    "render_children",
-    "summary_row",
-    "write_volume",
-]
+# -- the plan: a loaded cohort, packed ----------------------------------------
 
 
 @dataclass(frozen=True)
@@ -369,7 +93,7 @@ class Plan:
 
     order: list[str]
     names: dict[str, str]
-    packed: dict[str, bytes]
+    packed: dict[str, Parcel]
     warnings: dict[str, list[Problem]]
     failed: set[str]
     errors: tuple[Problem, ...]
@@ -377,11 +101,10 @@ class Plan:
     groups: list[tuple[str, list[str]]]
 
 
-def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
-    """Pack a loaded cohort for drawing; ``raw_rows`` maps (file, row) to child_id for rows
-    the loader dropped, so their problems find their child."""
-    from timelines.analyse.groups import sibling_groups
-
+def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str], apart: bool = True) -> Plan:
+    """Pack a loaded cohort for drawing (for other processes when ``apart``); ``raw_rows``
+    maps (file, row) to child_id for rows the loader dropped, so their problems find their
+    child."""
     problems = dataset.problems
     errors = tuple(p for p in problems if p.severity == "error")
     owners = child_of_problems(dataset, problems, raw_rows)
@@ -393,63 +116,263 @@ def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str]) -> Plan:
     records = dataset.records()
     names = {r.child_id: r.child.name or r.child_id for r in records}
     order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
-    packed = {r.child_id: pack_record(r) for r in records if r.child_id not in failed}
+    packed = {r.child_id: pack(r, apart) for r in records if r.child_id not in failed}
     groups = list(sibling_groups(dataset).items())
     return Plan(order, names, packed, warnings, failed, errors, owners, groups)
 
 
+def load_plan(inputs: Inputs, template: str | None, today: date, apart: bool = False) -> Plan:
+    """Load the inputs and pack them, for other processes when ``apart`` (every problem
+    with a row finds its child: warnings on rows that start no record count for their
+    child too)."""
+    dataset = load(inputs, today, load_template(template).vocabulary)
+    located = tuple(p for p in dataset.problems if p.row is not None)
+    return plan_cohort(dataset, raw_row_children(inputs, located), apart)
+
+
+def plan_apart(inputs: Inputs, template: str | None, today: date) -> Plan:
+    """``load_plan`` in a fresh process of its own, which then ends: the memory that
+    loading takes is given back before drawing starts (its errors are raised here)."""
+    with ProcessPoolExecutor(1, mp_context=fresh_processes(), initializer=runtime.tune) as pool:
+        return pool.submit(load_plan, inputs, template, today, True).result()
+
+
+def child_of_problems(
+    dataset: Dataset, problems: tuple[Problem, ...], rows: dict[tuple[str, int], str]
+) -> dict[Problem, str]:
+    """Each problem's child id, from the records' origins or the raw rows (``rows``)."""
+    where: dict[tuple[str, int], str] = dict(rows)
+    records: tuple[Child | Event | Placement, ...] = (
+        *dataset.children,
+        *dataset.events,
+        *dataset.placements,
+    )
+    for record in records:
+        if record.origin and record.origin.row is not None:
+            where[(record.origin.file, record.origin.row)] = record.child_id
+    found = {}
+    for problem in problems:
+        if problem.row is not None and (problem.file, problem.row) in where:
+            found[problem] = where[(problem.file, problem.row)]
+    return found
+
+
+Parcel = Any  # a value as it travels: compressed bytes between processes, else itself
+
+
+def pack(value: object, apart: bool) -> Parcel:
+    """``value`` ready to travel: compressed bytes (a cohort waits for its workers in this
+    form, and pages come back so) when it goes to another process, else as it is."""
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1) if apart else value
+
+
+def unpack(parcel: Parcel) -> Any:
+    return pickle.loads(zlib.decompress(parcel)) if isinstance(parcel, bytes) else parcel
+
+
+# -- the work: what each worker does ------------------------------------------
+
+
 @dataclass(frozen=True)
 class Cohort:
-    """A packed cohort and how to draw it."""
+    """A packed cohort, how to draw it and what to write."""
 
     plan: Plan
     theme: Theme
     template: str | None
     options: RenderOptions
     today: date
+    outputs: frozenset[str] = field(default=frozenset(OUTPUTS))
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs besides the children: sent once, when it starts."""
+
+    theme: Theme
+    options: RenderOptions
+    out: Path
+    today: date
+    outputs: frozenset[str]
+    apart: bool  # in processes of their own: what goes back is packed
+
+
+_JOB: list[Job] = []  # this process's job (a worker's, or this process's own with one job)
+
+
+def _start(job: Job, ours: bool) -> None:
+    if ours:
+        runtime.tune()  # a worker process is ours
+    _JOB[:] = [job]
+
+
+def _draw_children(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
+    return [_draw_child(unpack(packed), warnings) for packed, warnings in chunk]
+
+
+def _draw_child(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
+    job = _JOB[0]
+    try:
+        facts, pages = _drawn(record, job)
+    except Exception as exc:  # one bad child never stops the batch
+        summary = summary_row(record.child_id, None, warnings, "failed")
+        return ChildOutcome(record.child_id, summary, error=f"{type(exc).__name__}: {exc}")
+    summary = summary_row(record.child_id, facts, warnings, "rendered")
+    return ChildOutcome(record.child_id, summary, pack(pages, job.apart) if pages else None)
+
+
+def _drawn(record: ChildRecord, job: Job) -> tuple[Facts, list[Page]]:
+    """Only what the job asks for: the child's PDF written, its booklet page laid out, or
+    its key facts alone (for the summary); the facts and the booklet page."""
+    booklet_page = "booklet" in job.outputs
+    if "children" in job.outputs:
+        done = render_child(record, job.theme, job.options, job.today)
+        write_atomic(job.out / "children" / f"{safe_name(record.child_id)}.pdf", done.pdf)
+    elif booklet_page:
+        done = layout_child(record, job.theme, job.options, job.today)
+    else:
+        return child_facts(record, job.theme, job.options, job.today), []
+    return done.facts, done.layout.pages[:1] if booklet_page else []
+
+
+def _draw_group(task: tuple[str, str, list[Parcel]]) -> int:
+    job = _JOB[0]
+    name, file_name, members = task
+    records = [unpack(packed) for packed in members]
+    try:
+        pdf = render_group(records, name, job.theme, job.options, "date", job.today).pdf
+        write_atomic(job.out / "groups" / file_name, pdf)
+    except Exception:  # a group that cannot be drawn is left out, never stops the batch
+        return 0
+    return 1
+
+
+# -- scheduling ----------------------------------------------------------------
+
+
+def fresh_processes() -> BaseContext:
+    """A multiprocessing context whose processes start fresh (forkserver, or spawn where
+    there is none): they do not inherit this process's memory."""
+    return get_context("forkserver" if os.name == "posix" else "spawn")
+
+
+@contextmanager
+def workers(jobs: int, job: Job) -> Iterator[Pool | None]:
+    """A pool of ``jobs`` fresh processes (forkserver: they do not inherit the loaded
+    dataset's memory), or None to work in this process."""
+    if jobs <= 1:
+        _start(job, ours=False)
+        yield None
+        return
+    with fresh_processes().Pool(jobs, _start, (job, True)) as pool:
+        yield pool
+
+
+def in_order(
+    work: Iterable[T], task: Callable[[list[T]], list[Any]], pool: Pool | None, in_flight: int = 4
+) -> Iterator[Any]:
+    """``task`` on every chunk of ``work`` (in the pool when given), results in input order.
+
+    At most ``in_flight`` chunks wait in the pool at once, so the work sent to the
+    workers never piles up in memory, however large the cohort.
+    """
+    chunks = _chunks(work, CHUNK)
+    if pool is None:
+        for chunk in chunks:
+            yield from task(chunk)
+        return
+    pending: deque = deque(pool.apply_async(task, (c,)) for c in islice(chunks, in_flight))
+    while pending:
+        results = pending.popleft().get()
+        nxt = next(chunks, None)
+        if nxt is not None:
+            pending.append(pool.apply_async(task, (nxt,)))
+        yield from results
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def group_file(member_ids: list[str]) -> str:
+    """A group's PDF is named after its first child's id (a group's name may be a surname)."""
+    return f"group-{safe_name(member_ids[0])}.pdf"
 
 
 def run_cohort(
     cohort: Cohort, out: Path, jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> BatchResult:
-    """Draw every child that has no errors into its PDF and the booklet, then groups,
-    summary and errors. Children stream through the workers and into the booklet
+    """Draw every child that has no errors (into its PDF and the booklet, as asked), then the
+    groups and the tables. Children stream through the workers and into the booklet
     volumes, so memory stays flat while drawing, however large the cohort."""
-    plan = cohort.plan
-    order, failed = plan.order, plan.failed
-    work = ((plan.packed[cid], plan.warnings.get(cid, [])) for cid in order if cid in plan.packed)
-    ctx, frame = _booklet_frame(cohort, len(plan.packed), len(order))
+    plan, wanted = cohort.plan, cohort.outputs
+    job = Job(cohort.theme, cohort.options, out, cohort.today, wanted, jobs > 1)
+    work = ((plan.packed[c], plan.warnings.get(c, [])) for c in plan.order if c in plan.packed)
     summaries: list[dict] = []
     render_errors: list[tuple[str, str]] = []
-    with workers(jobs, cohort.template, cohort.options, out, cohort.today) as pool:
-        outcomes = _counted(render_children(work, pool), progress, len(plan.packed))
-        volumes = list(_chunks(order, BOOKLET_VOLUME)) or [[]]  # no child: an empty index
-        for path, volume in zip(booklet_names(len(order)), volumes, strict=True):
-            children = [(cid, plan.names.get(cid, cid), cid in plan.packed) for cid in volume]
-            write_volume(out / path, ctx, frame, children, outcomes, summaries, render_errors)
-            summaries += [
-                summary_row(cid, None, plan.warnings.get(cid, []), "failed")
-                for cid in volume
-                if cid in failed
-            ]
-        not_drawn = failed | {cid for cid, _ in render_errors}
-        drawn = set(plan.packed) - not_drawn
-        tasks = [
-            (name, group_file(ids), [plan.packed[i] for i in ids if i in drawn])
-            for name, ids in plan.groups
-            if any(i in drawn for i in ids)
+    with workers(jobs, job) as pool:
+        outcomes = _counted(in_order(work, _draw_children, pool), progress, len(plan.packed))
+        drawn = _recorded(outcomes, summaries, render_errors)
+        if "booklet" in wanted:
+            _write_booklet(cohort, out, drawn)
+        else:
+            for _ in drawn:
+                pass
+        summaries += [
+            summary_row(cid, None, plan.warnings.get(cid, []), "failed") for cid in plan.failed
         ]
-        made = list(pool.imap(_render_group, tasks) if pool else map(_render_group, tasks))
-    files = {file for (_, file, _), ok in zip(tasks, made, strict=True) if ok}
-    group_of = {cid: group_file(ids) for _, ids in plan.groups for cid in ids}
-    position = {cid: i for i, cid in enumerate(order)}
+        not_drawn = plan.failed | {cid for cid, _ in render_errors}
+        made = (
+            _draw_groups(plan, set(plan.packed) - not_drawn, pool, out)
+            if "groups" in wanted
+            else set()
+        )
+    position = {cid: i for i, cid in enumerate(plan.order)}
     summaries.sort(key=lambda row: position[row["child_id"]])
+    group_of = {cid: group_file(ids) for _, ids in plan.groups for cid in ids}
     for row in summaries:
         file = group_of.get(row["child_id"])
-        row["group_pdf"] = f"groups/{file}" if file in files else ""
-    _write_reports(out, summaries, plan.errors, plan.owners, render_errors)
-    written = len(files)
-    return BatchResult(out, len(order) - len(not_drawn), len(not_drawn), written, plan.errors)
+        row["group_pdf"] = f"groups/{file}" if file in made else ""
+    errors = error_rows(plan.errors, plan.owners, render_errors)
+    columns = summary_columns_for(cohort.theme, cohort.options)
+    write_tables(out, summaries if "summary" in wanted else None, errors, columns)
+    drawn_count = len(plan.order) - len(not_drawn)
+    return BatchResult(out, drawn_count, len(not_drawn), len(made), plan.errors)
+
+
+def _recorded(
+    outcomes: Iterator[ChildOutcome], summaries: list[dict], errors: list[tuple[str, str]]
+) -> Iterator[booklet.Drawn]:
+    """Each outcome's summary and error noted, and its booklet page handed on."""
+    for outcome in outcomes:
+        summaries.append(outcome.summary)
+        if outcome.error:
+            errors.append((outcome.child_id, outcome.error))
+        yield booklet.Drawn(unpack(outcome.page) or [], outcome.error)
+
+
+def _write_booklet(cohort: Cohort, out: Path, drawn: Iterator[booklet.Drawn]) -> None:
+    plan = cohort.plan
+    ctx, frame = booklet.booklet_frame(
+        cohort.theme, cohort.options, cohort.today, len(plan.packed), len(plan.order)
+    )
+    volumes = list(_chunks(plan.order, booklet.BOOKLET_VOLUME)) or [[]]  # no child: an empty index
+    for name, volume in zip(booklet.booklet_names(len(plan.order)), volumes, strict=True):
+        children = [booklet.Entry(c, plan.names.get(c, c), c in plan.packed) for c in volume]
+        booklet.write_volume(out / name, ctx, frame, children, drawn)
+
+
+def _draw_groups(plan: Plan, drawn: set[str], pool: Pool | None, out: Path) -> set[str]:
+    """Every group with a drawn child, drawn from those children; the files made."""
+    tasks = [
+        (name, group_file(ids), [plan.packed[i] for i in ids if i in drawn])
+        for name, ids in plan.groups
+        if any(i in drawn for i in ids)
+    ]
+    made = list(pool.imap(_draw_group, tasks) if pool else map(_draw_group, tasks))
+    return {file for (_, file, _), ok in zip(tasks, made, strict=True) if ok}
 
 
 def _counted(
@@ -459,41 +382,3 @@ def _counted(
         if progress:
             progress(done, total)
         yield outcome
-
-
-def _booklet_frame(cohort: Cohort, drawn: int, total: int) -> tuple[Ctx, FrameText]:
-    ctx = Ctx.for_theme(cohort.theme, cohort.options.page_size)
-    options = cohort.options
-    marking = cohort.theme.get("marking", "text") if options.marking is None else options.marking
-    frame = FrameText(
-        "Timelines booklet: index",
-        f"{drawn} of {total} children to draw · to {options.as_of or cohort.today:%d/%m/%Y}",
-        marking,
-        options.prepared_by,
-        options.prepared_on,
-        "",
-    )
-    return ctx, frame
-
-
-def _write_reports(
-    out: Path,
-    summaries: list[dict],
-    errors: tuple[Problem, ...],
-    owners: dict[Problem, str],
-    render_errors: list[tuple[str, str]],
-) -> None:
-    rows = [
-        {
-            "file": p.file,
-            "row": p.row or "",
-            "column": p.column or "",
-            "child_id": owners.get(p, ""),
-            "message": p.message,
-        }
-        for p in errors
-    ]
-    blank = dict.fromkeys(ERROR_COLUMNS, "")
-    rows += [dict(blank, child_id=cid, message=message) for cid, message in render_errors]
-    write_atomic(out / "summary.csv", csv_text(SUMMARY_COLUMNS, summaries))
-    write_atomic(out / "errors.csv", csv_text(ERROR_COLUMNS, rows))

@@ -1,18 +1,21 @@
-"""The library's front door: from a child's record to PDF bytes, and on to a file.
+"""One child's timeline: from the child's record to PDF bytes, and on to a file.
 
-load → model → analyse → layout → draw → export: this module wires the steps
-and holds no logic of its own beyond choosing dates and words for the frame.
+prepare (redaction) → analyse → layout → draw → export, wired once for the
+``render`` command, the batch and library callers; no logic of its own beyond
+choosing dates and words for the frame.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from timelines import __version__
+from timelines.analyse.drift import DriftRules
 from timelines.analyse.facts import Facts, analyse, axis_span
+from timelines.analyse.milestones import Milestone, find_milestones
+from timelines.analyse.waits import ENDING_CODES
+from timelines.analyse.waits import story_end as ending
 from timelines.layout.child_page import ChildLayout, build_child_pages
 from timelines.layout.frame import FrameText
 from timelines.layout.shadows import load_shadows
@@ -20,6 +23,8 @@ from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord
 from timelines.pdf.document import encrypt, pdf_bytes, write_atomic
+from timelines.pdf.settings import building
+from timelines.pipeline.frame import fingerprint, frame_text
 from timelines.prepare.redact import redact_events, redact_record, redacting_theme
 from timelines.prepare.template import Theme
 from timelines.prepare.words import counted, initials
@@ -35,36 +40,49 @@ class Rendered:
     record: ChildRecord
 
 
-def fingerprint(record: ChildRecord) -> str:
-    """A short hash of the child's data, printed in the footer to tie a page to its data."""
-    parts = [
-        repr(
-            record.child[:4]
-            if isinstance(record.child, tuple)
-            else (record.child.child_id, record.child.name, record.child.date_of_birth)
-        )
-    ]
-    parts += [repr((e.when, e.label, e.category, e.detail, e.key)) for e in record.events]
-    parts += [repr((p.start, p.end, p.placement_type, p.caption())) for p in record.placements]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
-
-
-def story_end(record: ChildRecord, theme: Theme, options: RenderOptions, today: date) -> date:
-    """The last day shown: the option, else today or the last event (template)."""
-    if options.as_of:
-        return options.as_of
-    if theme.get("axis", "end") == "today":
-        return today
+def story_end(
+    record: ChildRecord,
+    theme: Theme,
+    options: RenderOptions,
+    today: date,
+    milestones: tuple[Milestone, ...] = (),
+) -> date:
+    """The last day shown: the option, else today or the last event (template); a story
+    that ended (left care, died) ends with its last event."""
     ends = [e.when.end for e in record.events] + [p.end or today for p in record.placements]
-    return max(ends, default=today)
+    if options.as_of:
+        end = options.as_of
+    elif theme.get("axis", "end") == "today":
+        end = today
+    else:
+        end = max(ends, default=today)
+    ended = ending([m for m in milestones if m.when.middle <= end])
+    if ended is not None and ended.code in ENDING_CODES:
+        end = min(end, max([ended.when.end, *ends]))
+    return end
+
+
+def window_start(options: RenderOptions, theme: Theme) -> date | bool:
+    """The axis's first day when chosen (``--from DATE``); True: from birth; False: the
+    first event (the template's ``[axis] start``)."""
+    chosen = options.window_from
+    if isinstance(chosen, date):
+        return chosen
+    return (chosen or theme.get("axis", "start")) == "birth"
 
 
 def layout_child(
     record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
 ) -> Rendered:
     """Analyse and lay out one child (no drawing); ``pdf`` is empty."""
+    with building():  # fewer garbage collections while the page is made
+        return _layout_child(record, theme, options, today)
+
+
+def _layout_child(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None
+) -> Rendered:
     today = today or date.today()
-    print_fingerprint = options.fingerprint or fingerprint(record)
     drawn = redact_events(record)
     if options.redact:
         theme = redacting_theme(theme, record, options.redact_names)
@@ -74,28 +92,50 @@ def layout_child(
             shared, child=replace(shared.child, date_of_birth=record.child.date_of_birth)
         )
     ctx = Ctx.for_theme(theme, options.page_size)
-    end = story_end(drawn, theme, options, today)
-    facts = analyse(drawn, end)
-    span = axis_span(drawn, end, theme.get("axis", "start") == "birth")
+    facts, end = _analysed(drawn, theme, options, today)
+    start = window_start(options, theme)
+    span = axis_span(drawn, end, start is True)
+    if isinstance(start, date) and start < span[1]:
+        span = (start, span[1])
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder, record.child.sex) if show else ()
-    frame = _frame(drawn, theme, options, end, print_fingerprint)
+    frame = _frame(drawn, theme, options, end, fingerprint(record))
     layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
     if options.redact:
         return Rendered(b"", layout, replace(facts, date_of_birth=None), shared)
     return Rendered(b"", layout, facts, drawn)
 
 
+def child_facts(
+    record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
+) -> Facts:
+    """The child's key facts as ``layout_child`` finds them, without laying out a page."""
+    if options.redact:
+        return layout_child(record, theme, options, today).facts
+    return _analysed(redact_events(record), theme, options, today or date.today())[0]
+
+
+def _analysed(
+    drawn: ChildRecord, theme: Theme, options: RenderOptions, today: date
+) -> tuple[Facts, date]:
+    """The child's key facts, waits and targets, and the last day shown."""
+    milestones = find_milestones(drawn)
+    end = story_end(drawn, theme, options, today, milestones)
+    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
+    return analyse(drawn, end, rules, milestones), end
+
+
 def render_child(
     record: ChildRecord, theme: Theme, options: RenderOptions, today: date | None = None
 ) -> Rendered:
     """Lay out and draw one child's timeline as PDF bytes."""
-    done = layout_child(record, theme, options, today)
-    ctx = Ctx.for_theme(theme, options.page_size)
-    title = ctx.plain(_title(done.record, theme, options))
-    pdf = pdf_bytes(
-        done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
-    )
+    with building():
+        done = layout_child(record, theme, options, today)
+        ctx = Ctx.for_theme(theme, options.page_size)
+        title = ctx.plain(_title(done.record, theme, options))
+        pdf = pdf_bytes(
+            done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
+        )
     return Rendered(pdf, done.layout, done.facts, done.record)
 
 
@@ -128,7 +168,6 @@ def _title(record: ChildRecord, theme: Theme, options: RenderOptions) -> str:
 def _frame(
     record: ChildRecord, theme: Theme, options: RenderOptions, end: date, fp: str
 ) -> FrameText:
-    marking = theme.get("marking", "text") if options.marking is None else options.marking
     parts = []
     if record.child.date_of_birth and not options.redact:
         parts.append(f"Born {record.child.date_of_birth:%d/%m/%Y}")
@@ -138,21 +177,13 @@ def _frame(
     )
     subtitle = " · ".join(parts)
     subtitle = subtitle[:1].upper() + subtitle[1:]
-    return FrameText(
-        _title(record, theme, options),
-        subtitle,
-        marking,
-        options.prepared_by,
-        options.prepared_on,
-        fp,
-    )
+    return frame_text(theme, options, _title(record, theme, options), subtitle, fp)
 
 
 __all__ = [
     "Rendered",
+    "child_facts",
     "layout_child",
     "render_child",
     "write_child_pdf",
-    "fingerprint",
-    "__version__",
 ]

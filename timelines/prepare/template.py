@@ -17,8 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from timelines.model.dates import DateError, days_in_months, parse_duration
 from timelines.model.problems import TimelinesError
-from timelines.prepare.words import repeated_terms
+from timelines.prepare.words import Glossary, repeated_terms
 from timelines.resources import templates_dir
 
 DEFAULT_TEMPLATE = "hearing"
@@ -45,7 +46,23 @@ MARKERS = (
 )
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Tables whose keys are codes a template may add (new categories, placement types, words).
-_OPEN_TABLES = ("placements", "categories", "glossary")
+_OPEN_TABLES = ("placements", "categories", "glossary", "targets")
+# What a target in [targets] may set (a new one needs label, from, to and after).
+_TARGET_KEYS: dict[str, Any] = {
+    "label": "",
+    "from": "",
+    "to": "",
+    "after": "",
+    "not_before": "",
+    "applies_if": "",
+    "unless": "",
+    "main": False,
+    "use": True,
+}
+_TARGET_REQUIRED = ("label", "from", "to", "after")
+_TARGET_DURATIONS = ("after", "not_before")
+# Lists whose words are codes a template may add (not a subset of the base's list).
+_OPEN_LISTS = (("waits", "steps"),)
 _CHOICES = {
     ("page", "size"): ("A4", "A3"),
     ("page", "orientation"): ("landscape", "portrait"),
@@ -60,6 +77,7 @@ _RANGES = {
     ("text", "min_size"): (4.0, 24.0),
     ("text", "facts_size"): (4.0, 24.0),
     ("axis", "gap_threshold_months"): (0.0, 600.0),
+    ("waits", "threshold_months"): (0.0, 600.0),
 }
 _PLACEHOLDERS = ("name", "initials")  # what a title in [words] may hold, as {name}
 
@@ -102,9 +120,22 @@ class Theme:
     def glossary(self) -> dict[str, str]:
         return dict(self.settings["glossary"])
 
+    @cached_property
+    def compiled_glossary(self) -> Glossary:
+        """The glossary compiled once for this template (pages rewrite their words often)."""
+        return Glossary(self.settings["glossary"])
+
     @property
-    def gap_threshold_days(self) -> int:
-        return round(self.get("axis", "gap_threshold_months") * 30.4375)
+    def vocabulary(self) -> tuple[str, ...]:
+        """Every category and placement type the template knows (shipped and its own)."""
+        return tuple(self.settings["categories"]) + tuple(self.settings["placements"])
+
+    def gap_threshold_days(self, months: float | None = None) -> int:
+        """Waits longer than this many days are marked: ``months`` when given, else the
+        template's threshold."""
+        if months is None:
+            months = self.get("axis", "gap_threshold_months")
+        return days_in_months(months)
 
     def category(self, code: str) -> Style:
         cats = self._styles["categories"]
@@ -252,6 +283,9 @@ def _check_open(section: str, dotted: str, value: Any, base: dict[str, Any], fil
         return
     if not isinstance(value, dict):
         raise TemplateError(f"{file}: key '{dotted}' should be a table")
+    if section == "targets":
+        _check_target(dotted, value, base, file)
+        return
     shape = base["other"]
     code = dotted.split(".", 1)[1]
     missing = [k for k in ("label", "colour") if code not in base and k not in value]
@@ -268,6 +302,29 @@ def _check_open(section: str, dotted: str, value: Any, base: dict[str, Any], fil
         _check_value(f"{dotted}.{key}", item, shape[key], file)
 
 
+def _check_target(dotted: str, value: dict[str, Any], base: dict[str, Any], file: str) -> None:
+    code = dotted.split(".", 1)[1]
+    missing = [k for k in _TARGET_REQUIRED if code not in base and k not in value]
+    if missing and value.get("use", True):
+        raise TemplateError(
+            f"{file}: new target '{dotted}' needs {' and '.join(repr(k) for k in missing)}"
+        )
+    for key, item in value.items():
+        if key not in _TARGET_KEYS:
+            expected = ", ".join(_TARGET_KEYS)
+            raise TemplateError(
+                f"{file}: unknown key '{dotted}.{key}' (expected one of: {expected})"
+            )
+        _check_value(f"{dotted}.{key}", item, _TARGET_KEYS[key], file)
+        if key in _TARGET_DURATIONS and item:
+            try:
+                parse_duration(item)
+            except DateError as error:
+                raise TemplateError(f"{file}: key '{dotted}.{key}': {error}") from None
+        if key in _TARGET_REQUIRED and not item.strip():
+            raise TemplateError(f"{file}: key '{dotted}.{key}' should not be empty")
+
+
 def _check_value(dotted: str, value: Any, expected: Any, file: str) -> None:
     kind = _kind(expected)
     if not _same_kind(value, expected):
@@ -281,13 +338,18 @@ def _check_value(dotted: str, value: Any, expected: Any, file: str) -> None:
         raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(PATTERNS)}")
     if name == "marker" and value not in MARKERS:
         raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(MARKERS)}")
-    choices = _CHOICES.get(tuple(dotted.split(".")[-2:]))
+    choices = _CHOICES.get(_last_two(dotted))
     if choices and value not in choices:
         raise TemplateError(f"{file}: key '{dotted}' should be one of {', '.join(choices)}")
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise TemplateError(f"{file}: key '{dotted}' should not be negative")
     _check_range(dotted, value, file)
-    if isinstance(expected, list) and (unknown := [v for v in value if v not in expected]):
+    open_list = tuple(dotted.split(".")[-2:]) in _OPEN_LISTS
+    if (
+        isinstance(expected, list)
+        and not open_list
+        and (unknown := [v for v in value if v not in expected])
+    ):
         raise TemplateError(
             f"{file}: key '{dotted}' has {unknown[0]!r}; expected some of: {', '.join(expected)}"
         )
@@ -297,9 +359,18 @@ def _check_value(dotted: str, value: Any, expected: Any, file: str) -> None:
         raise TemplateError(f"{file}: key '{dotted}' should not be empty")
 
 
+def _last_two(dotted: str) -> tuple[str, str]:
+    """A key's table and name: ("text", "min_size") for "text.min_size"."""
+    *tables, name = dotted.split(".")
+    return (tables[-1] if tables else "", name)
+
+
 def _check_range(dotted: str, value: Any, file: str) -> None:
-    low, high = _RANGES.get(tuple(dotted.split(".")[-2:]), (None, None))
-    if low is not None and not low <= value <= high:
+    bounds = _RANGES.get(_last_two(dotted))
+    if bounds is None:
+        return
+    low, high = bounds
+    if not low <= value <= high:
         raise TemplateError(
             f"{file}: key '{dotted}' should be a number from {low:g} to {high:g}, not {value!r}"
         )

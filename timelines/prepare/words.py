@@ -1,13 +1,11 @@
-"""Words on the page: glossary rewriting, initials, plain durations."""
+"""Words on the page: glossary rewriting and initials."""
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from collections.abc import Iterable, Mapping
 
-from timelines.model.dates import plain_duration
-
-__all__ = ["counted", "initials", "plain_duration", "repeated_terms", "rewrite"]
+__all__ = ["Glossary", "counted", "initials", "repeated_terms", "rewrite"]
 
 
 def counted(count: int, noun: str) -> str:
@@ -15,51 +13,42 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-@cache
-def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+def _pattern(terms: Iterable[str]) -> re.Pattern[str]:
     ordered = sorted(terms, key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in ordered) + r")(?!\w)", re.I)
 
 
-Compiled = tuple[re.Pattern[str], dict[str, str], dict[str, str]]
-REMEMBERED = 20_000  # rewritten texts kept per glossary (a page measures the same words often)
+REMEMBERED = 20_000  # rewritten texts kept (a page measures the same words often)
 
 
-@lru_cache(maxsize=64)
-def _compiled(entries: tuple[tuple[str, str], ...]) -> Compiled:
-    """The pattern, the lower-cased lookup and the texts already rewritten, for a
-    glossary (cached: pages rewrite often)."""
-    return _pattern(tuple(term for term, _ in entries)), {t.lower(): w for t, w in entries}, {}
+class Glossary:
+    """A glossary compiled once: its terms' pattern, their plain words, and the texts
+    already rewritten (a template's, made by ``Theme.compiled_glossary``)."""
+
+    def __init__(self, entries: Mapping[str, str]) -> None:
+        self._pattern = _pattern(entries) if entries else None
+        self._lookup = {term.lower(): words for term, words in entries.items()}
+        self._done: dict[str, str] = {}
+
+    def rewrite(self, text: str) -> str:
+        """Replace every term (whole words, any case) with its plain words.
+
+        A term that opens the text with a capital letter keeps the capital, and an
+        'a' or 'an' just before a term is made to fit the new words ('a PO' → 'an order').
+        """
+        if self._pattern is None or not text:
+            return text
+        rewritten = self._done.get(text)
+        if rewritten is None:
+            if len(self._done) >= REMEMBERED:
+                self._done.clear()
+            rewritten = self._done[text] = _rewrite(text, self._pattern, self._lookup)
+        return rewritten
 
 
-_last: tuple = (None, None)  # the last glossary rewritten with, and what it compiled to
-
-
-def _compiled_for(glossary: dict[str, str]) -> Compiled:
-    """``_compiled`` for this very dict (the same one is used for a whole page), else by content."""
-    global _last
-    last = _last  # read once: another thread may replace it
-    if last[0] is not glossary:
-        last = _last = (glossary, _compiled(tuple(glossary.items())))
-    return last[1]
-
-
-def rewrite(text: str, glossary: dict[str, str]) -> str:
-    """Replace every glossary term (whole words, any case) with its plain words.
-
-    A term that opens the text with a capital letter keeps the capital, and an
-    'a' or 'an' just before a term is made to fit the new words ('a PO' → 'an order').
-    A glossary is compiled once and remembered: do not change a dict after using it.
-    """
-    if not glossary or not text:
-        return text
-    pattern, lookup, done_before = _compiled_for(glossary)
-    rewritten = done_before.get(text)
-    if rewritten is None:
-        if len(done_before) >= REMEMBERED:
-            done_before.clear()
-        rewritten = done_before[text] = _rewrite(text, pattern, lookup)
-    return rewritten
+def rewrite(text: str, glossary: Mapping[str, str]) -> str:
+    """``text`` in the glossary's plain words (compiled anew: pages use ``Glossary``)."""
+    return Glossary(glossary).rewrite(text)
 
 
 def _rewrite(text: str, pattern: re.Pattern[str], lookup: dict[str, str]) -> str:

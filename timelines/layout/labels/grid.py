@@ -9,7 +9,7 @@ import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from timelines.layout.primitives import Box
 from timelines.pdf.fonts import cut_point
@@ -24,7 +24,7 @@ Span = tuple[float, float]
 
 
 class LabelRequest(NamedTuple):
-    index: int  # the event's position in the chronology, from 0
+    index: int  # type: ignore[assignment]  # the event's position in the chronology, from 0
     x: float  # where its stem stands
     text: str
     key: bool = False
@@ -34,7 +34,7 @@ class LabelRequest(NamedTuple):
 
 
 class PlacedLabel(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # (a field, not tuple.index)
     x: float
     box: Box
     level: int
@@ -260,7 +260,8 @@ class _Run:
             "left": [r[0] >= area.x0 and n for r, n in zip(reaches, narrow, strict=True)],
             "right": [r[1] <= area.x1 and n for r, n in zip(reaches, narrow, strict=True)],
         }
-        self._folded: list[_Stack | None | bool] = [False] * len(stacks)  # False: not made yet
+        # Each stack folded onto two lines: False until made, None when it cannot be.
+        self._folded: list[_Stack | None | Literal[False]] = [False] * len(stacks)
         # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
         self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]

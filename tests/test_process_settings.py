@@ -1,0 +1,79 @@
+"""A library leaves its caller's process be: reportlab's settings and the garbage
+collector are as they were after importing timelines and after rendering with it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from timelines.model.options import RenderOptions
+
+REPO = Path(__file__).resolve().parents[1]
+
+CALLER = """
+import gc, importlib, json, pkgutil, sys
+from pathlib import Path
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc
+
+def state():
+    reportlab = [rl_config.useA85, type(pdfdoc.PDFZCompress).__name__]
+    return reportlab + [gc.get_threshold(), gc.isenabled()]
+
+seen = {"before": state()}
+import timelines
+for module in pkgutil.walk_packages(timelines.__path__, "timelines."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+seen["imported"] = state()
+from timelines import api
+from timelines.model.options import RenderOptions
+samples, out = Path(sys.argv[1]), Path(sys.argv[2])
+api.validate(api.Inputs(samples / "child"))
+seen["validated"] = state()
+api.render(api.Inputs(samples / "child"), RenderOptions(), out=out / "child.pdf")
+seen["rendered"] = state()
+api.render_siblings(api.Inputs(samples / "siblings"), RenderOptions(), out=out / "group.pdf")
+api.run_batch(api.Inputs(samples / "siblings"), out / "batch", RenderOptions(), jobs=1)
+seen["others"] = state()
+print(json.dumps(seen))
+"""
+
+
+def test_importing_and_rendering_leave_reportlab_and_the_collector_as_they_were(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", CALLER, str(REPO / "samples"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(done.stdout)
+    before = seen.pop("before")
+    assert before[:2] == [1, "PDFStreamFilterZCompress"]  # reportlab's own defaults
+    assert before[3] is True
+    for step, state in seen.items():
+        assert state == before, step
+    # While it was drawn, timelines' settings were in force: binary, not ASCII85, streams.
+    pdf = (tmp_path / "child.pdf").read_bytes()
+    assert b"/ASCII85Decode" not in pdf and b"/FlateDecode" in pdf
+
+
+def test_documents_built_in_threads_at_once_are_the_same_as_alone(samples, today):
+    """The settings are held while any document is being built, and given back after the
+    last one: a thread finishing first never takes them from another still drawing."""
+    from reportlab import rl_config
+
+    from timelines.load.inputs import load_inputs
+    from timelines.pipeline.child import render_child
+    from timelines.prepare.template import load_template
+
+    record = load_inputs(samples / "child", today=today).records()[0]
+    theme, options = load_template(), RenderOptions(as_of=today, prepared_on=today)
+    alone = render_child(record, theme, options, today).pdf
+    with ThreadPoolExecutor(4) as pool:
+        pdfs = list(pool.map(lambda _: render_child(record, theme, options, today).pdf, range(8)))
+    assert all(pdf == alone for pdf in pdfs)
+    assert rl_config.useA85 == 1
