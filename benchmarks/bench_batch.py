@@ -1,6 +1,6 @@
 """Time `timelines batch` on a synthetic cohort and compare with two reference renderers.
 
-    python benchmarks/bench_batch.py [N] [--sample 100] [--jobs J]
+    python benchmarks/bench_batch.py [N] [--sample 100] [--jobs J] [--whole 300] [--rounds 3]
 
 Generates an N-child cohort (default 1,000; `make_cohort.py`), runs `timelines batch`
 on it in a subprocess (every core) while sampling the memory of every process it
@@ -11,12 +11,22 @@ with matplotlib, side by side ten children at a time, and prints the best ms per
 child (CPU time) and the ratios against the targets: the timelines page at most
 5x the reportlab floor, at least 10x faster than matplotlib. ``--compare-only``
 skips the batch run.
+
+Last, whole processes on one core (``--whole`` children, a cohort of their own): the
+CPU time of `timelines batch --outputs children --jobs 1` from start to exit (Python
+starting, imports, reading the files, drawing, writing one PDF per child), of the
+full batch (children, groups, booklet, summary), and of the two references run as
+scripts on the same children, one PDF each; each in turn, ``--rounds`` times, the
+least counting. Targets: children only at most 4x the floor, at least 15x faster
+than matplotlib, and the full batch under 1.3x children only. ``--whole-only`` runs
+this part alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -178,14 +188,68 @@ def report_batch(folder: Path, out: Path, n: int, jobs: int | None) -> None:
           f" {memory.largest:.0f} MB the largest")  # fmt: skip
 
 
+def cpu_seconds(command: list[str]) -> float:
+    """User and system CPU seconds of a process from start to exit (and of any process it
+    waits for), read from the kernel as it ends: other work on the machine adds none."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    err = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 2):
+        raise SystemExit(f"{command[1:4]} failed ({process.returncode}): {err.decode()}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def whole_processes(folder: Path, out: Path, n: int, rounds: int) -> dict[str, float]:
+    """Milliseconds of CPU per child, whole process, for each way (the least of ``rounds``,
+    the ways taking turns)."""
+    batch = [sys.executable, "-m", "timelines", "batch", str(folder), "--jobs", "1", "--quiet"]
+    batch += ["--as-of", f"{AS_OF:%d/%m/%Y}", "--out"]
+    ways = {
+        "children": [*batch, str(out / "children"), "--outputs", "children"],
+        "everything": [*batch, str(out / "everything")],
+        "floor": [sys.executable, str(HERE / "ref_reportlab.py"), str(folder), str(n), str(out)],
+        "mpl": [sys.executable, str(HERE / "ref_matplotlib.py"), str(folder), str(n), str(out)],
+    }
+    best = dict.fromkeys(ways, float("inf"))
+    for _ in range(rounds):
+        for name, command in ways.items():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            best[name] = min(best[name], cpu_seconds(command))
+    return {name: seconds * 1000 / n for name, seconds in best.items()}
+
+
+def report_whole(tmp: Path, n: int, rounds: int) -> None:
+    folder = make_cohort(n, tmp / f"cohort-{n}")
+    ms = whole_processes(folder, tmp / "whole", n, rounds)
+    children, everything, floor, mpl = ms["children"], ms["everything"], ms["floor"], ms["mpl"]
+    print(f"whole processes, one core, {n} children, one PDF each, ms of CPU per child"
+          f" (least of {rounds}, in turn):")  # fmt: skip
+    print(f"  timelines batch --outputs children --jobs 1  {children:7.1f}")
+    print(f"  timelines batch --jobs 1 (everything)        {everything:7.1f}")
+    print(f"  reportlab, bare (ref_reportlab.py)           {floor:7.1f}  (the floor)")
+    print(f"  matplotlib (ref_matplotlib.py)               {mpl:7.1f}")
+    print(f"  children / floor: {children / floor:.1f}x (target <= 4x)")
+    print(f"  matplotlib / children: {mpl / children:.1f}x (target >= 15x)")
+    print(f"  everything / children: {everything / children:.2f}x (target < 1.3x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=1000)
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--compare-only", action="store_true")
+    parser.add_argument("--whole", type=int, default=300, help="children, whole processes")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--whole-only", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.whole_only:
+            report_whole(Path(tmp), args.whole, args.rounds)
+            return
         folder = make_cohort(args.n, Path(tmp) / "cohort")
         if not args.compare_only:
             report_batch(folder, Path(tmp) / "out", args.n, args.jobs)
@@ -204,6 +268,7 @@ def main() -> None:
               f" ({picture / floor_tt:.1f}x the embedded-font floor; target <= 5x)")  # fmt: skip
         print(f"  matplotlib / picture page: {mpl / picture:.1f}x,"
               f" / whole document: {mpl / whole:.1f}x (target >= 10x)")  # fmt: skip
+        report_whole(Path(tmp), args.whole, args.rounds)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,9 @@ def run(folder: Path, n: int, out: Path | None = None, unicode_font: bool = Fals
 
 
 if __name__ == "__main__":
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0  # binary streams: the cheapest, as a floor should be
     out = Path(sys.argv[3]) if len(sys.argv) > 3 else None
     if out:
         out.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,40 @@ def test_an_unknown_output_is_refused_by_name(tmp_path):
         " groups, booklet, summary" in result.output
     )
     assert not out.exists()
+
+
+def test_the_booklet_reuses_page_one_as_painted_into_the_childs_pdf(tmp_path, samples, today):
+    """Page 1 painted once, in the child's own PDF, goes into another document as it is,
+    with that document's font names and codes for text beyond ASCII: the same bytes as
+    painting it again from its display list, whatever the document held before."""
+    from timelines.layout.primitives import Page, Text
+    from timelines.layout.style import Ctx
+    from timelines.load.inputs import load_inputs
+    from timelines.model.options import RenderOptions
+    from timelines.pdf.document import write_pdf_pages
+    from timelines.pipeline.child import render_child
+    from timelines.prepare.template import load_template
+
+    theme, options = load_template(), RenderOptions(as_of=today, prepared_on=today)
+    fonts = Ctx.for_theme(theme).font_names
+    record = load_inputs(samples / "child", today=today).records()[0]  # Seònaid, "·"…
+    done = render_child(record, theme, options, today)
+    assert done.first_page is not None
+
+    def booklet(before: str, page) -> bytes:
+        """A document whose first page uses other letters, in other fonts, then page 1."""
+        first = Page(done.layout.pages[0].width, done.layout.pages[0].height)
+        first.add(Text(40, 300, before, 12, "bold"), Text(40, 200, before, 12, "label"))
+        path = tmp_path / "booklet.pdf"
+        write_pdf_pages(path, [first, page], fonts, "booklet")
+        return path.read_bytes()
+
+    others = "Zoë, Łukasz and Ó Dochartaigh"
+    again, reused = (booklet(others, p) for p in (done.layout.pages[0], done.first_page))
+    assert reused == again
+    # A document that has filled the fonts' first subsets (with letters beyond ASCII) gets
+    # the text in the subsets it needs: the same words on the page.
+    many = "".join(chr(c) for c in range(0x100, 0x250))
+    again, reused = (booklet(many, p) for p in (done.layout.pages[0], done.first_page))
+    words = [PdfReader(io.BytesIO(pdf)).pages[1].extract_text() for pdf in (again, reused)]
+    assert "Seònaid" in words[0] and words[1] == words[0]

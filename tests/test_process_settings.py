@@ -14,7 +14,7 @@ from timelines.model.options import RenderOptions
 REPO = Path(__file__).resolve().parents[1]
 
 CALLER = """
-import gc, importlib, json, pkgutil, sys
+import gc, importlib, importlib.util, json, pkgutil, sys
 from pathlib import Path
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
@@ -25,8 +25,9 @@ def state():
 
 seen = {"before": state()}
 import timelines
+serving = importlib.util.find_spec("starlette") is not None  # the serve extra
 for module in pkgutil.walk_packages(timelines.__path__, "timelines."):
-    if not module.name.endswith("__main__"):
+    if not module.name.endswith("__main__") and (serving or ".serve" not in module.name):
         importlib.import_module(module.name)
 seen["imported"] = state()
 from timelines import api

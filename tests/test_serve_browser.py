@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from timelines.cli import main
@@ -115,6 +116,10 @@ def test_a_social_worker_fixes_an_error_and_downloads_the_pdf(server, browser, t
     assert "key=" not in page.url, "the key must leave the address bar"
     (cookie,) = context.cookies()
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    stranger = browser.new_context().new_page()
+    assert stranger.goto(url).status == 403, "the address works once"
+    assert "works once" in stranger.inner_text("body")
+    stranger.context.close()
     assert "nothing is sent anywhere" in page.inner_text("header")
     page.screenshot(path=shots / "1-open.png")
 
@@ -140,6 +145,13 @@ def test_a_social_worker_fixes_an_error_and_downloads_the_pdf(server, browser, t
     date.press("Tab")
     page.wait_for_selector("img.preview:not(.stale)")
     assert page.locator("td.error").count() == 0
+    with page.expect_download() as download:
+        page.click("text=Save workbook")
+    assert download.value.suggested_filename == "seonaid.xlsx"
+    download.value.save_as(tmp_path / "saved.xlsx")
+    saved = load_workbook(tmp_path / "saved.xlsx")
+    assert saved["chronology"]["B7"].value == "02/10/2019"
+    assert saved["chronology"]["C7"].value == "Referral to the Reporter"
     page.fill("#prepared_by", "A Social Worker")
     page.press("#prepared_by", "Tab")
     page.wait_for_selector('#prepared_by[value="A Social Worker"]', state="attached")

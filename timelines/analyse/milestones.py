@@ -106,7 +106,8 @@ class WordRule:
 def _rule(code: str, categories: str, words: str, unless: str | None, how: str) -> WordRule:
     cats = frozenset(categories.split())
     flags = re.IGNORECASE
-    return WordRule(code, cats, re.compile(words, flags), unless and re.compile(unless, flags), how)
+    but = re.compile(unless, flags) if unless else None
+    return WordRule(code, cats, re.compile(words, flags), but, how)
 
 
 WORD_RULES: tuple[WordRule, ...] = (

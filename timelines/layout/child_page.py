@@ -16,7 +16,13 @@ from timelines.layout.drift_facts import drift_facts
 from timelines.layout.event_labels import cut_short, event_items, event_text, plan_event_labels
 from timelines.layout.frame import FrameText, add_frame
 from timelines.layout.labels import LabelPlan
-from timelines.layout.milestone_track import Track, target_lines, track_height, track_items
+from timelines.layout.milestone_track import (
+    Track,
+    plan_track,
+    target_lines,
+    track_height,
+    track_items,
+)
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
 from timelines.layout.primitives import Bookmark, Page, Text
 from timelines.layout.scale import TimeScale
@@ -58,7 +64,8 @@ def build_child_pages(
     scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
     drift = facts.drift
     targets = drift.targets if drift else ()
-    track = Track(ctx.margin + 6, track_height(ctx, scale, targets))
+    track_plan = plan_track(ctx, scale, targets)
+    track = Track(ctx.margin + 6, track_height(ctx, track_plan))
     bottom = track.bottom + track.height
     found = plan_event_labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
     rows, plan = found.rows, found.plan
@@ -74,7 +81,7 @@ def build_child_pages(
         page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
     else:
         page.add(*waits.wait_labels(ctx, scale, rows, drift.waits, born))
-        page.add(*track_items(ctx, scale, track, targets))
+        page.add(*track_items(ctx, scale, track, track_plan))
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
     shown = _shown(record, facts, found.series, span, _threshold(ctx, options))
     col = Column(panel_x, panel_width, top - 2, ctx.margin + 8)
@@ -114,24 +121,29 @@ def _panel(
     options: RenderOptions,
     shown: frozenset[str] = frozenset(),
 ) -> None:
-    """Key facts, targets, placements and key; in smaller text (not below the minimum)
-    when crowded; if still crowded, without the list of targets, then without the main
-    target's line (the milestone track shows both)."""
+    """Key facts, targets, placements and key. When crowded: without the list of targets,
+    then without the main target's line (the milestone track shows both), then in
+    smaller text (not below the minimum)."""
     trims = (0, 1, 2) if facts.drift is not None and facts.drift.targets else (0,)
-    for trim in trims:
-        size, sized = ctx.size("facts_size"), ctx
-        while size > ctx.min_size:
+    waiting = drift_facts(facts)  # once: every trial shows the same facts
+    size, sized = ctx.size("facts_size"), ctx
+    while True:
+        for trim in trims:
             trial = Page(ctx.width, ctx.height)
             unbounded = replace(col, bottom=-1e9)
-            end = _panel_items(trial, sized, record, facts, unbounded, options, trim, shown)
+            end = _panel_items(
+                trial, sized, record, facts, unbounded, options, trim, waiting, shown
+            )
             if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
                 page.add(*trial.items)
                 return
-            size = max(size - 0.5, ctx.min_size)
-            text = {**ctx.theme.settings["text"], "facts_size": size}
-            theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
-            sized = replace(ctx, theme=theme)
-    _panel_items(page, sized, record, facts, col, options, trims[-1], shown)
+        if size <= ctx.min_size:
+            break
+        size = max(size - 0.5, ctx.min_size)
+        text = {**ctx.theme.settings["text"], "facts_size": size}
+        theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
+        sized = replace(ctx, theme=theme)
+    _panel_items(page, sized, record, facts, col, options, trims[-1], waiting, shown)
 
 
 def _panel_items(
@@ -142,12 +154,14 @@ def _panel_items(
     col: Column,
     options: RenderOptions,
     trim: int = 0,
+    waiting: tuple[dict[str, str], dict[str, str]] | None = None,
     shown: frozenset[str] = frozenset(),
 ) -> Column:
     col = heading(page, ctx, col, "Key facts")
-    lines = key_facts(record, facts, ctx, options)
+    waiting = waiting or drift_facts(facts)
+    lines = key_facts(record, facts, ctx, options, waiting)
     if trim >= 2:
-        lines = [line for line in lines if line[0] != _main_label(facts)]
+        lines = [line for line in lines if line[0] != waiting[1].get("main_target", "")]
     col = fact_lines(page, ctx, col, lines)
     if trim == 0 and facts.drift is not None and facts.drift.targets:
         col = heading(page, ctx, col, "Targets")
@@ -180,10 +194,6 @@ def _panel_items(
     )
 
 
-def _main_label(facts: Facts) -> str:
-    return drift_facts(facts)[1].get("main_target", "")
-
-
 def _in_template_order(codes: set[str], ctx: Ctx, table: str) -> list[str]:
     order = list(ctx.theme.settings[table])
     return sorted(
@@ -192,12 +202,17 @@ def _in_template_order(codes: set[str], ctx: Ctx, table: str) -> list[str]:
 
 
 def key_facts(
-    record: ChildRecord, facts: Facts, ctx: Ctx, options: RenderOptions
+    record: ChildRecord,
+    facts: Facts,
+    ctx: Ctx,
+    options: RenderOptions,
+    drift: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
-    """The key facts the template asks for, as (label, value) pairs."""
+    """The key facts the template asks for, as (label, value) pairs (``drift``: the
+    waiting facts' values and labels, when already worked out)."""
     wanted = ctx.theme.get("show", "key_facts")
     values = _fact_values(record, facts, ctx, options)
-    waiting, labels = drift_facts(facts)
+    waiting, labels = drift or drift_facts(facts)
     values.update(waiting)
     return [
         (labels.get(name, label), values[name])

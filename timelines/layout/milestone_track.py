@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from timelines.analyse.targets import TargetResult, describe
-from timelines.layout.primitives import Line, Marker, Text
+from timelines.layout.primitives import Align, Line, Marker, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.style import INK, MUTED, RULE, Ctx
 
@@ -34,11 +34,21 @@ class Track:
     height: float
 
 
-def track_height(ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]) -> float:
+TrackPlan = list[tuple[TargetResult, int, "Text | None"]]
+
+
+def plan_track(ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]) -> TrackPlan:
+    """Each target's lane and label (at baseline 0), the main target first, then the
+    open and overdue, then the latest; those whose marks find no lane are left to the
+    side panel's list."""
+    return _assign(ctx, scale, results) if results else []
+
+
+def track_height(ctx: Ctx, plan: TrackPlan) -> float:
     """The height the track needs: a lane for each row of targets (none: no track)."""
-    if not results:
+    if not plan:
         return 0.0
-    lanes = 1 + max(lane for _, lane, _ in _assign(ctx, scale, results))
+    lanes = 1 + max(lane for _, lane, _ in plan)
     return lanes * _lane(ctx) + ctx.min_size + 5
 
 
@@ -60,10 +70,9 @@ def target_lines(results: Sequence[TargetResult]) -> list[str]:
     return lines
 
 
-def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[TargetResult]) -> list:
-    """The track's heading and rule, and each target's marks and label in the first lane
-    with room for its marks (its label too, if it fits; full, else the status alone)."""
-    if not results:
+def track_items(ctx: Ctx, scale: TimeScale, track: Track, plan: TrackPlan) -> list:
+    """The track's heading and rule, and each target's marks and label in its lane."""
+    if not plan:
         return []
     size = ctx.min_size
     top = track.bottom + track.height
@@ -71,7 +80,7 @@ def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[Targ
     heading = ctx.text(scale.x0, top - size, "Targets", size, "bold", MUTED, role="track")
     items: list = [Line(scale.x0, rule_y, scale.x1, rule_y, RULE, 0.3)]
     texts: list[Text] = [heading]
-    for result, lane, label in _assign(ctx, scale, results):
+    for result, lane, label in plan:
         y = rule_y - (lane + 1) * _lane(ctx) + (MARK_DROP + 0.45) * size
         if label is not None:
             texts.append(label._replace(y=y))
@@ -79,12 +88,9 @@ def track_items(ctx: Ctx, scale: TimeScale, track: Track, results: Sequence[Targ
     return items + texts
 
 
-def _assign(
-    ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]
-) -> list[tuple[TargetResult, int, Text | None]]:
-    """Each target's lane and label (at baseline 0), the main target first, then the
-    open and overdue, then the latest; those whose marks find no lane are left to the
-    side panel's list."""
+def _assign(ctx: Ctx, scale: TimeScale, results: Sequence[TargetResult]) -> TrackPlan:
+    """Each target in the first lane with room for its marks (and a label, if one fits:
+    full, else the status alone)."""
     taken: list[list[tuple[float, float]]] = [[] for _ in range(LANES)]
     placed = []
     used = 0
@@ -176,9 +182,9 @@ def _label(
     return None
 
 
-def _places(spans: tuple[float, float], width: float) -> list[tuple[float, str, float, float]]:
+def _places(spans: tuple[float, float], width: float) -> list[tuple[float, Align, float, float]]:
     """Where a label may go: (anchor x, align, room's left, room's right)."""
-    places = []
+    places: list[tuple[float, Align, float, float]] = []
     if spans[0] + 8 + width < spans[1]:  # over a long line, after its due diamond
         places.append((spans[0] + 7, "left", spans[0], spans[1]))
     places.append((spans[1] + 1, "left", spans[0], spans[1] + 1 + width))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
 
-from timelines.layout.primitives import Page
+from timelines.layout.primitives import Bookmark, Page
 from timelines.model.problems import TimelinesError
-from timelines.pdf.painter import draw_page
+from timelines.pdf.painter import Painted, draw_page
 from timelines.pdf.settings import building
 
 
@@ -20,16 +20,24 @@ def pdf_bytes(
     pages: Iterable[Page], fonts: dict[str, str], title: str, author: str = "", subject: str = ""
 ) -> bytes:
     """Paint pages into a deterministic PDF (same input, same bytes)."""
+    return pdf_keeping_first(pages, fonts, (title, author, subject))[0]
+
+
+def pdf_keeping_first(
+    pages: Iterable[Page], fonts: dict[str, str], about: tuple[str, str, str]
+) -> tuple[bytes, Painted | None]:
+    """``pdf_bytes`` (``about``: title, author, subject), and the first page as painted, to
+    be put into another document (None when it cannot be: see ``painter.draw_page``)."""
     buffer = io.BytesIO()
     pages = list(pages)
-    outline = any(_has_bookmark(p) for p in pages)
-    _build(buffer, pages, fonts, (title, author, subject), outline)
-    return buffer.getvalue()
+    outline = any(Bookmark in map(type, p.items) for p in pages)
+    first = _build(buffer, pages, fonts, about, outline, keep_first=True)
+    return buffer.getvalue(), first
 
 
 def write_pdf_pages(
     path: Path,
-    pages: Iterable[Page],
+    pages: Iterable[Page | Painted],
     fonts: dict[str, str],
     title: str,
     author: str = "",
@@ -37,8 +45,9 @@ def write_pdf_pages(
 ) -> Path:
     """Paint pages one at a time (a generator is fine) into a PDF file, atomically.
 
-    For long documents such as a cohort booklet: pages are drawn as they come and
-    never held together; the outline (bookmarks) is shown when the PDF opens.
+    For long documents such as a cohort booklet: pages are drawn (or put in, when
+    already painted) as they come and never held together; the outline (bookmarks)
+    is shown when the PDF opens.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -60,14 +69,17 @@ def write_pdf_pages(
 
 def _build(
     target: str | io.BytesIO,
-    pages: Iterable[Page],
+    pages: Iterable[Page | Painted],
     fonts: dict[str, str],
     about: tuple[str, str, str],
     outline: bool,
-) -> None:
+    keep_first: bool = False,
+) -> Painted | None:
     """Paint ``pages`` into a PDF document at ``target`` (a file name or a stream), with
-    its title, author and subject, under timelines' reportlab settings."""
+    its title, author and subject, under timelines' reportlab settings; the first page
+    as painted when ``keep_first``."""
     title, author, subject = about
+    first = None
     with building():
         canvas = Canvas(target, invariant=1, pageCompression=1)
         canvas.setTitle(title)
@@ -77,14 +89,12 @@ def _build(
         canvas.setProducer("timelines")
         if outline:
             canvas.showOutline()
-        for page in pages:
+        for number, page in enumerate(pages):
             canvas.setPageSize((page.width, page.height))
-            draw_page(canvas, page, fonts)
+            painted = draw_page(canvas, page, fonts, keep=keep_first and number == 0)
+            first = painted if number == 0 else first
         canvas.save()
-
-
-def _has_bookmark(page: Page) -> bool:
-    return any(type(item).__name__ == "Bookmark" for item in page.items)
+    return first
 
 
 def encrypt(data: bytes, password: str) -> bytes:

@@ -5,6 +5,11 @@ stream (a page holds hundreds of small items: going through reportlab's drawing
 calls one by one costs more than the layout). The graphics state is tracked so
 that a colour, line width or font is only set when it changes. Images and
 bookmarks go through reportlab, which owns the document's objects and fonts.
+
+A page painted once can be kept (``Painted``: its operators, with the fonts'
+names left to fill in, and the calls it made into its document) and put into
+another document as it is (``replay``): a batch's booklet reuses each child's
+first page so. Fonts are named per document, so the names are filled in there.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import hashlib
 import io
 import math
 from functools import cache, lru_cache
+from typing import Literal, NamedTuple
 
 from PIL import Image as PILImage
 from reportlab import rl_config
@@ -40,7 +46,8 @@ def rgb(hex_text: str) -> str:
 _num = "{:.1f}".format  # a number for the content stream: to a tenth of a point (0.04 mm)
 SEGMENT = "{:.1f} {:.1f} m {:.1f} {:.1f} l".format  # a straight line (x1, y1, x2, y2)
 BOX = "{:.1f} {:.1f} {:.1f} {:.1f} re".format  # a rectangle (corner, width, height)
-PLACE = "1 0 0 1 {:.1f} {:.1f}".format  # a move to (x, y), for Tm and cm
+PLACE = "1 0 0 1 {:.1f} {:.1f}".format  # a move to (x, y), for cm
+TEXT_AT = "1 0 0 1 {:.1f} {:.1f} Tm".format  # text starts at (x, y)
 
 
 ASCII_AS_IS = bool(rl_config.ttfAsciiReadable)  # reportlab's default: subset 0 keeps ASCII codes
@@ -98,8 +105,34 @@ def image(path: str) -> ImageReader:
     return _JpegReader(_jpeg(path))
 
 
-def draw_page(canvas: Canvas, page: Page, fonts: dict[str, str]) -> None:
-    """Paint one page's items in order and finish the page."""
+# What painting a page did into its document, in order: a font first used (name, subset),
+# text beyond ASCII encoded (font name, size, text), operators flushed (with a "\0key\0"
+# where the document's font names and encoded text go), an image drawn, a bookmark.
+Step = (
+    tuple[Literal["font"], str, int]
+    | tuple[Literal["text"], str, float, str]
+    | tuple[Literal["ops"], str]
+    | tuple[Literal["image"], str, float, float, float, float]
+    | tuple[Literal["bookmark"], str, str, int]
+)
+
+
+class Painted(NamedTuple):
+    """A page as painted into one document, to be put into others as it is (``replay``)."""
+
+    width: float
+    height: float
+    steps: tuple[Step, ...]
+
+
+def draw_page(
+    canvas: Canvas, page: Page | Painted, fonts: dict[str, str], keep: bool = False
+) -> Painted | None:
+    """Paint one page's items in order and finish the page; with ``keep``, what was painted
+    (None in the rare page whose text needs more than a font's first subset)."""
+    if isinstance(page, Painted):
+        replay(canvas, page)
+        return None
     painter = _Painter(canvas, fonts)
     for item in page.items:
         if isinstance(item, Text):
@@ -112,22 +145,82 @@ def draw_page(canvas: Canvas, page: Page, fonts: dict[str, str]) -> None:
             painter.marker(item)
         elif isinstance(item, Image):
             painter.flush()
+            painter.steps.append(("image", item.path, item.x, item.y, item.w, item.h))
             canvas.drawImage(image(item.path), item.x, item.y, item.w, item.h)
         elif isinstance(item, Bookmark):
+            painter.steps.append(("bookmark", item.key, item.title, item.level))
             canvas.bookmarkPage(item.key)
             canvas.addOutlineEntry(item.title, item.key, item.level)
     painter.flush()
     canvas.showPage()
+    if keep and painter.keepable:
+        return Painted(page.width, page.height, tuple(painter.steps))
+    return None
+
+
+def replay(canvas: Canvas, page: Painted) -> None:
+    """Put a page painted into another document into this one: the same calls into this
+    document as painting it made, and its operators with this document's font names and
+    text codes (which reportlab gives out per document)."""
+    doc = canvas._doc
+    keys: dict[str, str] = {}
+    texts = 0
+    for step in page.steps:
+        if step[0] == "font":
+            name, subset = step[1], step[2]
+            keys[f"{name}+{subset}"] = pdfmetrics.getFont(name).getSubsetInternalName(subset, doc)
+        elif step[0] == "text":
+            name, size, text = step[1:]
+            keys[f"#{texts}"] = _shown_again(name, size, text, doc)
+            texts += 1
+        elif step[0] == "ops":
+            canvas.addLiteral(_filled(step[1], keys))
+        elif step[0] == "image":
+            path, x, y, w, h = step[1:]
+            canvas.drawImage(image(path), x, y, w, h)
+        else:
+            key, title, level = step[1:]
+            canvas.bookmarkPage(key)
+            canvas.addOutlineEntry(title, key, level)
+    canvas.showPage()
+
+
+def _shown_again(name: str, size: float, text: str, doc: object) -> str:
+    """The show-text operators for text that was in a font's first subset where it was
+    painted; should this document have filled that subset, the text switches to the
+    subsets it needs, and back."""
+    font = pdfmetrics.getFont(name)
+    pieces = font.splitString(text, doc)
+    if [subset for subset, _ in pieces] == [0]:
+        return f"({escapePDF(pieces[0][1])}) Tj"
+    shown = [
+        f"{font.getSubsetInternalName(subset, doc)} {_num(size)} Tf ({escapePDF(chunk)}) Tj"
+        for subset, chunk in pieces
+    ]
+    return " ".join([*shown, f"{font.getSubsetInternalName(0, doc)} {_num(size)} Tf"])
+
+
+def _filled(ops: str, keys: dict[str, str]) -> str:
+    """Operators with each ``\0key\0`` replaced (``\0`` is never written otherwise: text
+    shown as it is is printable, and encoded text is escaped)."""
+    parts = ops.split("\0")
+    parts[1::2] = [keys[key] for key in parts[1::2]]
+    return "".join(parts)
 
 
 class _Painter:
-    """PDF operators for one page, with the graphics state they leave behind."""
+    """PDF operators for one page, with the graphics state they leave behind, and the
+    steps that painting took (see ``Painted``)."""
 
     def __init__(self, canvas: Canvas, fonts: dict[str, str]) -> None:
         self.canvas = canvas
         self.fonts = fonts
         self.ops: list[str] = []
         self.in_text = False
+        self.steps: list[Step] = []
+        self.keys: dict[str, str] = {}  # what goes where the operators say \0key\0
+        self.texts = 0  # texts beyond ASCII so far (their keys: #0, #1, …)
+        self.keepable = True  # False once text needs more than a font's first subset
         self._reset()
 
     def _reset(self) -> None:
@@ -142,7 +235,9 @@ class _Painter:
         """Hand the operators so far to the canvas."""
         self._end_text()
         if self.ops:
-            self.canvas.addLiteral(" ".join(self.ops))
+            ops = " ".join(self.ops)
+            self.steps.append(("ops", ops))
+            self.canvas.addLiteral(_filled(ops, self.keys))
             self.ops = []
         self._reset()
 
@@ -173,20 +268,36 @@ class _Painter:
             self.in_text = True
         self.set_fill(item.colour)
         name = self.fonts[item.font]
-        self.ops.append(PLACE(item.box.x, item.y) + " Tm")
+        x, align = item.x, item.align  # the left edge, as Text.box has it
+        left = x if align == "left" else x - item.width / 2 if align == "centre" else x - item.width
+        self.ops.append(TEXT_AT(left, item.y))
         shown = _ascii_shown(item.text)
         if shown is not None:  # most text: the first subset holds ASCII as it is
             self._set_font(name, 0, item.size)
             self.ops.append(shown)
             return
-        for subset, chunk in pdfmetrics.getFont(name).splitString(item.text, self.canvas._doc):
+        pieces = pdfmetrics.getFont(name).splitString(item.text, self.canvas._doc)
+        if [subset for subset, _ in pieces] == [0]:  # all in the first subset: kept as a key
+            self._set_font(name, 0, item.size)
+            key = f"#{self.texts}"
+            self.texts += 1
+            self.keys[key] = f"({escapePDF(pieces[0][1])}) Tj"
+            self.steps.append(("text", name, item.size, item.text))
+            self.ops.append(f"\0{key}\0")
+            return
+        self.keepable = False
+        for subset, chunk in pieces:
             self._set_font(name, subset, item.size)
             self.ops.append(f"({escapePDF(chunk)}) Tj")
 
     def _set_font(self, name: str, subset: int, size: float) -> None:
         if (name, subset, size) != self.font:
-            internal = pdfmetrics.getFont(name).getSubsetInternalName(subset, self.canvas._doc)
-            self.ops.append(f"{internal} {_num(size)} Tf")
+            key = f"{name}+{subset}"
+            if key not in self.keys:
+                font = pdfmetrics.getFont(name)
+                self.keys[key] = font.getSubsetInternalName(subset, self.canvas._doc)
+                self.steps.append(("font", name, subset))
+            self.ops.append(f"\0{key}\0 {_num(size)} Tf")
             self.font = (name, subset, size)
 
     def _end_text(self) -> None:

@@ -39,6 +39,7 @@ from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
 from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
 from timelines.pdf.document import write_atomic
+from timelines.pdf.painter import Painted
 from timelines.pipeline import booklet
 from timelines.pipeline.child import child_facts, layout_child, render_child
 from timelines.pipeline.siblings import render_group
@@ -221,7 +222,7 @@ def _draw_child(record: ChildRecord, warnings: list[Problem]) -> ChildOutcome:
     return ChildOutcome(record.child_id, summary, pack(pages, job.apart) if pages else None)
 
 
-def _drawn(record: ChildRecord, job: Job) -> tuple[Facts, list[Page]]:
+def _drawn(record: ChildRecord, job: Job) -> tuple[Facts, list[Page | Painted]]:
     """Only what the job asks for: the child's PDF written, its booklet page laid out, or
     its key facts alone (for the summary); the facts and the booklet page."""
     booklet_page = "booklet" in job.outputs
@@ -232,7 +233,11 @@ def _drawn(record: ChildRecord, job: Job) -> tuple[Facts, list[Page]]:
         done = layout_child(record, job.theme, job.options, job.today)
     else:
         return child_facts(record, job.theme, job.options, job.today), []
-    return done.facts, done.layout.pages[:1] if booklet_page else []
+    if not booklet_page:
+        return done.facts, []
+    # The booklet takes page 1 as painted into the child's PDF when it was (no painting
+    # twice), else as laid out.
+    return done.facts, [done.first_page or done.layout.pages[0]]
 
 
 def _draw_group(task: tuple[str, str, list[Parcel]]) -> int:

@@ -18,6 +18,7 @@ from timelines.layout.primitives import Bookmark, Line, Page
 from timelines.layout.style import MUTED, RULE, Ctx
 from timelines.model.options import RenderOptions
 from timelines.pdf.document import write_pdf_pages
+from timelines.pdf.painter import Painted
 from timelines.pipeline.frame import frame_text
 from timelines.prepare.template import Theme
 
@@ -37,7 +38,7 @@ class Entry:
 class Drawn:
     """A drawn child's booklet page (its picture page), or why it could not be drawn."""
 
-    pages: list[Page]
+    pages: list[Page | Painted]  # as laid out, or as painted into the child's own PDF
     error: str = ""
 
 
@@ -76,7 +77,7 @@ def write_volume(
         )
         first += child.drawable
 
-    def pages() -> Iterator[Page]:
+    def pages() -> Iterator[Page | Painted]:
         yield from index_pages(ctx, entries, frame)
         for child in children:
             if not child.drawable:

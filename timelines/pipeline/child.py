@@ -22,7 +22,8 @@ from timelines.layout.shadows import load_shadows
 from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord
-from timelines.pdf.document import encrypt, pdf_bytes, write_atomic
+from timelines.pdf.document import encrypt, pdf_keeping_first, write_atomic
+from timelines.pdf.painter import Painted
 from timelines.pdf.settings import building
 from timelines.pipeline.frame import fingerprint, frame_text
 from timelines.prepare.redact import redact_events, redact_record, redacting_theme
@@ -38,6 +39,7 @@ class Rendered:
     layout: ChildLayout
     facts: Facts
     record: ChildRecord
+    first_page: Painted | None = None  # page 1 as painted into ``pdf``, to reuse (booklet)
 
 
 def story_end(
@@ -133,10 +135,9 @@ def render_child(
         done = layout_child(record, theme, options, today)
         ctx = Ctx.for_theme(theme, options.page_size)
         title = ctx.plain(_title(done.record, theme, options))
-        pdf = pdf_bytes(
-            done.layout.pages, ctx.font_names, title, options.prepared_by, "Child's timeline"
-        )
-    return Rendered(pdf, done.layout, done.facts, done.record)
+        about = (title, options.prepared_by, "Child's timeline")
+        pdf, first = pdf_keeping_first(done.layout.pages, ctx.font_names, about)
+    return Rendered(pdf, done.layout, done.facts, done.record, first)
 
 
 def write_child_pdf(

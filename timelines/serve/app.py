@@ -11,7 +11,7 @@ and end the server.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from importlib.resources import files
 from urllib.parse import quote
 
@@ -179,7 +179,7 @@ async def _drain(stream: AsyncIterator[bytes]) -> None:
         return
 
 
-async def _replay(body: bytes) -> AsyncIterator[bytes]:
+async def _replay(body: bytes) -> AsyncGenerator[bytes, None]:
     yield body
 
 
@@ -206,7 +206,7 @@ async def _edit(request: Request, session: Session) -> Response:
         ]
         for sheet in SHEETS
     }
-    delete = ()
+    delete: tuple[str, int] | tuple[()] = ()
     target = str(form.get("delete", ""))
     if target.count(".") == 1 and target.split(".")[1].isdigit():
         delete = (target.split(".")[0], int(target.split(".")[1]))

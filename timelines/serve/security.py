@@ -2,9 +2,11 @@
 
 - Only ``Host: 127.0.0.1:PORT`` or ``localhost:PORT`` (no DNS rebinding).
 - A key: the address the server prints carries ``?key=…``; the first visit swaps
-  it for an HttpOnly, SameSite=Strict cookie and redirects to the bare address,
-  so the key leaves the address bar. Any request without the cookie gets 403:
-  another user of the same computer cannot reach the page.
+  it for an HttpOnly, SameSite=Strict cookie holding another secret and
+  redirects to the bare address, so the key leaves the address bar. The key
+  works once: an address seen by someone else (in a browser's command line, say)
+  opens nothing. Any request without the cookie gets 403: another user of the
+  same computer cannot reach the page.
 - A request that changes anything (POST) must come from the page itself:
   ``Sec-Fetch-Site: same-origin``, or failing that an ``Origin`` of this server.
 - Every response: a strict Content-Security-Policy (files from this server
@@ -44,6 +46,10 @@ NO_KEY = (
     "This page needs the address that `timelines serve` printed (it holds a key). "
     "Open that address, or start timelines serve again."
 )
+USED_KEY = (
+    "This address has been opened already, and it works once. Go back to the tab it"
+    " opened, or start timelines serve again for a new address."
+)
 
 
 def new_key() -> str:
@@ -56,6 +62,8 @@ class Guard:
     def __init__(self, app: ASGIApp, key: str, port: int | Callable[[], int]):
         self.app = app
         self.key = key
+        self.key_used = False
+        self.cookie = secrets.token_urlsafe(32)  # what the browser holds once the key is used
         self._port = port
         self.last_request = time.monotonic()
 
@@ -86,20 +94,26 @@ class Guard:
         if scope["method"] not in ALLOWED_METHODS:
             return PlainTextResponse("Method not allowed.", status_code=405)
         given = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(KEY_PARAMETER)
+        has_cookie = secrets.compare_digest(_cookie(headers).encode(), self.cookie.encode())
         if given and scope["method"] in SAFE_METHODS:
-            return self._swap(given[0], scope)
-        if not secrets.compare_digest(_cookie(headers).encode(), self.key.encode()):
+            return self._swap(given[0], scope, has_cookie)
+        if not has_cookie:
             return _refuse(NO_KEY)
         if scope["method"] not in SAFE_METHODS and not self._same_origin(headers):
             return _refuse("Changes are only accepted from the page itself.")
         return None
 
-    def _swap(self, given: str, scope: Scope) -> Response:
-        """The key from the address becomes a cookie, and the address loses the key."""
+    def _swap(self, given: str, scope: Scope, has_cookie: bool) -> Response:
+        """The key from the address becomes a cookie (once), and the address loses the key."""
+        response = RedirectResponse(scope.get("path") or "/", status_code=303)
+        if has_cookie:  # the same browser again (the address opened twice): just tidy it
+            return response
         if not secrets.compare_digest(given.encode(), self.key.encode()):
             return _refuse(NO_KEY)
-        response = RedirectResponse(scope.get("path") or "/", status_code=303)
-        response.set_cookie(COOKIE, self.key, httponly=True, samesite="strict", path="/")
+        if self.key_used:
+            return _refuse(USED_KEY)
+        self.key_used = True
+        response.set_cookie(COOKIE, self.cookie, httponly=True, samesite="strict", path="/")
         return response
 
     def _same_origin(self, headers: Headers) -> bool:

@@ -9,8 +9,10 @@ import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import uvicorn
+from starlette.applications import Starlette
 
 from timelines.serve.security import KEY_PARAMETER, new_key
 
@@ -36,8 +38,10 @@ def serve(
     from timelines.serve.app import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other program may share the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
     sock.bind((HOST, port))
+    sock.listen(64)  # the browser may knock before the server has started: it waits in line
     bound = sock.getsockname()[1]
     key = new_key()
     holder: dict[str, uvicorn.Server] = {}
@@ -68,7 +72,7 @@ def serve(
         asyncio.run(server.serve(sockets=[sock]))
     finally:
         sock.close()
-        guard.app.state.session.clear()
+        cast(Starlette, guard.app).state.session.clear()
 
 
 def _idle_watch(server, guard, limit_seconds: float) -> None:
