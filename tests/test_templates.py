@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from timelines.cli import main
+from timelines.layout.style import Ctx
 from timelines.model.dates import FuzzyDate
 from timelines.model.options import RenderOptions
 from timelines.model.records import Child, ChildRecord, Event, Placement
@@ -484,3 +485,11 @@ def test_family_words_for_a_hidden_event():
 
     words = rewrite(HIDDEN_EVENT, load_template("family").glossary)
     assert words == "Something private (not written here)"
+
+
+def test_family_words_never_make_nonsense():
+    ctx = Ctx.for_theme(load_template("family"))
+    assert ctx.plain("Permanence Orders granted") == "Settled-home orders granted"
+    assert ctx.plain("PO application lodged") == "Application for a settled-home order handed in"
+    assert ctx.plain("Permanence Order granted") == "Settled-home order granted"
+    assert ctx.plain("Legal permanence") == "A settled home in law"
