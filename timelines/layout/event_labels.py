@@ -36,7 +36,7 @@ LABEL_SHARE = 0.3  # a label wider than this share of the page width is folded
 KEPT_WORDS = 14  # characters of its words a key event's label keeps when cut short
 NEARLY = 0.1  # numbered plans that leave out this share of events or less may do without
 LEAST_UNDER = 3  # levels kept under the axis when the steps need the height
-UNDERS = 2  # heights tried for each move (the third, a little more under the axis, gained little)
+UNDERS = 1  # heights tried for each move: found anew (as they were, or more, gained nothing)
 STEP_BONUS = 1.0  # points larger than other labels, where room allows
 ROUTINE = "#4D4D4D"  # routine labels: lighter than the ink, still dark enough to print
 
@@ -90,16 +90,38 @@ class _Side:
         return LabelArea(scale.x0, scale.x1, span[0], span[1], not self.up, width)
 
     def numbered(self, area: LabelArea, repair: bool = True) -> LabelPlan:
-        """The numbered plan (remembered: trials place the same labels again)."""
-        key = (tuple(self.requests), area, self.font, repair)
+        """The numbered plan (remembered: trials place the same labels again). A plan
+        already made in a taller area that left no key event out and used no more
+        levels than this area has is the same plan, moved: it is not made again."""
+        requests = tuple(self.requests)
+        key = (requests, area, self.font, repair)
         plan = self.memo.get(key)
+        if plan is None:
+            plan = self._moved(requests, area)
         if plan is None:
             sizes = self.sizes[-1:]
             measure = _measure(self.ctx, self.font)
             plan = place_labels(self.requests, area, sizes, measure, repair=repair)
             assert plan is not None
             self.memo[key] = plan
+            if all(r.index in plan.labelled for r in requests if r.key):
+                self.memo.setdefault(("tall", requests, self.font), []).append((area, plan))
         return plan
+
+    def _moved(self, requests: tuple[LabelRequest, ...], area: LabelArea) -> LabelPlan | None:
+        size = self.sizes[-1]
+        for tall, plan in self.memo.get(("tall", requests, self.font), ()):
+            same = (tall.x0, tall.x1, tall.down, tall.max_width)
+            if same != (area.x0, area.x1, area.down, area.max_width):
+                continue
+            if self.levels_needed(plan) > area.levels(size):
+                continue
+            dy = area.y1 - tall.y1 if area.down else area.y0 - tall.y0
+            labels = tuple(
+                lab._replace(box=lab.box._replace(y=lab.box.y + dy)) for lab in plan.labels
+            )
+            return LabelPlan(labels, plan.size, plan.numbers)
+        return None
 
     def complete(self, area: LabelArea) -> LabelPlan | None:
         if not self.requests:
