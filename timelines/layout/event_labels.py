@@ -242,16 +242,13 @@ class _Planner:
         return EventLabels(rows, _joined(self.ctx, (over, under), [], self.scale), self.series)
 
     def steps_first(self, best: _Trial) -> _Trial:
-        """When steps are left out, the other labels over the axis give way (they go
-        under it), then the steps left out, or the labels in their way, go under it;
-        each with a few heights. The plan that leaves out fewest steps, then fewest
+        """When steps are left out, the side over the axis gets more height (labels
+        under it give way), or the steps left out, or the labels in their way, go
+        under it. The plan that leaves out fewest steps, then fewest
         events, wins; room left over the axis then goes to the labels under it. Trials
         are quick estimates; the winner is then placed in full."""
         events, start = self.events, best
         best = self.numbered(best.moved, self.under(best), repair=False)
-        others = frozenset(i for i, e in enumerate(events) if above(e) and not _is_key(e))
-        if others:
-            best = self.tried(others, best)
         short = frozenset(i for i in _short(best.plan, events) if above(events[i]))
         if best.score(events)[0] and short:  # more height over the axis
             lh = line_height(self.ctx.min_size)
