@@ -80,12 +80,12 @@ def test_every_row_is_counted_once(files):
     assert all(c.balanced for c in counts)
     chronology = by_file["chronology.csv"]
     assert chronology.read == 14  # the blank row is not a data row
-    assert chronology.other_children == 1
+    assert chronology.left_out == 1
     assert chronology.errors == len(error_rows(dataset.problems, "chronology.csv"))
     assert chronology.records == len(dataset.record("A1").events)
     placements = by_file["placements.csv"]
     assert placements.read == 5
-    assert placements.other_children == 1
+    assert placements.left_out == 1
     assert placements.errors == len(error_rows(dataset.problems, "placements.csv"))
     assert placements.records == len(dataset.record("A1").placements)
 
@@ -193,3 +193,134 @@ def test_counts_add_up_for_any_mix_of_rows(rows, excel):
     )
     plan = done.layout.plan
     assert plan.labelled | set(plan.numbered) == set(range(good))
+
+
+# --- every command prints the accounting; batch writes it and counts every failure ----------
+
+
+def invoke(*args: str):
+    from click.testing import CliRunner
+
+    from timelines.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_every_command_prints_what_became_of_every_row(files, tmp_path):
+    folder = files["chronology"].parent
+    checked = invoke("validate", folder, "--child", "A1")
+    assert checked.output.splitlines()[-4:] == [
+        "chronology.csv: 14 rows read: 9 used, 4 with errors, 1 left out",
+        "placements.csv: 5 rows read: 2 used, 2 with errors, 1 left out",
+        "children.csv: 2 rows read: 1 used, 1 left out",
+        "6 errors, 1 warning",
+    ]
+    everyone = [
+        "chronology.csv: 14 rows read: 10 used, 4 with errors",
+        "placements.csv: 5 rows read: 3 used, 2 with errors",
+        "children.csv: 2 rows read: 2 used",
+    ]
+    assert invoke("validate", folder).output.splitlines()[-4:-1] == everyone
+    out = tmp_path / "out"
+    batch = invoke("batch", folder, "--out", out, "--jobs", "1", "--quiet")
+    assert batch.exit_code == 2
+    assert [line for line in batch.output.splitlines() if ".csv: " in line][-3:] == everyone
+    assert (out / "accounting.csv").read_text(encoding="utf-8").splitlines() == [
+        "file,read,used,merged,errors,left_out",
+        "chronology.csv,14,10,0,4,0",
+        "placements.csv,5,3,0,2,0",
+        "children.csv,2,2,0,0,0",
+    ]
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "chronology.csv").write_text(
+        "child_id,date,event,category\nA1,01/02/2016,E1,review\nA1,01/03/2016,E2,review\n"
+        "B2,01/03/2016,E3,review\n",
+        encoding="utf-8",
+    )
+    rendered = invoke("render", good, "--child", "A1", "--no-shadows", "-o", tmp_path / "a.pdf")
+    assert rendered.exit_code == 0, rendered.output
+    assert rendered.output.splitlines()[-1] == "chronology.csv: 3 rows read: 2 used, 1 left out"
+    siblings = invoke("siblings", good, "-o", tmp_path / "s.pdf")
+    assert siblings.exit_code == 0, siblings.output
+    assert siblings.output.splitlines()[-1] == "chronology.csv: 3 rows read: 3 used"
+
+
+def test_a_row_naming_no_child_is_a_failure_of_the_batch(tmp_path):
+    """It went to errors.csv while the batch said '0 failed' and exited 0."""
+    path = tmp_path / "chronology.csv"
+    path.write_text(
+        "child_id,date,event,category\nA1,01/02/2016,E,referral\nB2,01/02/2016,E,referral\n"
+        ",01/02/2016,E2,referral\n",
+        encoding="utf-8",
+    )
+    result = invoke("batch", path, "--out", tmp_path / "out", "--jobs", "1", "--quiet")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"wrote {tmp_path / 'out'}: 2 children drawn, 1 failed (1 row naming no child),"
+        " 0 sibling groups",
+        "chronology.csv: 3 rows read: 2 used, 1 with errors",
+    ]
+
+
+# --- the public SSDA903 and CIN samples: a batch accounts for every row of every file --------
+
+SAMPLES = [
+    "d2i-csc-validator-be-903",
+    "d2i-cs-demand-model",
+    "sf-cs-demand-model-regional",
+    "sf-liia-tools/SSDA903_2020_episodes.csv",
+    "sf-liia-tools/SSDA903_episodes_for_testing_fixes_INPUT.csv",
+    "sf-liia-tools-pipeline",
+    "d2i-csc-validator-be-cin/CIN2rows.xml",
+    "d2i-csc-validator-be-cin/CIN_Census_2021.xml",
+    "d2i-csc-validator-be-cin/CIN_Census_2021_no_assessment_factors.xml",
+    "d2i-csc-validator-be-cin/CIN_Census_2024.xml",
+    "d2i-csc-validator-be-cin/CIN_Census_2026.xml",
+    "d2i-csc-validator-be-cin/CIN_header_issues_100.xml",
+    "d2i-csc-validator-be-cin/CIN_la_issues_2887Q.xml",
+    "d2i-csc-validator-be-cin/fake_CIN_data.xml",
+    "sf-liia-tools/cin-2022.xml",
+    "sf-liia-tools-pipeline/BAR_cin_2022.xml",
+]
+
+
+def rows_in(path: Path) -> int:
+    """Data rows of a CSV (non-blank records after the heading) or <Child> elements of XML,
+    counted here without timelines."""
+    import csv
+    import xml.etree.ElementTree as ET
+
+    if path.suffix == ".xml":
+        return sum(1 for e in ET.parse(path).iter() if e.tag.rsplit("}", 1)[-1] == "Child")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        records = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+    return len(records) - 1
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_batch_accounts_for_every_row_of_the_public_samples(sample, tmp_path):
+    import csv
+
+    from helpers import reference
+
+    from timelines.load.ssda903 import find_ssda903_files
+
+    source = reference(*sample.split("/"))
+    out = tmp_path / "out"
+    result = invoke("batch", source, "--out", out, "--jobs", "2", "--quiet")
+    assert result.exit_code in (0, 2), result.output
+    with (out / "accounting.csv").open(encoding="utf-8", newline="") as handle:
+        counts = list(csv.DictReader(handle))
+    if source.is_dir():
+        tables = {p.name for paths in find_ssda903_files(source).values() for p in paths}
+    else:
+        tables = {source.name}
+    assert {c["file"] for c in counts} == tables
+    for count in counts:
+        read, used, merged, errors, left_out = (
+            int(count[k]) for k in ("read", "used", "merged", "errors", "left_out")
+        )
+        assert read == rows_in(source / count["file"] if source.is_dir() else source), count
+        assert read == used + merged + errors + left_out, count
+        assert f"{count['file']}: {read:,} " in result.output

@@ -68,7 +68,12 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_one_broken_child_gives_exit_code_2_and_the_rest_are_drawn(done):
     result, out = done
     assert result.exit_code == 2, result.output
-    assert result.output == f"wrote {out}: 5 children drawn, 1 failed, 2 sibling groups\n"
+    assert result.output.splitlines() == [
+        f"wrote {out}: 5 children drawn, 1 failed, 2 sibling groups",
+        "chronology.csv: 18 rows read: 17 used, 1 with errors",
+        "placements.csv: 12 rows read: 12 used",
+        "children.csv: 6 rows read: 6 used",
+    ]
     drawn = sorted(p.name for p in (out / "children").iterdir())
     assert drawn == ["C1.pdf", "C2.pdf", "C3.pdf", "C5.pdf", "C6.pdf"]
     # Named after each group's first child: a group's name may be a family name.
@@ -181,7 +186,10 @@ def test_nothing_loadable_is_exit_1_with_the_reports_and_an_empty_booklet(tmp_pa
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", str(episodes), "--out", str(out), "--quiet"])
     assert result.exit_code == 1, result.output
-    assert result.output == f"wrote {out}: 0 children drawn, 1 failed, 0 sibling groups\n"
+    assert result.output.splitlines() == [
+        f"wrote {out}: 0 children drawn, 1 failed, 0 sibling groups",
+        "episodes.csv: 1 row read: 0 used, 1 with errors",
+    ]
     assert len(PdfReader(out / "booklet.pdf").pages) == 1
     (error,) = read_csv(out / "errors.csv")
     assert (error["file"], error["row"], error["column"], error["child_id"]) == (
@@ -199,10 +207,10 @@ def test_outputs_writes_only_what_is_asked_for_and_the_same_bytes(tmp_path, done
     writes them (no group named in it), and errors.csv; no booklet, no groups."""
     result, out = run_batch(tmp_path, "some", "1", "--outputs", "children,summary")
     assert result.exit_code == 2
-    assert result.output == f"wrote {out}: 5 children drawn, 1 failed\n"
+    assert result.output.splitlines()[0] == f"wrote {out}: 5 children drawn, 1 failed"
     every = done[1]
     children = [f"children/C{n}.pdf" for n in (1, 2, 3, 5, 6)]
-    assert files_in(out) == [*children, "errors.csv", "summary.csv"]
+    assert files_in(out) == ["accounting.csv", *children, "errors.csv", "summary.csv"]
     for name in children:
         assert (out / name).read_bytes() == (every / name).read_bytes()
     full = read_csv(every / "summary.csv")
@@ -212,10 +220,11 @@ def test_outputs_writes_only_what_is_asked_for_and_the_same_bytes(tmp_path, done
 def test_outputs_booklet_or_summary_alone_draw_no_child_pdf(tmp_path, done):
     result, out = run_batch(tmp_path, "booklet", "2", "--outputs", "booklet")
     assert result.exit_code == 2
-    assert files_in(out) == ["booklet.pdf", "errors.csv"]
+    assert files_in(out) == ["accounting.csv", "booklet.pdf", "errors.csv"]
     assert (out / "booklet.pdf").read_bytes() == (done[1] / "booklet.pdf").read_bytes()
     result, out = run_batch(tmp_path, "summary", "1", "--outputs", "summary", "--outputs", "groups")
     assert files_in(out) == [
+        "accounting.csv",
         "errors.csv",
         "groups/group-C1.pdf",
         "groups/group-C3.pdf",

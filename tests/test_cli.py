@@ -121,3 +121,43 @@ def test_only_the_command_changes_how_often_garbage_is_collected(tmp_path):
         assert gc.get_threshold() == (runtime.YOUNG_OBJECTS, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+# --- every command takes its inputs the same way -----------------------------------------
+
+
+INPUT_OPTIONS = {"source", "chronology", "placements", "children", "extra", "fmt"}
+
+
+def test_every_command_reading_data_has_the_same_input_options():
+    from timelines.cli import main
+
+    for name in ("render", "siblings", "batch", "validate"):
+        params = {p.name: p for p in main.commands[name].params}
+        assert set(params) >= INPUT_OPTIONS, name
+        assert params["source"].required is False
+
+
+@pytest.mark.parametrize("command", ["render", "siblings", "validate", "batch"])
+def test_chronology_as_an_option_or_as_the_argument(command, tmp_path):
+    data = Path(__file__).parent.parent / "samples" / "child"
+    files = ["--placements", data / "placements.csv", "--children", data / "children.csv"]
+    extra = {
+        "render": ["-o", tmp_path / "a.pdf", "--no-shadows"],
+        "siblings": ["-o", tmp_path / "a.pdf"],
+        "validate": [],
+        "batch": ["--out", tmp_path / "out", "--jobs", "1", "--quiet"],
+    }[command]
+    as_option = run(command, "--chronology", data / "chronology.csv", *files, *extra)
+    assert as_option.exit_code == 0, as_option.output
+    if command == "batch":
+        extra = ["--out", tmp_path / "out2", "--jobs", "1", "--quiet"]
+    as_argument = run(command, data / "chronology.csv", *files, *extra)
+    assert as_argument.exit_code == 0, as_argument.output
+    out = ["--out", tmp_path / "out3"] if command == "batch" else []
+    both = run(command, data / "chronology.csv", "--chronology", data / "chronology.csv", *out)
+    assert both.exit_code == 2
+    assert "give the chronology as SOURCE or with --chronology, not both" in both.output
+    neither = run(command, *out)
+    assert neither.exit_code == 2
+    assert "give the input: a folder or a chronology file (SOURCE)" in neither.output

@@ -444,7 +444,7 @@ def test_child_id_picks_one_child(tmp_path):
         "Accommodated with sibling",
         "Children's Hearing: CSO made",
     ]
-    assert [(c.read, c.records, c.errors, c.other_children) for c in counts] == [
+    assert [(c.read, c.records, c.errors, c.left_out) for c in counts] == [
         (9, 4, 0, 5),
         (4, 2, 0, 2),
         (2, 1, 0, 1),

@@ -228,3 +228,58 @@ def test_rows_refused_in_a_workbook_are_found_for_their_child(tmp_path):
         ("cohort.xlsx [chronology]", 2): "C1",
         ("cohort.xlsx [chronology]", 3): "C2",
     }
+
+
+# --- child ids: one id in NFC or NFD is one child; --child must name a child in the data -----
+
+NFC, NFD = "Zo\u00eb-1", "Zoe\u0308-1"
+
+
+def test_an_id_in_nfc_and_nfd_is_one_child_in_every_format(tmp_path):
+    assert NFC != NFD
+    chronology = write(
+        tmp_path / "chronology.csv",
+        f"child_id,date,event\n{NFC},01/02/2016,A\n{NFD},01/03/2016,B\n",
+    )
+    contract = load_inputs(chronology, child_id=NFD, today=TODAY)
+    assert contract.child_ids() == [NFC]
+    assert [e.label for e in contract.events] == ["A", "B"]
+    (tmp_path / "903").mkdir()
+    episodes = write(
+        tmp_path / "903" / "episodes.csv",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE\n"
+        f"{NFC},01/02/2016,S,C2,N1,U4,PR1,01/03/2016,X1,\n"
+        f"{NFD},01/03/2016,P,C2,N1,U6,PR1,,,\n",
+    )
+    ssda903 = load_inputs(episodes.parent, child_id=NFD, today=TODAY)
+    assert ssda903.child_ids() == [NFC]
+    assert len(ssda903.placements) == 2
+    census = write(
+        tmp_path / "cin.xml",
+        "<Message><Children>"
+        + "".join(
+            f"<Child><ChildIdentifiers><LAchildID>{i}</LAchildID></ChildIdentifiers></Child>"
+            for i in (NFC, NFD)
+        )
+        + "</Children></Message>",
+    )
+    cin = load_inputs(census, child_id=NFD, today=TODAY)
+    assert cin.child_ids() == [NFC]
+    assert cin.counts[0].merged == 1
+
+
+def test_child_not_in_a_file_without_ids_is_an_error(tmp_path):
+    """`render chronology.csv --child nope` drew the file's one child as 'nope'."""
+    chronology = write(tmp_path / "chronology.csv", "date,event\n01/02/2016,A\n")
+    dataset = load_inputs(chronology, child_id="nope", today=TODAY)
+    assert messages(dataset) == [
+        "no child with id 'nope': the files have no child_id column (they describe one child);"
+        " leave out the child id"
+    ]
+    from click.testing import CliRunner
+
+    from timelines.cli import main
+
+    result = CliRunner().invoke(main, ["render", str(chronology), "--child", "nope"])
+    assert result.exit_code == 1
+    assert not list(tmp_path.glob("*.pdf"))

@@ -8,10 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timelines.layout.labels import (
+    NUMBER_GAP,
     LabelArea,
     LabelPlan,
     LabelRequest,
     line_height,
+    number_lane,
     place_labels,
 )
 
@@ -123,3 +125,61 @@ def test_no_placement_ever_breaks_the_rules(xs, width, keys):
         abs(label.box.y - (AREA.y0 + label.level * line_height(label.size))) < 1e-6
         for label in plan.labels
     )
+
+
+# --- the number lane: merging touching numbers into ranges, in linear time -----------------
+
+
+def reference_lane(reqs: list[LabelRequest], size: float) -> list[tuple]:
+    """The lane as first written: each merge re-sorts the indices it has gathered."""
+    marks: list[tuple] = []
+    for req in sorted(reqs, key=lambda r: (r.x, r.index)):
+        mark = ((req.index,), req.x, req.x)
+        while marks:
+            (indices, lo, _), width = marks[-1], lane_width(marks[-1][0], size)
+            left_centre = (lo + marks[-1][2]) / 2
+            right_width = lane_width(mark[0], size)
+            if left_centre + width / 2 + NUMBER_GAP <= (mark[1] + mark[2]) / 2 - right_width / 2:
+                break
+            marks.pop()
+            mark = (tuple(sorted(indices + mark[0])), lo, mark[2])
+        marks.append(mark)
+    return [(m[0], m[1], m[2]) for m in marks]
+
+
+def lane_width(indices: tuple[int, ...], size: float) -> float:
+    first, last = min(indices) + 1, max(indices) + 1
+    text = (
+        str(first)
+        if first == last
+        else f"{first},{last}"
+        if len(indices) == 2
+        else f"{first}–{last}"
+    )
+    return measure(text, size)
+
+
+@settings(max_examples=60, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.floats(0, 400, allow_nan=False), max_size=60))
+def test_number_lane_merges_as_the_simple_way_does(xs):
+    reqs = [LabelRequest(i, x, f"E{i}") for i, x in enumerate(xs)]
+    lane = number_lane(reqs, -1000, 1000, 7, measure)
+    assert [(m.indices, m.x_min, m.x_max) for m in lane] == reference_lane(reqs, 7)
+    for mark in lane:
+        first, last = mark.indices[0] + 1, mark.indices[-1] + 1
+        assert mark.text == (
+            str(first)
+            if len(mark.indices) == 1
+            else f"{first},{last}"
+            if len(mark.indices) == 2
+            else f"{first}–{last}"
+        )
+
+
+def test_a_crowd_of_numbers_merges_into_one_range():
+    """50,000 events on one day: every merge re-sorted all the indices so far (quadratic; a
+    100,000-row chronology spent most of its two minutes here)."""
+    reqs = [LabelRequest(i, 100.0, "E") for i in range(50_000)]
+    (mark,) = number_lane(reqs, 0, 500, 7, measure)
+    assert mark.indices == tuple(range(50_000))
+    assert mark.text == "1–50000"

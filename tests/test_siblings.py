@@ -146,7 +146,12 @@ def test_siblings_command_writes_the_group(tmp_path):
     out = tmp_path / "g1.pdf"
     result = run("--group", "G1", "--axis", "age", "--as-of", "01/06/2024", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(f"wrote {out} (1 page)\n")
+    assert result.output.splitlines()[-4:] == [
+        f"wrote {out} (1 page)",
+        "chronology.csv: 9 rows read: 9 used",
+        "placements.csv: 4 rows read: 4 used",
+        "children.csv: 2 rows read: 2 used",
+    ]
     with pdfplumber.open(out) as doc:
         text = doc.pages[0].extract_text()
     assert "Sam Example" in text and "Alex Example" in text

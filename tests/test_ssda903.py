@@ -695,3 +695,36 @@ def test_every_label_the_importer_writes_fits_on_the_page(tmp_path):
     labels = {f"12. {event_text(e, ctx)}" for e in dataset.events}
     assert len(labels) > 2 * len(PLACE_CODES)
     assert [t for t in labels if ctx.fit(t, ctx.min_size, widest, "label") != t] == []
+
+
+# --- one child's history, built on its own from episodes -----------------------------------
+
+
+def episode(order: int, start: date, end: date | None, **codes: str):
+    from timelines.load.ssda903.episodes import Episode
+    from timelines.model.records import Origin
+
+    cells = {k: v for k, v in codes.items()}
+    return Episode("C1", start, end, cells, Origin("episodes.csv", order + 2), order, {})
+
+
+def test_a_history_is_built_from_episodes_alone():
+    from timelines.load.ssda903.history import History
+
+    history = History(
+        "C1",
+        [  # given out of order: the history sorts them
+            episode(1, date(2020, 3, 1), None, rne="L", ls="C2", place="U4", rec=""),
+            episode(0, date(2020, 1, 1), date(2020, 3, 1), rne="S", ls="V2", place="U4", rec="X1"),
+        ],
+    ).build()
+    assert [(p.start, p.end, p.code) for p in history.placements] == [
+        (date(2020, 1, 1), None, "U4")
+    ]
+    assert [(e.when.start, e.label, e.key) for e in history.events] == [
+        (date(2020, 1, 1), "Started to be looked after", True),
+        (date(2020, 1, 1), "Legal status: accommodated (section 20) (V2)", False),
+        (date(2020, 3, 1), "Legal status: full care order (C2)", True),
+    ]
+    assert history.problems == []
+    assert all(e.child_id == "C1" for e in history.events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +21,11 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
         data = data.encode("utf-8")
     path.write_bytes(data)
     return path
+
+
+def from_text(text: str, name: str = "c.csv"):
+    """A table read from bytes in memory, as an upload is: no file needed."""
+    return read_stream(io.BytesIO(text.encode("utf-8")), name)
 
 
 def failure(path: Path, sheet: str | None = None) -> str:
@@ -55,7 +61,7 @@ def test_utf16_unicode_text_from_excel_is_tab_separated(tmp_path):
 
 def test_crlf_and_blank_rows_keep_spreadsheet_row_numbers(tmp_path):
     text = "date,event\r\n01/01/2015,A\r\n,\r\n\r\n02/01/2015,B\r\n\r\n,,\r\n\r\n"
-    table = read_table(write(tmp_path, "c.csv", text))
+    table = from_text(text)
     assert [(n, cells["event"]) for n, cells in table.rows] == [(2, "A"), (5, "B")]
     assert all("\r" not in v for _, cells in table.rows for v in cells.values())
     assert table.problems == ()
@@ -73,18 +79,18 @@ def test_headings_are_stripped_and_normalised(tmp_path):
 
 
 def test_cells_are_stripped_and_short_rows_padded(tmp_path):
-    table = read_table(write(tmp_path, "c.csv", "date,event,category\n 01/01/2015 ,  A \n"))
+    table = from_text("date,event,category\n 01/01/2015 ,  A \n")
     assert table.rows == ((2, {"date": "01/01/2015", "event": "A", "category": ""}),)
 
 
 def test_heading_row_without_data(tmp_path):
-    table = read_table(write(tmp_path, "c.csv", "date,event\r\n\r\n"))
+    table = from_text("date,event\r\n\r\n")
     assert table.columns == ("date", "event")
     assert table.rows == ()
 
 
 def test_heading_row_below_blank_lines_keeps_its_row_number(tmp_path):
-    table = read_table(write(tmp_path, "c.csv", "\n\ndate,event\n01/01/2015,A\n"))
+    table = from_text("\n\ndate,event\n01/01/2015,A\n")
     assert table.header_row == 3
     assert table.rows[0][0] == 4
 
@@ -97,7 +103,7 @@ def test_duplicate_columns_are_an_error(tmp_path):
 
 
 def test_trailing_blank_headings_are_dropped_and_inner_ones_named(tmp_path):
-    table = read_table(write(tmp_path, "c.csv", "date,,event,,\n01/01/2015,x,A,,\n"))
+    table = from_text("date,,event,,\n01/01/2015,x,A,,\n")
     assert table.columns == ("date", "column_b", "event")
     assert table.original_columns == ("date", "", "event")
     assert table.original("column_b") == "column_b"
@@ -195,7 +201,7 @@ def test_every_line_of_a_well_formed_file_is_a_row(width, data, separator):
 
 def test_formulas_are_kept_as_text(tmp_path):
     text = 'date,event\n01/01/2015,"=HYPERLINK(""http://x"",""report"")"\n02/01/2015,=1+1\n'
-    table = read_table(write(tmp_path, "c.csv", text))
+    table = from_text(text)
     assert [cells["event"] for _, cells in table.rows] == [
         '=HYPERLINK("http://x","report")',
         "=1+1",
@@ -204,7 +210,7 @@ def test_formulas_are_kept_as_text(tmp_path):
 
 def test_quoted_commas_and_line_breaks_count_as_one_row(tmp_path):
     text = 'date,event\n01/01/2015,"Hearing, CSO made"\n02/01/2015,"two\nlines"\n03/01/2015,C\n'
-    table = read_table(write(tmp_path, "c.csv", text))
+    table = from_text(text)
     assert [(n, c["event"]) for n, c in table.rows] == [
         (2, "Hearing, CSO made"),
         (3, "two\nlines"),
@@ -216,7 +222,7 @@ def test_quoted_commas_and_line_breaks_count_as_one_row(tmp_path):
 def test_semicolon_and_tab_separators(tmp_path, separator):
     text = separator.join(["date", "event", "detail"]) + "\n"
     text += separator.join(["01/01/2015", "A, with comma", "x"]) + "\n"
-    table = read_table(write(tmp_path, "c.csv", text))
+    table = from_text(text)
     assert table.rows[0][1] == {"date": "01/01/2015", "event": "A, with comma", "detail": "x"}
 
 

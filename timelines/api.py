@@ -9,14 +9,17 @@ done by ``timelines.pipeline``: ``source`` (load and check), ``child``,
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from timelines.analyse.groups import select_records
 from timelines.analyse.milestones import milestone_notes
 from timelines.export.names import safe_name
+from timelines.load.files import uploads
+from timelines.model.counts import RowCount
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem, TimelinesError
 from timelines.model.records import ChildRecord, Dataset
@@ -34,13 +37,17 @@ __all__ = [
     "OUTPUTS",
     "BatchResult",
     "Inputs",
+    "Checked",
     "RenderResult",
+    "check",
+    "check_inputs",
     "RunChartOptions",
     "RunChartResult",
     "load",
     "render",
     "render_siblings",
     "run_batch",
+    "upload_inputs",
     "runchart",
     "validate",
     "write_template",
@@ -53,6 +60,13 @@ class RenderResult:
     pages: int
     child_id: str
     warnings: tuple[Problem, ...] = field(default=())
+    counts: tuple[RowCount, ...] = field(default=())  # what became of every row read
+
+
+def upload_inputs(files: Mapping[str, bytes], **given: Any) -> Inputs:
+    """Inputs from uploaded files (file name → bytes) that are read in memory, never written
+    to disk: one file alone, several as a folder. ``given``: the other ``Inputs`` fields."""
+    return Inputs(cast(Path, uploads(files)), **given)  # loaders read uploads as paths
 
 
 def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
@@ -63,9 +77,20 @@ def validate(inputs: Inputs, today: date | None = None) -> tuple[Problem, ...]:
 NOTED_CHILDREN = 20  # past this many children, validate counts milestone rows, not lists them
 
 
-def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
-    """Every problem in the inputs, and which rows were taken as which milestone (for a
-    cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists one child's)."""
+@dataclass(frozen=True)
+class Checked:
+    """What ``validate`` reports: every problem, the rows taken as milestones, and what
+    became of every row read (per file)."""
+
+    problems: tuple[Problem, ...]
+    notes: list[str]
+    counts: tuple[RowCount, ...]
+
+
+def check_inputs(inputs: Inputs, today: date | None = None) -> Checked:
+    """The inputs loaded without drawing: every problem, which rows were taken as which
+    milestone (for a cohort larger than ``NOTED_CHILDREN``, how many: ``--child`` lists
+    one child's), and what became of every row."""
     dataset = load(inputs, today)
     records = dataset.records()
     several = len(records) > 1
@@ -75,7 +100,13 @@ def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...
             f"{len(notes)} rows taken as milestones for {len(records)} children;"
             " add --child ID to list one child's"
         ]
-    return dataset.problems, notes
+    return Checked(dataset.problems, notes, dataset.counts)
+
+
+def check(inputs: Inputs, today: date | None = None) -> tuple[tuple[Problem, ...], list[str]]:
+    """Every problem in the inputs, and which rows were taken as which milestone."""
+    checked = check_inputs(inputs, today)
+    return checked.problems, checked.notes
 
 
 def render(
@@ -97,7 +128,8 @@ def render(
         options = redact_options(options, redactor(record, options.redact_names))
         target = redacted_target(record, options, out, target)
     done = write_child_pdf(record, theme, options, target, password, today)
-    return RenderResult(target, len(done.layout.pages), record.child_id, dataset.problems)
+    pages = len(done.layout.pages)
+    return RenderResult(target, pages, record.child_id, dataset.problems, dataset.counts)
 
 
 def redacted_target(
@@ -166,7 +198,8 @@ def render_siblings(
     suffix = "-redacted" if options.redact else ""
     target = out or inputs.folder / f"placements-{safe_name(shown)}{suffix}.pdf"
     done = write_group_pdf(records, group or "", theme, options, target, axis, password, today)
-    return RenderResult(target, len(done.layout.pages), group or "", dataset.problems)
+    pages = len(done.layout.pages)
+    return RenderResult(target, pages, group or "", dataset.problems, dataset.counts)
 
 
 def run_batch(
@@ -196,7 +229,7 @@ def run_batch(
     today = today or date.today()
     theme = load_template(template)
     plan = (batch.plan_apart if jobs > 1 else batch.load_plan)(inputs, template, today)
-    cohort = batch.Cohort(plan, theme, template, options, today, frozenset(outputs))
+    cohort = batch.Cohort(plan, theme, options, today, frozenset(outputs))
     return batch.run_cohort(cohort, out, jobs, progress)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from datetime import date
@@ -12,6 +13,7 @@ import click
 
 from timelines import __version__, api, runtime
 from timelines.analyse.milestones import MILESTONE_CODES
+from timelines.model.counts import accounting_lines
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
@@ -41,6 +43,12 @@ def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
         click.echo(f"{problem.severity}: {problem}", err=True)
 
 
+def _account(counts) -> None:
+    """What became of every row read, one line per file."""
+    for line in accounting_lines(counts):
+        click.echo(line)
+
+
 def _fail(exc: TimelinesError) -> None:
     if isinstance(exc, InputError):
         _report(exc.problems)
@@ -52,9 +60,25 @@ def _fail(exc: TimelinesError) -> None:
 
 
 def input_options(func):
-    """Options shared by every command that reads a child's data."""
+    """The inputs, taken the same way by every command that reads a child's data: SOURCE (a
+    folder or a file) or --chronology, and --placements, --children, --events, --format.
+    The command receives the one given as ``chronology``."""
+
+    @functools.wraps(func)
+    def command(*args, source: Path | None = None, chronology: Path | None = None, **kwargs):
+        if source is not None and chronology is not None:
+            raise click.UsageError("give the chronology as SOURCE or with --chronology, not both")
+        if source is None and chronology is None:
+            raise click.UsageError(
+                "give the input: a folder or a chronology file (SOURCE), or --chronology FILE"
+            )
+        return func(*args, chronology=source or chronology, **kwargs)
+
     options = [
-        click.argument("chronology", type=EXISTING),
+        click.argument("source", type=EXISTING, required=False),
+        click.option(
+            "--chronology", type=EXISTING, help="Chronology file (CSV or XLSX), or give SOURCE."
+        ),
         click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX)."),
         click.option(
             "--children", type=EXISTING, help="Children file: child_id, name, date_of_birth…"
@@ -74,8 +98,8 @@ def input_options(func):
         ),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
 
 
 class InternalError(click.ClickException):
@@ -223,9 +247,9 @@ def render(
 ) -> None:
     """Draw one child's timeline as a one-page PDF.
 
-    CHRONOLOGY is a chronology CSV/XLSX, a workbook from `timelines template`,
-    a folder holding chronology.csv (and placements.csv, children.csv), or an
-    SSDA903 extract (episodes file or folder).
+    SOURCE (or --chronology) is a chronology CSV/XLSX, a workbook from
+    `timelines template`, a folder holding chronology.csv (and placements.csv,
+    children.csv), an SSDA903 extract (episodes file or folder) or a CIN census XML.
 
     To share beyond the professionals: --redact (initials, age, no carers or
     details). To protect the PDF with a password (AES-256): --ask-password,
@@ -253,6 +277,7 @@ def render(
         _fail(exc)
     _report(result.warnings)
     click.echo(f"wrote {result.path} ({result.pages} page{'s' if result.pages != 1 else ''})")
+    _account(result.counts)
 
 
 def _count(number: int, word: str) -> str:
@@ -291,12 +316,14 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     """
     inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt, child_id)
     try:
-        problems, notes = api.check(inputs)
+        checked = api.check_inputs(inputs)
     except TimelinesError as exc:
         _fail(exc)
+    problems = checked.problems
     _report(problems)
-    for note in notes:
+    for note in checked.notes:
         click.echo(f"note: {note}", err=True)
+    _account(checked.counts)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
@@ -368,26 +395,11 @@ def siblings(
         _fail(exc)
     _report(result.warnings)
     click.echo(f"wrote {result.path} ({result.pages} page{'s' if result.pages != 1 else ''})")
+    _account(result.counts)
 
 
 @main.command()
-@click.argument("source", type=EXISTING, required=False)
-@click.option("--chronology", type=EXISTING, help="Chronology file (or give SOURCE).")
-@click.option("--placements", type=EXISTING, help="Placements file (CSV or XLSX).")
-@click.option("--children", type=EXISTING, help="Children file with sibling_group.")
-@click.option(
-    "--events",
-    "extra",
-    type=EXISTING,
-    multiple=True,
-    help="More events, e.g. a CIN census XML file (repeatable).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["contract", "ssda903", "cin"]),
-    help="Input format; detected from the files when left out.",
-)
+@input_options
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
@@ -405,7 +417,6 @@ def siblings(
 @click.option("--as-of", callback=_date, help="End on this day (dd/mm/yyyy). Default: today.")
 @click.option("--prepared-by", default="", help="Name or role of who prepared the timelines.")
 def batch(
-    source,
     chronology,
     placements,
     children,
@@ -423,15 +434,13 @@ def batch(
 
     Writes OUT/children/<id>.pdf, OUT/groups/<group>.pdf, OUT/booklet.pdf (an
     index and every child's picture page, bookmarked; booklet-001.pdf, … past
-    1,000 children), OUT/summary.csv and OUT/errors.csv; --outputs children
-    (or groups, booklet, summary, comma-separated) writes only those (and errors.csv).
-    Exit status 0 when every child was drawn, 2 when some children failed (see
-    errors.csv), 1 when nothing could be loaded.
+    1,000 children), OUT/summary.csv, OUT/errors.csv and OUT/accounting.csv (what
+    became of every row read); --outputs children (or groups, booklet, summary,
+    comma-separated) writes only those (and errors.csv, accounting.csv). Exit status 0
+    when every child was drawn, 2 when some children failed or a row with errors names
+    no child (see errors.csv), 1 when nothing could be loaded.
     """
-    primary = chronology or source
-    if primary is None:
-        raise click.UsageError("give the chronology as SOURCE or with --chronology")
-    inputs = api.Inputs(primary, placements, children, tuple(extra), fmt)
+    inputs = api.Inputs(chronology, placements, children, tuple(extra), fmt)
     options = RenderOptions(as_of=as_of, prepared_by=prepared_by, prepared_on=date.today())
     show = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=1, label="Rendering", file=sys.stderr) if show else None
@@ -441,8 +450,12 @@ def batch(
             result = api.run_batch(inputs, out, options, template, jobs, tick, outputs=outputs)
     except TimelinesError as exc:
         _fail(exc)
+    unowned = f" ({_count(result.unowned, 'row')} naming no child)" if result.unowned else ""
     groups = f", {result.groups} sibling groups" if "groups" in outputs else ""
-    click.echo(f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{groups}")
+    click.echo(
+        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{unowned}{groups}"
+    )
+    _account(result.counts)
     if result.exit_code:
         sys.exit(result.exit_code)
 
@@ -485,7 +498,11 @@ def template_workbook(out: Path, force: bool) -> None:
 
 
 @main.command()
-@click.option("--no-browser", is_flag=True, help="Print the address instead of opening it.")
+@click.option(
+    "--no-browser",
+    is_flag=True,
+    help="Do not open the browser (the address is printed either way).",
+)
 @click.option(
     "--idle-exit",
     type=click.FloatRange(min=0, min_open=True),

@@ -245,14 +245,29 @@ def _from_placements(record: ChildRecord) -> list[Milestone]:
     return found
 
 
+def _rules_for(category: str) -> tuple[WordRule, ...]:
+    rules = tuple(r for r in WORD_RULES if not r.categories or category in r.categories)
+    return _ANY_CATEGORY if rules == _ANY_CATEGORY else rules
+
+
+_RULES_BY_CATEGORY: dict[str, tuple[WordRule, ...]] = {}
+_ANY_CATEGORY = tuple(r for r in WORD_RULES if not r.categories)
+# Words a rule for any category looks for: an event of another category without them is
+# passed over with one search.
+_ANY_WORDS = re.compile("|".join(r.words.pattern for r in _ANY_CATEGORY), re.IGNORECASE)
+
+
 def _from_words(record: ChildRecord) -> list[Milestone]:
     found = []
     for event in record.events:
         if event.source == SSDA903 or event.milestone:
             continue
-        for rule in WORD_RULES:
-            if rule.categories and event.category not in rule.categories:
-                continue
+        rules = _RULES_BY_CATEGORY.get(event.category)
+        if rules is None:
+            rules = _RULES_BY_CATEGORY.setdefault(event.category, _rules_for(event.category))
+        if rules is _ANY_CATEGORY and not _ANY_WORDS.search(event.label):
+            continue
+        for rule in rules:
             if rule.words.search(event.label) and not (
                 rule.unless and rule.unless.search(event.label)
             ):

@@ -121,29 +121,54 @@ def _panel(
     options: RenderOptions,
     shown: frozenset[str] = frozenset(),
 ) -> None:
-    """Key facts, targets, placements and key. When crowded: without the list of targets,
-    then without the main target's line (the milestone track shows both), then in
-    smaller text (not below the minimum)."""
-    trims = (0, 1, 2) if facts.drift is not None and facts.drift.targets else (0,)
+    """Key facts, targets, placements and key; in smaller text (not below the minimum)
+    when crowded. The list of targets comes only when there is room for it, and at the
+    smallest size the main target's line goes if need be (the milestone track shows both)."""
+    listed = facts.drift is not None and bool(facts.drift.targets)
     waiting = drift_facts(facts)  # once: every trial shows the same facts
     size, sized = ctx.size("facts_size"), ctx
+    unbounded = replace(col, bottom=-1e9)
+    trims = (1,) if listed else (0,)
     while True:
         for trim in trims:
             trial = Page(ctx.width, ctx.height)
-            unbounded = replace(col, bottom=-1e9)
-            end = _panel_items(
-                trial, sized, record, facts, unbounded, options, trim, waiting, shown
-            )
-            if end.y >= col.bottom:  # it fits: nothing was left out, so the trial is the panel
-                page.add(*trial.items)
-                return
+            args = (options, trim, waiting, shown)
+            end = _panel_items(trial, sized, record, facts, unbounded, *args)
+            if end.y < col.bottom:
+                continue
+            # it fits: nothing was left out, so the trial is the panel (with the list of
+            # targets too when there is room for it)
+            if trim == 1 and end.y - _targets_height(sized, facts, col) >= col.bottom:
+                trial = Page(ctx.width, ctx.height)
+                args = (options, 0, waiting, shown)
+                _panel_items(trial, sized, record, facts, unbounded, *args)
+            page.add(*trial.items)
+            return
         if size <= ctx.min_size:
+            if trims == (1,):
+                trims = (2,)  # the last try: without the main target's line
+                continue
             break
         size = max(size - 0.5, ctx.min_size)
         text = {**ctx.theme.settings["text"], "facts_size": size}
         theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
         sized = replace(ctx, theme=theme)
     _panel_items(page, sized, record, facts, col, options, trims[-1], waiting, shown)
+
+
+def _targets_height(ctx: Ctx, facts: Facts, col: Column) -> float:
+    """How much room the list of targets takes in the panel."""
+    assert facts.drift is not None
+    scratch = Page(ctx.width, ctx.height)
+    top = replace(col, y=0.0, bottom=-1e9)
+    end = text_lines(
+        scratch,
+        ctx,
+        heading(scratch, ctx, top, "Targets"),
+        target_lines(facts.drift.targets),
+        "target",
+    )
+    return -end.y
 
 
 def _panel_items(

@@ -123,13 +123,15 @@ def _fit(
     """A lane already in use with room for the marks and a label (full, then the status
     alone), else a new lane, else any lane with room for the marks alone."""
     free = [lane for lane in range(LANES) if not _clash(spans[0], spans[1], taken[lane])]
-    for texts in ((target_text(result),), (describe(result),)):
+    status = describe(result)
+    full = f"{result.rule.label}: {status}"
+    for texts in ((full,), (status,)):
         for lane in (lane for lane in free if lane < used):
             label = _label(ctx, scale, result, spans, 0.0, taken[lane], texts)
             if label is not None:
                 return lane, label
     for lane in free:
-        label = _label(ctx, scale, result, spans, 0.0, taken[lane])
+        label = _label(ctx, scale, result, spans, 0.0, taken[lane], (full, status))
         if label is None:
             taken[lane].append(spans)
         return lane, label
@@ -163,7 +165,7 @@ def _label(
     spans: tuple[float, float],
     y: float,
     taken: list[tuple[float, float]],
-    texts: tuple[str, ...] = (),
+    texts: tuple[str, ...],
 ) -> Text | None:
     """The label over its marks when the line is long enough, else beside them (right,
     then left); full, else the status alone; only where the lane has room for it and
@@ -172,7 +174,7 @@ def _label(
     bold = result.status in ("late", "overdue", "missed", "unrecorded")
     font = "bold" if bold else "regular"
     colour = INK if bold else MUTED
-    for text in texts or (target_text(result), describe(result)):
+    for text in texts:
         width = ctx.measure(text, size, font)
         for x, align, left, right in _places(spans, width):
             if left < scale.x0 or right > scale.x1 or _clash(left, right, taken):

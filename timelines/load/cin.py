@@ -17,15 +17,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import NoReturn
 from xml.parsers import expat
 
+from timelines.load.files import InputPath, as_input
+from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
 from timelines.model.problems import Problem, error, warning
-from timelines.model.records import Child, Dataset, Event, Origin
+from timelines.model.records import Child, Dataset, Event, Origin, child_key
 
 SOURCE = "CIN census"
+_COUNTED = ("read", "records", "merged", "errors", "left_out")
 
 REFERRAL_SOURCES: dict[str, str] = {
     "1A": "family member, relative or carer",
@@ -129,7 +131,7 @@ DATE_FIELDS: tuple[DateField, ...] = (
 
 
 def load_cin(
-    path: Path,
+    path: InputPath,
     *,
     today: date | None = None,
     child_id: str | None = None,
@@ -143,7 +145,7 @@ def load_cin(
     children without an id, dates in the future) name the file, the element
     path (as the column) and the line (as the row).
     """
-    path = Path(path)
+    path = as_input(path)
     today = today or date.today()
     try:
         root, lines = _parse(path)
@@ -158,11 +160,11 @@ def load_cin(
     if root.tag != "Message" and root.find(".//Child") is None:
         return Dataset(problems=(error("not a CIN census file (no <Child> elements)", path.name),))
     reader = _Reader(path.name, lines, today)
-    wanted = {child_id.strip()} if child_id else set(only) if only is not None else None
+    wanted = {child_key(child_id)} if child_id else set(only) if only is not None else None
     for child in root.iter("Child"):
         reader.child(child, wanted)
-    if child_id and child_id.strip() not in reader.children:
-        reader.problems.append(error(f"no child with LAchildID '{child_id.strip()}'", path.name))
+    if child_id and child_key(child_id) not in reader.children:
+        reader.problems.append(error(f"no child with LAchildID '{child_key(child_id)}'", path.name))
     elif only is not None and not reader.children:
         listed = ", ".join(sorted(wanted or ())[:5]) or "none"
         reader.problems.append(
@@ -172,6 +174,7 @@ def load_cin(
         children=tuple(reader.children.values()),
         events=tuple(reader.events),
         problems=tuple(sorted(reader.problems, key=lambda p: p.row or 0)),
+        counts=(RowCount.of(path.name, reader.tally, "<Child> element"),),
     )
 
 
@@ -191,7 +194,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
-def _parse(path: Path) -> tuple[ET.Element, dict[int, int]]:
+def _parse(path: InputPath) -> tuple[ET.Element, dict[int, int]]:
     """Parse with expat, refusing any DTD; return the root and each element's line."""
     if not path.is_file():
         raise _Refused("file not found")
@@ -239,10 +242,23 @@ class _Reader:
     children: dict[str, Child] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    tally: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COUNTED, 0))
 
     def child(self, element: ET.Element, wanted: set[str] | None) -> None:
+        """Read one ``<Child>``, counting it: used, merged (listed again), with errors, or
+        left out (not a child asked for)."""
+        self.tally["read"] += 1
+        first, known = len(self.problems), len(self.children)
+        outcome = self._child(element, wanted)
+        if any(p.severity == "error" for p in self.problems[first:]):
+            outcome = "errors"
+        elif outcome == "records" and len(self.children) == known:
+            outcome = "merged"
+        self.tally[outcome] += 1
+
+    def _child(self, element: ET.Element, wanted: set[str] | None) -> str:
         ids = element.find("ChildIdentifiers")
-        child_id = _text(ids, "LAchildID") if ids is not None else ""
+        child_id = child_key(_text(ids, "LAchildID")) if ids is not None else ""
         if ids is None or not child_id:
             line = self.lines.get(id(element))
             self.problems.append(
@@ -253,9 +269,9 @@ class _Reader:
                     "Child/ChildIdentifiers/LAchildID",
                 )
             )
-            return
+            return "errors"
         if wanted is not None and child_id not in wanted:
-            return
+            return "left_out"
         born = self._day(ids, "PersonBirthDate", child_id, "Child/ChildIdentifiers")
         self._add_child(child_id, born, element)
         died = self._day(ids, "PersonDeathDate", child_id, "Child/ChildIdentifiers")
@@ -263,6 +279,7 @@ class _Reader:
             self._event(died, "Died", "other", "", child_id, ids.find("PersonDeathDate"))
         for details in element.iter("CINdetails"):
             self._details(details, child_id)
+        return "records"
 
     def _add_child(self, child_id: str, born: date | None, element: ET.Element) -> None:
         origin = Origin(self.file, self.lines.get(id(element)))

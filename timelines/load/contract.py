@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
+from timelines.load.files import InputPath, as_input
 from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
+from timelines.model.counts import RowCount
 from timelines.model.dates import (
     DateError,
     FuzzyDate,
@@ -30,7 +31,7 @@ from timelines.model.dates import (
     parse_exact_date,
 )
 from timelines.model.problems import InputError, Problem, error, has_errors, warning
-from timelines.model.records import Child, Dataset, Event, Origin, Placement, sex_from
+from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key, sex_from
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
 KINDS = ("chronology", "placements", "children")
@@ -151,41 +152,24 @@ _EXCEL_SERIAL = re.compile(r"^\d{5}$")
 _PUNCTUATION = re.compile(r"[^\w\s-]")
 
 
-@dataclass(frozen=True)
-class RowCount:
-    """What became of one table's data rows: ``read == records + errors + other_children``.
-
-    ``errors`` counts rows with at least one error, and every row of a table that
-    lacks a required column (that one error stands for them all).
-    """
-
-    file: str
-    read: int = 0
-    records: int = 0
-    errors: int = 0
-    other_children: int = 0
-
-    @property
-    def balanced(self) -> bool:
-        return self.read == self.records + self.errors + self.other_children
-
-
 def load_contract(
-    chronology: Path,
-    placements: Path | None = None,
-    children: Path | None = None,
+    chronology: InputPath,
+    placements: InputPath | None = None,
+    children: InputPath | None = None,
     *,
     child_id: str | None = None,
     name: str | None = None,
     dob: str | date | None = None,
     today: date | None = None,
     vocabulary: Iterable[str] = (),
+    name_only_child: bool = True,
 ) -> Dataset:
     """Load the contract's tables; every problem found is in ``Dataset.problems``.
 
     ``chronology`` may be an .xlsx workbook with sheets ``chronology``,
-    ``placements`` and ``children``. ``child_id`` picks one child (or names the
-    only one); ``name`` and ``dob`` describe that child. ``vocabulary`` adds codes
+    ``placements`` and ``children``. ``child_id`` picks one child (or, when the
+    files have no ids and ``name_only_child``, names the only one; otherwise that
+    is an error); ``name`` and ``dob`` describe that child. ``vocabulary`` adds codes
     (from a template) that count as known categories and placement types.
     """
     return load_contract_counted(
@@ -197,33 +181,35 @@ def load_contract(
         dob=dob,
         today=today,
         vocabulary=vocabulary,
+        name_only_child=name_only_child,
     )[0]
 
 
 def load_folder(
-    folder: Path,
+    folder: InputPath,
     *,
     child_id: str | None = None,
     name: str | None = None,
     dob: str | date | None = None,
     today: date | None = None,
     vocabulary: Iterable[str] = (),
+    name_only_child: bool = True,
 ) -> Dataset:
     """Load ``chronology``, ``placements`` and ``children`` (.csv or .xlsx) from a folder.
 
     Keywords are those of ``load_contract``; see ``find_contract_files`` for the names.
     """
-    files, problems = find_contract_files(Path(folder))
+    files, problems = find_contract_files(as_input(folder))
     dataset, _ = _load(
         files.get("chronology"),
         files.get("placements"),
         files.get("children"),
-        _Options(child_id, name, dob, today or date.today(), _codes(vocabulary)),
+        _Options(child_id, name, dob, today or date.today(), _codes(vocabulary), name_only_child),
     )
     return replace(dataset, problems=(*problems, *dataset.problems))
 
 
-def find_contract_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+def find_contract_files(folder: InputPath) -> tuple[dict[str, InputPath], list[Problem]]:
     """The contract's files in a folder by kind, and problems finding them.
 
     A folder without ``chronology.*`` but with exactly one .xlsx workbook uses
@@ -233,7 +219,7 @@ def find_contract_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
         return {}, [error("folder not found", str(folder))]
     usable = (".csv", ".txt", ".tsv", *EXCEL_SUFFIXES)
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in usable)
-    found: dict[str, Path] = {}
+    found: dict[str, InputPath] = {}
     problems: list[Problem] = []
     for kind in KINDS:
         matches = sorted((p for p in files if p.stem.lower() == kind), key=_csv_first)
@@ -251,19 +237,21 @@ def find_contract_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
 
 
 def load_contract_counted(
-    chronology: Path,
-    placements: Path | None = None,
-    children: Path | None = None,
+    chronology: InputPath,
+    placements: InputPath | None = None,
+    children: InputPath | None = None,
     *,
     child_id: str | None = None,
     name: str | None = None,
     dob: str | date | None = None,
     today: date | None = None,
     vocabulary: Iterable[str] = (),
+    name_only_child: bool = True,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
     """``load_contract``, also returning what became of each table's rows."""
-    options = _Options(child_id, name, dob, today or date.today(), _codes(vocabulary))
-    return _load(Path(chronology), placements, children, options)
+    codes = _codes(vocabulary)
+    options = _Options(child_id, name, dob, today or date.today(), codes, name_only_child)
+    return _load(as_input(chronology), placements, children, options)
 
 
 # --- internals ------------------------------------------------------------------------------
@@ -276,6 +264,7 @@ class _Options:
     dob: str | date | None
     today: date
     vocabulary: frozenset[str]
+    name_only_child: bool = True  # a child id given for files without ids names their child
 
 
 @dataclass
@@ -339,14 +328,14 @@ def _codes(vocabulary: Iterable[str]) -> frozenset[str]:
     return frozenset(normalise_code(code) for code in vocabulary)
 
 
-def _csv_first(path: Path) -> tuple[int, str]:
+def _csv_first(path: InputPath) -> tuple[int, str]:
     return (path.suffix.lower() in EXCEL_SUFFIXES, path.name)
 
 
 def _load(
-    chronology: Path | None,
-    placements: Path | None,
-    children: Path | None,
+    chronology: InputPath | None,
+    placements: InputPath | None,
+    children: InputPath | None,
     options: _Options,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
     sources, problems, files = _read_sources(chronology, placements, children)
@@ -360,7 +349,8 @@ def _load(
         placements=tuple(loader.placements),
     )
     problems += loader.problems + _checks(dataset, sources)
-    return replace(dataset, problems=_in_order(problems, files)), tuple(loader.counts.values())
+    counts = tuple(loader.counts.values())
+    return replace(dataset, problems=_in_order(problems, files), counts=counts), counts
 
 
 def _in_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
@@ -377,10 +367,10 @@ def _in_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
 
 
 def _read_sources(
-    chronology: Path | None, placements: Path | None, children: Path | None
+    chronology: InputPath | None, placements: InputPath | None, children: InputPath | None
 ) -> tuple[dict[str, _Source], list[Problem], list[str]]:
     """The readable tables by kind, the problems reading them, and their names in order."""
-    paths: dict[str, tuple[Path, str | None]] = {}
+    paths: dict[str, tuple[InputPath, str | None]] = {}
     problems: list[Problem] = []
     if chronology is not None and chronology.suffix.lower() in EXCEL_SUFFIXES:
         try:
@@ -391,7 +381,7 @@ def _read_sources(
         paths["chronology"] = (chronology, None)
     for kind, given in (("placements", placements), ("children", children)):
         if given is not None:
-            paths[kind] = (Path(given), kind)
+            paths[kind] = (as_input(given), kind)
     sources: dict[str, _Source] = {}
     names = [p.file for p in problems]
     for kind in (k for k in KINDS if k in paths):
@@ -409,11 +399,11 @@ def _read_sources(
     return sources, problems, list(dict.fromkeys(names))
 
 
-def _workbook_sheets(book: Path) -> dict[str, tuple[Path, str | None]]:
+def _workbook_sheets(book: InputPath) -> dict[str, tuple[InputPath, str | None]]:
     """The tables in one workbook: sheets named after them; else the chronology is the first
     sheet not named after another table."""
     sheets = {name.strip().lower(): name for name in find_sheet_names(book)}
-    paths: dict[str, tuple[Path, str | None]] = {
+    paths: dict[str, tuple[InputPath, str | None]] = {
         kind: (book, sheets[kind]) for kind in KINDS if kind in sheets
     }
     others = [name for key, name in sheets.items() if key not in KINDS]
@@ -421,7 +411,7 @@ def _workbook_sheets(book: Path) -> dict[str, tuple[Path, str | None]]:
     return paths
 
 
-def _sheet_if_present(path: Path, sheet: str | None) -> str | None:
+def _sheet_if_present(path: InputPath, sheet: str | None) -> str | None:
     """A sheet named like the table when the workbook has one; else the first sheet."""
     if sheet is None or path.suffix.lower() not in EXCEL_SUFFIXES:
         return None
@@ -471,8 +461,8 @@ def _child_ids(sources: dict[str, _Source], options: _Options) -> tuple[_Ids, li
         if source and "child_id" in source.columns:
             for _, cells in source.table.rows:
                 if text := cells[source.columns["child_id"]]:
-                    named.setdefault(text, None)
-    chosen = options.child_id.strip() if options.child_id else None
+                    named.setdefault(child_key(text), None)
+    chosen = child_key(options.child_id) if options.child_id else None
     if chosen:
         default: str | None = chosen
     elif len(named) <= 1:
@@ -483,6 +473,13 @@ def _child_ids(sources: dict[str, _Source], options: _Options) -> tuple[_Ids, li
     with_ids = [s.table.file for s in sources.values() if "child_id" in s.columns]
     if chosen and with_ids and chosen not in named:
         problems.append(error(f"no child with id '{chosen}' in {' or '.join(with_ids)}"))
+    elif chosen and not with_ids and not options.name_only_child:
+        problems.append(
+            error(
+                f"no child with id '{chosen}': the files have no child_id column (they describe"
+                " one child); leave out the child id"
+            )
+        )
     for source in sources.values():
         if "child_id" not in source.columns and default is None:
             problems.append(
@@ -518,7 +515,7 @@ class _Loader:
                 self._table(self.sources[kind], read[kind])
 
     def _table(self, source: _Source, read: Callable[[_Row, str], bool]) -> None:
-        counts = {"records": 0, "errors": 0, "other_children": 0}
+        counts = {"records": 0, "errors": 0, "left_out": 0}
         seen: dict[Cells, int] = {}
         for number, cells in source.table.rows:
             if number in source.table.bad_rows:  # the table has said why
@@ -527,14 +524,20 @@ class _Loader:
             row = _Row(source, number, cells, self.options)
             child = self._owner(row)
             if self.ids.chosen and child not in (None, self.ids.chosen):
-                counts["other_children"] += 1
+                counts["left_out"] += 1
                 continue
             made = read(row, child or "")
             if source.kind != "children":
                 _repeat(row, seen)
             self.problems += row.problems
             counts["records" if made and not row.failed else "errors"] += 1
-        self.counts[source.kind] = RowCount(source.table.file, len(source.table.rows), **counts)
+        self.counts[source.kind] = RowCount(
+            source.table.file,
+            len(source.table.rows),
+            records=counts["records"],
+            errors=counts["errors"],
+            left_out=counts["left_out"],
+        )
 
     def _owner(self, row: _Row) -> str | None:
         """The row's child id; None (with an error) when it cannot be told.
@@ -545,7 +548,7 @@ class _Loader:
         if "child_id" not in row.source.columns:
             return self.ids.default
         if text := row.text("child_id"):
-            return text
+            return child_key(text)
         lone = len(self.ids.named) <= 1 and len(row.source.table.rows) == 1
         if (row.source.kind == "children" and not lone) or len(self.ids.named) > 1:
             suffix = "" if row.source.kind == "children" else " (the files describe several)"

@@ -10,14 +10,15 @@ files (a CIN census XML or a contract chronology) and describes the chosen child
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from timelines import runtime
 from timelines.load.cin import load_cin
 from timelines.load.contract import find_contract_files, given_dob, load_contract, load_folder
+from timelines.load.files import InputPath, as_input, uploads
 from timelines.load.ssda903 import (
     find_ssda903_files,
     load_ssda903,
@@ -25,8 +26,9 @@ from timelines.load.ssda903 import (
     table_kind,
 )
 from timelines.load.tables import EXCEL_SUFFIXES, find_sheet_names, read_table
+from timelines.model.counts import RowCount
 from timelines.model.problems import InputError, Problem, TimelinesError, error, warning
-from timelines.model.records import Child, Dataset
+from timelines.model.records import Child, Dataset, Event, child_key
 
 FORMATS = ("contract", "ssda903", "cin")
 # How tables name a workbook's sheet: 'book.xlsx [chronology]'.
@@ -34,7 +36,15 @@ _SHEET_OF = re.compile(r"^(?P<file>.+?\.xls[xm]) \[(?P<sheet>.+)\]$", re.IGNOREC
 SSDA903_COLUMNS = frozenset({"child", "decom"})
 
 
-def detect_format(primary: Path) -> str:
+def load_uploads(files: Mapping[str, bytes], **options: Any) -> Dataset:
+    """``load_inputs`` for uploaded files (file name → bytes), read in memory: nothing is
+    written to disk. One file is read alone, several as a folder (the contract's
+    ``chronology``, ``placements`` and ``children``, or an SSDA903 extract's tables);
+    ``options`` are ``load_inputs``'s keywords."""
+    return load_inputs(uploads(files), **options)
+
+
+def detect_format(primary: InputPath) -> str:
     """'contract', 'ssda903' or 'cin' for a file or folder (contract when unsure).
 
     A folder with ``episodes.csv`` (or ``2019-episodes.csv`` ...) and no
@@ -43,7 +53,7 @@ def detect_format(primary: Path) -> str:
     sheet is SSDA903; a table whose columns include CHILD and DECOM is an
     SSDA903 episodes file.
     """
-    primary = Path(primary)
+    primary = as_input(primary)
     if primary.is_dir():
         named = any(p.stem.lower() == "chronology" for p in primary.iterdir())
         if not named and find_ssda903_files(primary).get("episodes"):
@@ -65,11 +75,11 @@ def detect_format(primary: Path) -> str:
 
 
 def load_inputs(
-    primary: Path,
+    primary: InputPath,
     *,
-    placements: Path | None = None,
-    children: Path | None = None,
-    extra_chronology: tuple[Path, ...] = (),
+    placements: InputPath | None = None,
+    children: InputPath | None = None,
+    extra_chronology: tuple[InputPath, ...] = (),
     fmt: str | None = None,
     child_id: str | None = None,
     name: str | None = None,
@@ -102,10 +112,10 @@ def load_inputs(
 
 
 def _load(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
-    extra_chronology: tuple[Path, ...],
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
+    extra_chronology: tuple[InputPath, ...],
     fmt: str | None,
     child_id: str | None,
     name: str | None,
@@ -113,11 +123,22 @@ def _load(
     today: date | None,
     vocabulary: Iterable[str],
 ) -> Dataset:
-    primary = Path(primary)
+    primary = as_input(primary)
     fmt = fmt or detect_format(primary)
     today = today or date.today()
     if fmt == "contract":
-        dataset = _contract(primary, placements, children, child_id, name, dob, today, vocabulary)
+        # A child id given for files without ids names their child only to match other data.
+        dataset = _contract(
+            primary,
+            placements,
+            children,
+            child_id,
+            name,
+            dob,
+            today,
+            vocabulary,
+            bool(extra_chronology),
+        )
     else:
         dataset = (
             _ssda903(primary, placements, children, child_id, today)
@@ -125,7 +146,7 @@ def _load(
             else _cin(primary, placements, children, child_id, today)
         )
         dataset = describe_child(dataset, child_id, name, dob)
-    extras = [_extra(Path(p), dataset, child_id, today, vocabulary) for p in extra_chronology]
+    extras = [_extra(as_input(p), dataset, child_id, today, vocabulary) for p in extra_chronology]
     return merge_datasets(dataset, *extras)
 
 
@@ -145,6 +166,7 @@ def merge_datasets(*datasets: Dataset) -> Dataset:
         tuple(e for d in datasets for e in d.events),
         tuple(p for d in datasets for p in d.placements),
         tuple(dict.fromkeys(problems)),
+        tuple(c for d in datasets for c in d.counts),
     )
 
 
@@ -155,7 +177,7 @@ def describe_child(
     if not name and not dob:
         return dataset
     ids = dataset.child_ids()
-    target = child_id or (ids[0] if len(ids) == 1 else None)
+    target = child_key(child_id) if child_id else (ids[0] if len(ids) == 1 else None)
     if target is None:
         message = (
             "a name or date of birth was given but the data describe"
@@ -185,23 +207,22 @@ def describe_child(
         current.origin,
     )
     children[index] = updated
-    return Dataset(
-        tuple(children), dataset.events, dataset.placements, dataset.problems + tuple(problems)
-    )
+    return replace(dataset, children=tuple(children), problems=dataset.problems + tuple(problems))
 
 
 # --- per format ----------------------------------------------------------------------------
 
 
 def _contract(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
     child_id: str | None,
     name: str | None,
     dob: str | date | None,
     today: date,
     vocabulary: Iterable[str],
+    name_only_child: bool,
 ) -> Dataset:
     options: dict[str, Any] = {
         "child_id": child_id,
@@ -209,6 +230,7 @@ def _contract(
         "dob": dob,
         "today": today,
         "vocabulary": vocabulary,
+        "name_only_child": name_only_child,
     }
     if primary.is_dir():
         if placements or children:
@@ -235,9 +257,9 @@ def _contract(
 
 
 def _ssda903(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
     child_id: str | None,
     today: date,
 ) -> Dataset:
@@ -252,9 +274,9 @@ def _ssda903(
 
 
 def _cin(
-    primary: Path,
-    placements: Path | None,
-    children: Path | None,
+    primary: InputPath,
+    placements: InputPath | None,
+    children: InputPath | None,
     child_id: str | None,
     today: date,
 ) -> Dataset:
@@ -262,12 +284,12 @@ def _cin(
     return load_cin(primary, today=today, child_id=child_id).with_problems(unused)
 
 
-def _not_used(path: Path, what: str) -> Problem:
-    return error(f"this file cannot be used with {what}", Path(path).name)
+def _not_used(path: InputPath, what: str) -> Problem:
+    return error(f"this file cannot be used with {what}", as_input(path).name)
 
 
 def _extra(
-    path: Path, primary: Dataset, child_id: str | None, today: date, vocabulary: Iterable[str]
+    path: InputPath, primary: Dataset, child_id: str | None, today: date, vocabulary: Iterable[str]
 ) -> Dataset:
     """An extra chronology (a CIN census XML or a contract chronology table), its records
     kept only for children in the main data."""
@@ -286,12 +308,23 @@ def _extra(
         f" data ({listed}) are left out",
         path.name,
     )
+    dropped = {e.origin.file for e in extra.events if e.child_id not in known and e.origin}
     return Dataset(
         tuple(c for c in extra.children if c.child_id in known),
         events,
         tuple(p for p in extra.placements if p.child_id in known),
         extra.problems + (note,),
+        tuple(_left_out(c, extra.events, known) if c.file in dropped else c for c in extra.counts),
     )
+
+
+def _left_out(count: RowCount, events: tuple[Event, ...], known: list[str]) -> RowCount:
+    """The count of a chronology whose events for children not in the main data are left
+    out (one event per row)."""
+    gone = sum(
+        1 for e in events if e.child_id not in known and e.origin and e.origin.file == count.file
+    )
+    return replace(count, records=count.records - gone, left_out=count.left_out + gone)
 
 
 def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:
@@ -315,7 +348,7 @@ def _merge_child(known: Child, other: Child, problems: list[Problem]) -> Child:
     )
 
 
-def _sheet_kinds(path: Path) -> set[str]:
+def _sheet_kinds(path: InputPath) -> set[str]:
     """What a workbook's sheets hold: 'chronology' (the template, filled in) and the
     SSDA903 tables ('episodes', 'header', ...) by their sheet names."""
     try:
@@ -327,7 +360,7 @@ def _sheet_kinds(path: Path) -> set[str]:
 
 
 def row_children(
-    files: list[Path], folder: Path, problems: tuple[Problem, ...]
+    files: list[InputPath], folder: InputPath, problems: tuple[Problem, ...]
 ) -> dict[tuple[str, int], str]:
     """(file, row) → child id, read again from the tables that problems name.
 
@@ -345,7 +378,7 @@ def row_children(
         except (TimelinesError, OSError):
             continue
         for row, cells in table.rows:
-            child = (cells.get("child_id") or cells.get("child") or "").strip()
+            child = child_key(cells.get("child_id") or cells.get("child") or "")
             if child:
                 found[(table.file, row)] = child
     return found

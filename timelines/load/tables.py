@@ -18,9 +18,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, BinaryIO, NoReturn
 
+from timelines.load.files import InputPath, as_input
 from timelines.model.problems import InputError, Problem, error
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -115,13 +116,13 @@ def normalise_heading(text: str) -> str:
     return "_".join(str(text).strip().lower().replace("-", " ").split())
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
+def read_table(path: InputPath, sheet: str | None = None) -> Table:
     """Read a CSV/text file, or one sheet of an .xlsx workbook, as a ``Table``.
 
     ``sheet`` picks an Excel sheet by name (any case); without it the first sheet
     is read. Raise ``InputError`` when the file cannot be read as a table.
     """
-    path = Path(path)
+    path = as_input(path)
     with _opened(path) as stream:
         return read_stream(stream, path.name, sheet)
 
@@ -138,9 +139,9 @@ def read_stream(stream: BinaryIO, name: str, sheet: str | None = None) -> Table:
     return _build(name, _read_text_rows(stream, name), text=True)
 
 
-def find_sheet_names(path: Path) -> list[str]:
+def find_sheet_names(path: InputPath) -> list[str]:
     """The names of the sheets of an .xlsx workbook, in workbook order."""
-    path = Path(path)
+    path = as_input(path)
     with _opened(path) as stream:
         return sheet_names(stream, path.name)
 
@@ -155,7 +156,7 @@ def sheet_names(stream: BinaryIO, name: str) -> list[str]:
 
 
 @contextmanager
-def _opened(path: Path) -> Iterator[BinaryIO]:
+def _opened(path: InputPath) -> Iterator[BinaryIO]:
     """The file at ``path`` opened for reading bytes: the one place a table's path is opened."""
     _check_exists(path)
     try:
@@ -170,7 +171,7 @@ def _fail(file: str, message: str, row: int | None = None, column: str | None = 
     raise InputError([error(message, file, row, column)])
 
 
-def _check_exists(path: Path) -> None:
+def _check_exists(path: InputPath) -> None:
     if path.is_dir():
         _fail(path.name, "is a folder, not a file")
     if not path.is_file():

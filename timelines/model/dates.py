@@ -64,6 +64,8 @@ class FuzzyDate:
 
     @property
     def middle(self) -> date:
+        if self.start == self.end:  # most dates: no arithmetic
+            return self.start
         return self.start + (self.end - self.start) / 2
 
     def label(self) -> str:

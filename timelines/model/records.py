@@ -6,11 +6,20 @@ after loading works on these records only and never reads a file.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from timelines.model.counts import RowCount
 from timelines.model.dates import FuzzyDate
 from timelines.model.problems import Problem
+
+
+def child_key(text: str) -> str:
+    """A child id as loading keeps it: trimmed, and in Unicode NFC form, so the same id typed
+    with a precomposed letter or with a combining accent is one child."""
+    text = text.strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,7 @@ class Dataset:
     events: tuple[Event, ...] = ()
     placements: tuple[Placement, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    counts: tuple[RowCount, ...] = field(default=())  # what became of each file's rows
 
     def child_ids(self) -> list[str]:
         """Every child id mentioned anywhere, children file order first."""

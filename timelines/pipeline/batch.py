@@ -35,6 +35,7 @@ from timelines.analyse.facts import Facts
 from timelines.analyse.groups import sibling_groups
 from timelines.export.names import safe_name
 from timelines.layout.primitives import Page
+from timelines.model.counts import RowCount
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
 from timelines.model.records import Child, ChildRecord, Dataset, Event, Placement
@@ -75,10 +76,13 @@ class BatchResult:
     failed: int
     groups: int
     errors: tuple[Problem, ...]
+    unowned: int = 0  # rows (or files) with errors that name no child: failures too
+    counts: tuple[RowCount, ...] = ()  # what became of every row read
 
     @property
     def exit_code(self) -> int:
-        """0 when every child was drawn, 2 when some failed, 1 when none could be."""
+        """0 when every child was drawn and every row read, 2 when some child or row failed,
+        1 when no child could be drawn."""
         if self.rendered == 0:
             return 1
         return 2 if self.failed else 0
@@ -100,6 +104,7 @@ class Plan:
     errors: tuple[Problem, ...]
     owners: dict[Problem, str]
     groups: list[tuple[str, list[str]]]
+    counts: tuple[RowCount, ...] = ()  # what became of every row read
 
 
 def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str], apart: bool = True) -> Plan:
@@ -119,7 +124,7 @@ def plan_cohort(dataset: Dataset, raw_rows: dict[tuple[str, int], str], apart: b
     order = list(dict.fromkeys([*names, *(owners[p] for p in errors if p in owners)]))
     packed = {r.child_id: pack(r, apart) for r in records if r.child_id not in failed}
     groups = list(sibling_groups(dataset).items())
-    return Plan(order, names, packed, warnings, failed, errors, owners, groups)
+    return Plan(order, names, packed, warnings, failed, errors, owners, groups, dataset.counts)
 
 
 def load_plan(inputs: Inputs, template: str | None, today: date, apart: bool = False) -> Plan:
@@ -180,7 +185,6 @@ class Cohort:
 
     plan: Plan
     theme: Theme
-    template: str | None
     options: RenderOptions
     today: date
     outputs: frozenset[str] = field(default=frozenset(OUTPUTS))
@@ -207,7 +211,7 @@ def _start(job: Job, ours: bool) -> None:
     _JOB[:] = [job]
 
 
-def _draw_children(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
+def _draw_children(chunk: list[tuple[Parcel, list[Problem]]]) -> list[ChildOutcome]:
     return [_draw_child(unpack(packed), warnings) for packed, warnings in chunk]
 
 
@@ -342,9 +346,10 @@ def run_cohort(
         row["group_pdf"] = f"groups/{file}" if file in made else ""
     errors = error_rows(plan.errors, plan.owners, render_errors)
     columns = summary_columns_for(cohort.theme, cohort.options)
-    write_tables(out, summaries if "summary" in wanted else None, errors, columns)
-    drawn_count = len(plan.order) - len(not_drawn)
-    return BatchResult(out, drawn_count, len(not_drawn), len(made), plan.errors)
+    write_tables(out, summaries if "summary" in wanted else None, errors, columns, plan.counts)
+    unowned = len({(p.file, p.row) for p in plan.errors if p not in plan.owners})
+    drawn_count, failed_count = len(plan.order) - len(not_drawn), len(not_drawn) + unowned
+    return BatchResult(out, drawn_count, failed_count, len(made), plan.errors, unowned, plan.counts)
 
 
 def _recorded(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from timelines.load.inputs import load_inputs, row_children
 from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
-from timelines.model.records import ChildRecord, Dataset
+from timelines.model.records import ChildRecord, Dataset, child_key
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ def choose_record(dataset: Dataset, child_id: str | None) -> ChildRecord:
     """The one child to draw: the only one, or the one asked for."""
     ids = dataset.child_ids()
     if child_id is not None:
+        child_id = child_key(child_id)
         if child_id not in ids:
             raise TimelinesError(f"no child with id '{child_id}' in the input")
         return dataset.record(child_id)

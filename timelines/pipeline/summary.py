@@ -1,4 +1,5 @@
-"""A cohort's tables: summary.csv (one row per child, from its key facts) and errors.csv."""
+"""A cohort's tables: summary.csv (one row per child, from its key facts), errors.csv and
+accounting.csv (per file, what became of its rows)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from timelines.analyse.drift import DriftRules, summary_columns, summary_values
 from timelines.analyse.facts import Facts
+from timelines.model.counts import RowCount, summed
 from timelines.model.options import RenderOptions
 from timelines.model.problems import Problem
 from timelines.pdf.document import write_atomic
@@ -28,6 +30,7 @@ SUMMARY_COLUMNS = (
     "group_pdf",
 )
 ERROR_COLUMNS = ("file", "row", "column", "child_id", "message")
+ACCOUNTING_COLUMNS = ("file", "read", "used", "merged", "errors", "left_out")
 
 
 def summary_row(child_id: str, facts: Facts | None, warnings: list[Problem], status: str) -> dict:
@@ -102,8 +105,27 @@ def write_tables(
     summaries: list[dict] | None,
     errors: list[dict],
     columns: tuple[str, ...] = SUMMARY_COLUMNS,
+    counts: tuple[RowCount, ...] = (),
 ) -> None:
-    """summary.csv (when asked for, with ``columns``) and errors.csv in ``out``."""
+    """summary.csv (when asked for, with ``columns``), errors.csv and accounting.csv in
+    ``out``."""
     if summaries is not None:
         write_atomic(out / "summary.csv", csv_text(columns, summaries))
     write_atomic(out / "errors.csv", csv_text(ERROR_COLUMNS, errors))
+    write_atomic(out / "accounting.csv", csv_text(ACCOUNTING_COLUMNS, accounting_rows(counts)))
+
+
+def accounting_rows(counts: tuple[RowCount, ...]) -> list[dict]:
+    """accounting.csv's rows: per file, read = used + merged + errors + left_out (the
+    warnings and errors.csv say which rows and why)."""
+    return [
+        {
+            "file": c.file,
+            "read": c.read,
+            "used": c.records,
+            "merged": c.merged,
+            "errors": c.errors,
+            "left_out": c.left_out,
+        }
+        for c in summed(counts)
+    ]

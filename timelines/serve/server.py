@@ -14,6 +14,7 @@ from typing import cast
 import uvicorn
 from starlette.applications import Starlette
 
+from timelines.serve.app import create_app
 from timelines.serve.security import KEY_PARAMETER, new_key
 
 HOST = "127.0.0.1"  # never any other interface: the page holds a child's data
@@ -35,8 +36,6 @@ def serve(
     announce: Callable[[Started], None] = lambda started: None,
 ) -> None:
     """Serve the page until Stop is pressed, or no request came for ``idle_minutes``."""
-    from timelines.serve.app import create_app
-
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other program may share the port
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)

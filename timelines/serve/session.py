@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import pypdfium2
+
 from timelines import api
 from timelines.load.contract import find_contract_files
 from timelines.load.inputs import detect_format
@@ -239,8 +241,6 @@ def safe_upload_name(name: str) -> str:
 
 def page_one_png(pdf: bytes) -> bytes:
     """Page 1 of a PDF as a PNG image."""
-    import pypdfium2
-
     document = pypdfium2.PdfDocument(pdf)
     try:
         image = document[0].render(scale=PREVIEW_SCALE).to_pil()

@@ -34,10 +34,11 @@ and ``lane`` (numbers under the axis).
 """
 
 from timelines.layout.labels.grid import LabelArea, LabelRequest, Measure, PlacedLabel, line_height
-from timelines.layout.labels.lane import NumberMark, number_lane
+from timelines.layout.labels.lane import NUMBER_GAP, NumberMark, number_lane
 from timelines.layout.labels.search import LabelPlan, place_labels
 
 __all__ = [
+    "NUMBER_GAP",
     "LabelArea",
     "LabelPlan",
     "LabelRequest",

@@ -27,29 +27,46 @@ class NumberMark(NamedTuple):
 def number_lane(
     requests: Sequence[LabelRequest], x0: float, x1: float, size: float, measure: Measure
 ) -> tuple[NumberMark, ...]:
-    """Numbers for these events in one row, merging neighbours that would touch into ranges."""
+    """Numbers for these events in one row, merging neighbours that would touch into ranges.
+
+    A mark being merged keeps its indices unsorted (the smaller list joins the larger) and
+    its first and last number apart, so a crowd of thousands merges in linear time."""
     marks: list[NumberMark] = []
+    groups: list[list[int]] = []
     for req in sorted(requests, key=lambda r: (r.x, r.index)):
-        mark = _mark(req.members or (req.index,), req.x, req.x, size, measure)
+        group = list(req.members or (req.index,))
+        mark = _mark(min(group), max(group), len(group), req.x, req.x, size, measure)
         while marks and _touch(marks[-1], mark):
-            last = marks.pop()
-            indices = last.indices + mark.indices
-            mark = _mark(indices, last.x_min, mark.x_max, size, measure)
+            last, before = marks.pop(), groups.pop()
+            group = _joined(before, group) if len(before) >= len(group) else _joined(group, before)
+            first = min(last.indices[0], mark.indices[0])
+            final = max(last.indices[-1], mark.indices[-1])
+            mark = _mark(first, final, len(group), last.x_min, mark.x_max, size, measure)
         marks.append(mark)
-    return tuple(_inside(m, x0, x1) for m in marks)
+        groups.append(group)
+    return tuple(
+        _inside(m._replace(indices=tuple(sorted(g))), x0, x1)
+        for m, g in zip(marks, groups, strict=True)
+    )
+
+
+def _joined(larger: list[int], smaller: list[int]) -> list[int]:
+    larger.extend(smaller)
+    return larger
 
 
 def _mark(
-    indices: tuple[int, ...], x_min: float, x_max: float, size: float, measure: Measure
+    first: int, last: int, count: int, x_min: float, x_max: float, size: float, measure: Measure
 ) -> NumberMark:
-    first, last = min(indices) + 1, max(indices) + 1
+    """A mark for ``count`` events numbered ``first`` to ``last`` (0-based); its indices hold
+    just the first and last until the lane is complete."""
     if first == last:
-        text = str(first)
-    elif len(indices) == 2:
-        text = f"{first},{last}"
+        text = str(first + 1)
+    elif count == 2:
+        text = f"{first + 1},{last + 1}"
     else:
-        text = f"{first}–{last}"
-    return NumberMark(tuple(sorted(indices)), x_min, x_max, text, measure(text, size))
+        text = f"{first + 1}–{last + 1}"
+    return NumberMark((first, last), x_min, x_max, text, measure(text, size))
 
 
 def _touch(left: NumberMark, right: NumberMark) -> bool:

@@ -1,0 +1,103 @@
+"""Uploaded bytes are read in memory, as the same files on disk would be: nothing is written,
+and no path is opened."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers import reference
+
+from timelines.api import Inputs, check_inputs, upload_inputs
+from timelines.load.files import MemoryFile, MemoryFolder, uploads
+from timelines.load.inputs import load_inputs, load_uploads
+from timelines.load.tables import read_stream
+
+TODAY = date(2025, 1, 1)
+SAMPLE = Path(__file__).parent.parent / "samples" / "child"
+
+
+def files_of(folder: Path, *names: str) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in names}
+
+
+@pytest.fixture
+def no_disk(monkeypatch):
+    """Any path opened from here on fails the test: uploads must not need the disk."""
+
+    def refuse(self, *args, **kwargs):
+        pytest.fail(f"opened {self}")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+
+
+def same(one, other) -> None:
+    assert one.children == other.children
+    assert one.events == other.events
+    assert one.placements == other.placements
+    assert one.problems == other.problems
+    assert one.counts == other.counts
+
+
+def test_a_child_folder_uploaded_loads_as_the_folder_does(monkeypatch):
+    sent = files_of(SAMPLE, "chronology.csv", "placements.csv", "children.csv")
+    on_disk = load_inputs(SAMPLE, today=TODAY)
+    refuse = lambda self, *a, **k: pytest.fail(f"opened {self}")  # noqa: E731
+    monkeypatch.setattr(Path, "open", refuse)
+    same(load_uploads(sent, today=TODAY), on_disk)
+
+
+def test_an_ssda903_extract_uploaded_loads_as_the_folder_does(monkeypatch):
+    folder = reference("sf-liia-tools-pipeline")
+    sent = files_of(folder, "SSDA903_2020_episodes.csv", "SSDA903_2020_header.csv")
+    on_disk = load_inputs(folder, today=TODAY)
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: pytest.fail(f"opened {self}"))
+    uploaded = load_uploads(sent, today=TODAY)
+    assert uploaded.events == on_disk.events and uploaded.counts == on_disk.counts
+    assert uploaded.placements == on_disk.placements
+
+
+def test_one_workbook_or_census_uploaded(tmp_path, monkeypatch):
+    from timelines.export.workbook import write_template_workbook
+
+    book = tmp_path / "child.xlsx"
+    write_template_workbook(book)
+    census = reference("sf-liia-tools", "cin-2022.xml")
+    sent = {"child.xlsx": book.read_bytes()}
+    xml = {"cin-2022.xml": census.read_bytes()}
+    expected = load_inputs(census, today=TODAY)
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: pytest.fail(f"opened {self}"))
+    assert load_uploads(sent, today=TODAY).counts[0].file.startswith("child.xlsx [")
+    same(load_uploads(xml, today=TODAY), expected)
+
+
+def test_the_api_checks_uploads_like_files(no_disk):
+    text = b"child_id,date,event\nC1,01/02/2016,A\nC1,31/02/2016,B\n"
+    checked = check_inputs(upload_inputs({"chronology.csv": text}))
+    assert [str(p) for p in checked.problems] == [
+        "chronology.csv, row 3, column \"date\": '31/02/2016' is not a real date"
+        " (February 2016 has 29 days)"
+    ]
+    assert [c.line() for c in checked.counts] == [
+        "chronology.csv: 2 rows read: 1 used, 1 with errors"
+    ]
+    assert isinstance(upload_inputs({"a.csv": b"", "b.csv": b""}), Inputs)
+
+
+def test_upload_names_are_plain_file_names():
+    for name in ("../etc/passwd", "a/b.csv", "", ".."):
+        with pytest.raises(ValueError, match="plain file name"):
+            uploads({name: b"x", "other.csv": b""})
+    folder = uploads({"chronology.csv": b"a", "placements.csv": b"b"})
+    assert isinstance(folder, MemoryFolder)
+    assert (folder / "chronology.csv").open().read() == b"a"
+    assert not (folder / "missing.csv").is_file()
+    assert uploads({"c.csv": b"x"}) == MemoryFile("c.csv", b"x")
+
+
+def test_a_table_is_read_from_a_stream():
+    table = read_stream(io.BytesIO("date,event\r\n01/01/2015,Zoë\r\n".encode("cp1252")), "c.csv")
+    assert table.rows[0][1] == {"date": "01/01/2015", "event": "Zoë"}
