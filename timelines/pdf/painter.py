@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import threading
 from functools import cache, lru_cache
 from typing import Literal, NamedTuple
 
@@ -99,10 +100,20 @@ class _JpegReader(ImageReader):
         return self._token
 
 
-@cache
+_readers = threading.local()
+
+
 def image(path: str) -> ImageReader:
-    """One reader per image for the whole run (reportlab rewinds it for every document)."""
-    return _JpegReader(_jpeg(path))
+    """One reader per image and thread for the whole run: reportlab rewinds it for every
+    document, and reads it while the document is saved (a reader shared between threads
+    building documents at once was read by two of them at a time: broken images)."""
+    readers: dict[str, ImageReader] | None = getattr(_readers, "by_path", None)
+    if readers is None:
+        readers = _readers.by_path = {}
+    reader = readers.get(path)
+    if reader is None:
+        reader = readers[path] = _JpegReader(_jpeg(path))
+    return reader
 
 
 # What painting a page did into its document, in order: a font first used (name, subset),
