@@ -104,16 +104,12 @@ _readers = threading.local()
 
 
 def image(path: str) -> ImageReader:
-    """One reader per image and thread for the whole run: reportlab rewinds it for every
-    document, and reads it while the document is saved (a reader shared between threads
-    building documents at once was read by two of them at a time: broken images)."""
-    readers: dict[str, ImageReader] | None = getattr(_readers, "by_path", None)
-    if readers is None:
-        readers = _readers.by_path = {}
-    reader = readers.get(path)
-    if reader is None:
-        reader = readers[path] = _JpegReader(_jpeg(path))
-    return reader
+    """One reader per image and thread for the whole run (reportlab rewinds it for every
+    document; two threads reading one reader at once would mix their images up)."""
+    readers: dict[str, ImageReader] = _readers.__dict__.setdefault("by_path", {})
+    if path not in readers:
+        readers[path] = _JpegReader(_jpeg(path))
+    return readers[path]
 
 
 # What painting a page did into its document, in order: a font first used (name, subset),
