@@ -151,3 +151,17 @@ def test_every_declared_dependency_is_used_and_every_import_declared():
     assert served - declared - extra == set()
     assert extra - served == set(SERVE_THROUGH)
     assert set(SERVE_THROUGH.values()) <= served
+
+
+def test_only_the_pdf_package_imports_reportlab():
+    """reportlab behind one door: layout measures text through pdf/fonts.py."""
+    outside = []
+    for path in PACKAGE.rglob("*.py"):
+        if PACKAGE / "pdf" in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            outside += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "reportlab"]
+    assert outside == []

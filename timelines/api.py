@@ -229,7 +229,7 @@ def run_batch(
     today = today or date.today()
     theme = load_template(template)
     plan = (batch.plan_apart if jobs > 1 else batch.load_plan)(inputs, template, today)
-    cohort = batch.Cohort(plan, theme, template, options, today, frozenset(outputs))
+    cohort = batch.Cohort(plan, theme, options, today, frozenset(outputs))
     return batch.run_cohort(cohort, out, jobs, progress)
 
 

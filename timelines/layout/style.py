@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from reportlab.lib.pagesizes import A3, A4
-
 from timelines.layout.primitives import Align, Text
 from timelines.pdf import fonts
 from timelines.prepare.template import Theme
 
-PAGE_SIZES = {"A4": A4, "A3": A3}
+_MM = 72.0 / 2.54 * 0.1  # points in a millimetre, worked out as reportlab does
+PAGE_SIZES = {"A4": (210 * _MM, 297 * _MM), "A3": (297 * _MM, 420 * _MM)}
 INK = "#1A1A1A"
 MUTED = "#555555"
 RULE = "#9A9A9A"

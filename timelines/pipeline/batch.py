@@ -185,7 +185,6 @@ class Cohort:
 
     plan: Plan
     theme: Theme
-    template: str | None
     options: RenderOptions
     today: date
     outputs: frozenset[str] = field(default=frozenset(OUTPUTS))
@@ -212,7 +211,7 @@ def _start(job: Job, ours: bool) -> None:
     _JOB[:] = [job]
 
 
-def _draw_children(chunk: list[tuple[bytes, list[Problem]]]) -> list[ChildOutcome]:
+def _draw_children(chunk: list[tuple[Parcel, list[Problem]]]) -> list[ChildOutcome]:
     return [_draw_child(unpack(packed), warnings) for packed, warnings in chunk]
 
 
