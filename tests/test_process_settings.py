@@ -20,7 +20,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 def state():
-    reportlab = [rl_config.useA85, type(pdfdoc.PDFZCompress).__name__]
+    names = type(pdfdoc.PDFName).__name__
+    reportlab = [rl_config.useA85, type(pdfdoc.PDFZCompress).__name__, names]
     return reportlab + [gc.get_threshold(), gc.isenabled()]
 
 seen = {"before": state()}
@@ -53,8 +54,8 @@ def test_importing_and_rendering_leave_reportlab_and_the_collector_as_they_were(
     )
     seen = json.loads(done.stdout)
     before = seen.pop("before")
-    assert before[:2] == [1, "PDFStreamFilterZCompress"]  # reportlab's own defaults
-    assert before[3] is True
+    assert before[:3] == [1, "PDFStreamFilterZCompress", "function"]
+    assert before[4] is True  # reportlab's own settings, and the collector on
     for step, state in seen.items():
         assert state == before, step
     # While it was drawn, timelines' settings were in force: binary, not ASCII85, streams.

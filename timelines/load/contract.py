@@ -338,7 +338,7 @@ def _load(
     children: InputPath | None,
     options: _Options,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
-    sources, problems, files = _read_sources(chronology, placements, children)
+    sources, problems, files, unread = _read_sources(chronology, placements, children)
     ids, id_problems = _child_ids(sources, options)
     problems += id_problems
     loader = _Loader(sources, ids, options)
@@ -349,7 +349,7 @@ def _load(
         placements=tuple(loader.placements),
     )
     problems += loader.problems + _checks(dataset, sources)
-    counts = tuple(loader.counts.values())
+    counts = (*loader.counts.values(), *(RowCount(name, unread=True) for name in unread))
     return replace(dataset, problems=_in_order(problems, files), counts=counts), counts
 
 
@@ -368,15 +368,18 @@ def _in_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
 
 def _read_sources(
     chronology: InputPath | None, placements: InputPath | None, children: InputPath | None
-) -> tuple[dict[str, _Source], list[Problem], list[str]]:
-    """The readable tables by kind, the problems reading them, and their names in order."""
+) -> tuple[dict[str, _Source], list[Problem], list[str], list[str]]:
+    """The readable tables by kind, the problems reading them, their names in order, and the
+    files that could not be read."""
     paths: dict[str, tuple[InputPath, str | None]] = {}
     problems: list[Problem] = []
+    unread: list[str] = []
     if chronology is not None and chronology.suffix.lower() in EXCEL_SUFFIXES:
         try:
             paths = _workbook_sheets(chronology)
         except InputError as exc:
             problems += exc.problems
+            unread.append(chronology.name)
     elif chronology is not None:
         paths["chronology"] = (chronology, None)
     for kind, given in (("placements", placements), ("children", children)):
@@ -391,12 +394,13 @@ def _read_sources(
         except InputError as exc:
             problems += exc.problems
             names += [p.file for p in exc.problems]
+            unread.append(path.name)
             continue
         source, found = _resolve(kind, table)
         sources[kind] = source
         names.append(table.file)
         problems += [*table.problems, *found]
-    return sources, problems, list(dict.fromkeys(names))
+    return sources, problems, list(dict.fromkeys(names)), unread
 
 
 def _workbook_sheets(book: InputPath) -> dict[str, tuple[InputPath, str | None]]:

@@ -125,13 +125,15 @@ class _Loader:
         self.today, self.chosen = today, chosen
         self.problems: list[Problem] = []
         self.tally: dict[str, Counter] = {}
+        self.unread: list[str] = []  # files that could not be read at all
         self.children: dict[str, Child] = {}
         self.events: list[Event] = []
         self.placements: list[Placement] = []
 
     @property
     def counts(self) -> dict[str, RowCount]:
-        return {file: RowCount.of(file, tally) for file, tally in self.tally.items()}
+        counts = {file: RowCount.of(file, tally) for file, tally in self.tally.items()}
+        return counts | {name: RowCount(name, unread=True) for name in self.unread}
 
     def run(self, paths: dict[str, list[InputPath]]) -> None:
         tables = {kind: self._tables(kind, paths[kind]) for kind in TABLES}
@@ -178,6 +180,7 @@ class _Loader:
                 table = read_table(path, sheet)
             except InputError as exc:
                 self.problems += exc.problems
+                self.unread.append(path.name)
                 continue
             self.problems += table.problems
             self.tally[table.file] = Counter(read=len(table.rows))
