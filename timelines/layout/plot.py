@@ -120,8 +120,9 @@ def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) ->
     size = ctx.min_size
     last_right = scale.left + ctx.measure("Age", size, "bold") + 2
     items.append(ctx.text(scale.left, rows.ages, "Age", size, "bold", colour=MUTED, role="age"))
-    start = [(age_in_years(born, scale.start), scale.x0)] if scale.born is not None else []
-    for years, x in _lead_birthdays(scale) + start + _window_birthdays(scale, born):
+    window = _window_birthdays(scale, born)
+    start = _start_age(scale, born, window)
+    for years, x in _lead_birthdays(scale) + start + window:
         if (years, x) not in start:  # the age at the window's start: not a birthday
             items.append(birthday_tick(x, rows))
         label = ctx.text(x, rows.ages, str(years), size, colour=MUTED, align="centre", role="age")
@@ -129,6 +130,19 @@ def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) ->
             items.append(label)
             last_right = label.box.right
     return items
+
+
+def _start_age(
+    scale: TimeScale, born: date, window: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """With a lead, (age, x) at the window's start, unless a birthday comes so soon
+    after it that the two ages would read as one pair."""
+    if scale.born is None or (window and window[0][1] - scale.x0 < START_AGE_CLEAR):
+        return []
+    return [(age_in_years(born, scale.start), scale.x0)]
+
+
+START_AGE_CLEAR = 14.0  # points from the window's start to the first birthday, at the least
 
 
 def _window_birthdays(scale: TimeScale, born: date) -> list[tuple[int, float]]:
