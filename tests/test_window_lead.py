@@ -120,6 +120,10 @@ def test_the_drift_sample_and_an_ssda903_child_leave_care_with_a_lead():
     done = _render(drift)
     _assert_sound_page(done)
     assert "born 03/03/2014" in pdf_text(done.pdf)[0]
+    scale = done.layout.scale  # 3 on 03/03/2017, seven weeks after the start: no "2" there
+    assert scale.x(date(2017, 3, 3)) - scale.x0 < 14
+    ages = [(t.text, t.x) for t in done.layout.pages[0].texts() if t.role == "age"]
+    assert ("2", scale.x0) not in ages and ("3", scale.x(date(2017, 3, 3))) in ages
     folder = reference("d2i-csc-validator-be-903")
     record = load_ssda903_folder(folder, today=TODAY, child_id="427922").record("427922")
     done = _render(record, "england")
