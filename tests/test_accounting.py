@@ -324,3 +324,30 @@ def test_batch_accounts_for_every_row_of_the_public_samples(sample, tmp_path):
         assert read == rows_in(source / count["file"] if source.is_dir() else source), count
         assert read == used + merged + errors + left_out, count
         assert f"{count['file']}: {read:,} " in result.output
+
+
+def test_a_file_that_cannot_be_read_is_named_in_the_accounting(tmp_path):
+    good = tmp_path / "chronology.csv"
+    good.write_text("child_id,date,event\nC1,01/02/2016,A\n", encoding="utf-8")
+    (tmp_path / "placements.csv").write_bytes(b"%PDF-1.4 not a table")
+    result = invoke("validate", tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-3:] == [
+        "chronology.csv: 1 row read: 1 used",
+        "placements.csv: not read (see the error above)",
+        "1 error, 0 warnings",
+    ]
+    census = tmp_path / "cin.xml"
+    census.write_text("<Message><Child>", encoding="utf-8")
+    assert invoke("validate", census).output.splitlines()[-2] == (
+        "cin.xml: not read (see the error above)"
+    )
+    episodes = tmp_path / "903"
+    episodes.mkdir()
+    (episodes / "episodes.csv").write_text(
+        'CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE\n1,"01/02/2016\n',
+        encoding="utf-8",
+    )
+    assert invoke("validate", episodes).output.splitlines()[-2] == (
+        "episodes.csv: not read (see the error above)"
+    )

@@ -159,3 +159,16 @@ def test_no_text_on_the_siblings_page_is_smaller_than_the_minimum(name):
     layout = render_group(records, "G", theme, RenderOptions(as_of=date(2024, 6, 1))).layout
     assert len(layout.pages) == 2
     assert min(t.size for page in layout.pages for t in page.texts()) >= smallest
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_hollow_markers_mean_only_an_uncertain_date(name):
+    theme = load_template(name)
+    assert [c for c, s in theme.categories.items() if s.marker.endswith("_open")] == []
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_category_has_a_shape_of_its_own(name):
+    """Greyscale prints and colour-blind readers tell categories apart by shape alone."""
+    shapes = [s.marker.removesuffix("_open") for s in load_template(name).categories.values()]
+    assert len(shapes) == len(set(shapes))

@@ -20,7 +20,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 def state():
-    reportlab = [rl_config.useA85, type(pdfdoc.PDFZCompress).__name__]
+    names = type(pdfdoc.PDFName).__name__
+    reportlab = [rl_config.useA85, type(pdfdoc.PDFZCompress).__name__, names]
     return reportlab + [gc.get_threshold(), gc.isenabled()]
 
 seen = {"before": state()}
@@ -53,8 +54,8 @@ def test_importing_and_rendering_leave_reportlab_and_the_collector_as_they_were(
     )
     seen = json.loads(done.stdout)
     before = seen.pop("before")
-    assert before[:2] == [1, "PDFStreamFilterZCompress"]  # reportlab's own defaults
-    assert before[3] is True
+    assert before[:3] == [1, "PDFStreamFilterZCompress", "function"]
+    assert before[4] is True  # reportlab's own settings, and the collector on
     for step, state in seen.items():
         assert state == before, step
     # While it was drawn, timelines' settings were in force: binary, not ASCII85, streams.
@@ -74,7 +75,32 @@ def test_documents_built_in_threads_at_once_are_the_same_as_alone(samples, today
     record = load_inputs(samples / "child", today=today).records()[0]
     theme, options = load_template(), RenderOptions(as_of=today, prepared_on=today)
     alone = render_child(record, theme, options, today).pdf
-    with ThreadPoolExecutor(4) as pool:
-        pdfs = list(pool.map(lambda _: render_child(record, theme, options, today).pdf, range(8)))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch all the time: races show every run
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            drawn = pool.map(lambda _: render_child(record, theme, options, today), range(24))
+            pdfs = [done.pdf for done in drawn]
+    finally:
+        sys.setswitchinterval(interval)
     assert all(pdf == alone for pdf in pdfs)
     assert rl_config.useA85 == 1
+
+
+def test_each_thread_embeds_images_through_a_reader_of_its_own():
+    """reportlab rewinds and reads an image's reader for every document: two threads
+    sharing one mixed their images up (a shadow came out as another picture)."""
+    import threading
+
+    from timelines.pdf.painter import image
+    from timelines.resources import shadows_dir
+
+    path = str(next(shadows_dir().glob("*.png")))
+    readers = []
+    threads = [threading.Thread(target=lambda: readers.append(image(path))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert readers[0] is not readers[1]
+    assert image(path) is image(path)  # one per thread, kept for the whole run

@@ -170,7 +170,10 @@ def test_the_leak_check_can_fail(child, tmp_path):
     out = tmp_path / "full.pdf"
     render(child, "-o", str(out))
     found = set(leaks(extracted_text(out)))
-    assert set(SECRETS) - found == {"Blorpwick"}  # marked redact: hidden anyway
+    # Marked redact: hidden anyway. The detail is only in the chronology table, which
+    # follows page 1 when a label is left out, cut short or summarised.
+    table = len(PdfReader(out).pages) > 1
+    assert set(SECRETS) - found == {"Blorpwick"} | (set() if table else {"Xylocarp"})
     with pytest.raises(AssertionError):
         assert_no_secrets(out)
 
@@ -584,15 +587,15 @@ def test_age_ticks_and_the_birth_event_say_only_the_month(tmp_path):
     record = load_folder(folder).record("C1")
     options = RenderOptions(as_of=date(2025, 1, 1), show_shadows=False)
     redacted = layout_child(record, load_template(), replace(options, redact=True))
-    scale = redacted.layout.scale
-    ticks = [
-        round(i.x, 2)
-        for i in redacted.layout.pages[0].items
-        if type(i).__name__ == "Marker" and i.shape == "triangle"
-    ]
-    firsts = [date(2019 + n, 8, 1) for n in range(6)]
-    assert ticks == [round(scale.x(day), 2) for day in firsts]  # not the 14ths
-    assert round(scale.x(date(2019, 8, 14)), 2) not in ticks
+    from timelines.layout.plot import birthday_items
+    from timelines.layout.style import Ctx
+
+    ctx, layout = Ctx.for_theme(load_template()), redacted.layout
+    drawn = set(layout.pages[0].items)
+    first = birthday_items(ctx, layout.scale, layout.rows, date(2019, 8, 1))
+    day = birthday_items(ctx, layout.scale, layout.rows, date(2019, 8, 14))
+    assert len(first) >= 6 and all(item in drawn for item in first)
+    assert [item for item in day if item in drawn and item not in first] == []
     birth = [e for e in redacted.record.events if e.label == "Birth"][0]
     assert (birth.when.start, birth.when.end) == (date(2019, 8, 1), date(2019, 8, 31))
     assert redacted.record.placements[0].start == date(2019, 8, 1)

@@ -129,3 +129,32 @@ def test_generator_reproduces_the_shipped_images_byte_for_byte(tmp_path):
     assert made == sorted(p.name for p in shipped.glob("shadow-age-*.png"))
     for name in made:
         assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
+
+
+def test_one_child_throughout_by_the_sex_given(tmp_path):
+    """A girl's shadows come from the 'girl' set; a boy's, or a child whose sex is not
+    given, from the default set: the same figure at every age, never a mixture."""
+    default, girl = load_shadows(), load_shadows(sex="female")
+    assert load_shadows(sex="male") == default == load_shadows(sex="")
+    assert {s.path.parent.name for s in girl} == {"girl"}
+    assert [s.age for s in girl] == [s.age for s in default]
+
+
+def test_a_shadow_stands_at_every_age_or_at_even_steps():
+    from datetime import date
+
+    from timelines.layout.plot import Rows, shadow_items
+    from timelines.layout.scale import TimeScale
+
+    rows = Rows.for_area(30.0, 500.0, True)
+    born = date(2008, 3, 1)
+    for width in (700.0, 160.0):
+        scale = TimeScale(born, date(2025, 6, 1), 40.0, 40.0 + width)
+        items = shadow_items(scale, rows, born, load_shadows())
+        centres = [item.x + item.w / 2 for item in items]
+        steps = {round((b - a) / scale.points_per_day / 365.25) for a, b in pairwise(centres)}
+        assert len(steps) == 1 or max(steps) - min(steps) <= 1  # even steps (edges clamp)
+        assert all(item.y == rows.shadows[0] for item in items)  # standing on the age row
+        assert all(a.x + a.w < b.x for a, b in pairwise(items))
+    assert len(shadow_items(TimeScale(born, date(2025, 6, 1), 40, 740), rows, born,
+                            load_shadows())) == 18  # fmt: skip

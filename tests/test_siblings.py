@@ -241,9 +241,29 @@ def test_strips_say_who_with_and_connectors_mark_where_time_together_starts():
     together = [t.text for t in page.texts() if t.role == "together"]
     assert together[:2] == ["with Ben", "with Ben and Cat"]
     assert "with Ann and Ben" in together
-    # Ann and Ben start together (one connector) and move on together (none); Cat joins both.
-    assert layout.links_drawn == 3
+    # Ann and Ben start together (one connector) and move on together (none); Cat joins
+    # both, but a connector never passes another child's row: only Ben's row meets hers.
+    assert layout.links_drawn == 2
     assert LEGEND_LINKED in [t.text for t in page.texts()]
+
+
+def test_each_household_has_its_own_letter_on_every_row():
+    _, layout = render(sample_records())
+    tags = [t for t in layout.pages[0].texts() if t.role == "household"]
+    letters = [t.text for t in tags]
+    assert {"B", "C", "D"} <= set(letters) <= {"A", "B", "C", "D"}
+    assert letters.count("B") >= 3  # Mr & Mrs Reid: Łukasz, Zoë, Aoife and Oisín
+    boxes = [t.box for t in layout.pages[0].texts()]
+    assert all(sum(tag.box.overlaps(b) for b in boxes) == 1 for tag in tags)
+
+
+def test_a_page_about_several_children_says_them_not_you():
+    from timelines.layout.siblings_page import about_several
+
+    ctx = Ctx.for_theme(load_template("family"))
+    assert ctx.plain("prospective adopters") == "people who hope to adopt you"
+    assert about_several(ctx).plain("prospective adopters") == "people who hope to adopt them"
+    assert about_several(ctx).plain("a LAC review") == "a meeting to review their care"
 
 
 def test_the_age_axis_keeps_the_strips_and_leaves_out_the_connectors():

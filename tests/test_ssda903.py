@@ -12,7 +12,7 @@ import pytest
 from helpers import reference
 from openpyxl import Workbook
 
-from timelines.layout.child_page import LABEL_SHARE, event_text
+from timelines.layout.event_labels import LABEL_SHARE, event_text
 from timelines.layout.style import Ctx
 from timelines.load.ssda903 import (
     LEGAL_STATUS,

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from timelines.cli import main
+from timelines.layout.style import Ctx
 from timelines.model.dates import FuzzyDate
 from timelines.model.options import RenderOptions
 from timelines.model.records import Child, ChildRecord, Event, Placement
@@ -100,7 +101,7 @@ def test_family_page_has_no_system_words_anywhere():
         assert not pattern.search(text), word
         assert not pattern.search(display), word
     assert "meeting to review your care" in text.lower()
-    assert "order to help keep you safe" in text.lower()
+    assert "order to keep you safe" in text.lower()
     assert "Ailsa Test's story" in text
 
 
@@ -133,7 +134,7 @@ def test_a_user_can_extend_the_family_glossary(tmp_path):
     mine.write_text('extends = "family"\n[glossary]\n"Unit 4" = "Rowan House"\n')
     theme = load_template(mine)
     assert theme.glossary["Unit 4"] == "Rowan House"
-    assert theme.glossary["CSO"] == "order to help keep you safe"
+    assert theme.glossary["CSO"] == "order to keep you safe"
     done = render_child(child_with_system_words(), theme, RenderOptions(as_of=AS_OF))
     assert "Rowan House" in page_text(done.pdf)
 
@@ -172,7 +173,8 @@ MISTAKES = [
         "[categories.review]\nmarker = 'heart'\n",
         "mine.toml: key 'categories.review.marker' should be one of "
         "circle, circle_open, square, square_open, diamond, diamond_open, triangle, "
-        "triangle_down, star, pentagon, hexagon, plus, cross, bar, dot",
+        "triangle_down, star, pentagon, hexagon, plus, cross, bar, dot, triangle_right, "
+        "triangle_left, hourglass",
     ),
     (
         "[placements.boat]\nlabel = 'On a boat'\n",
@@ -340,7 +342,7 @@ def test_the_family_sample_reads_kindly(tmp_path):
         "Pre-birth meeting about keeping you safe",
         "Request for a hearing",
         "Final decision",
-        "Panel recommends an order that means you can be adopted",
+        "Panel recommends an order so you can be adopted",
         "Meeting to match you with a new family",
         "Moved to people who hope to adopt you",
     ):
@@ -483,3 +485,11 @@ def test_family_words_for_a_hidden_event():
 
     words = rewrite(HIDDEN_EVENT, load_template("family").glossary)
     assert words == "Something private (not written here)"
+
+
+def test_family_words_never_make_nonsense():
+    ctx = Ctx.for_theme(load_template("family"))
+    assert ctx.plain("Permanence Orders granted") == "Settled-home orders granted"
+    assert ctx.plain("PO application lodged") == "Application for a settled-home order handed in"
+    assert ctx.plain("Permanence Order granted") == "Settled-home order granted"
+    assert ctx.plain("Legal permanence") == "A settled home in law"

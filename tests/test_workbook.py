@@ -61,7 +61,13 @@ def test_sheets_and_their_columns_follow_the_contract(template):
         "carer",
         "reason",
     ]
-    assert headings(book["children"]) == ["child_id", "name", "date_of_birth", "sibling_group"]
+    assert headings(book["children"]) == [
+        "child_id",
+        "name",
+        "date_of_birth",
+        "sibling_group",
+        "sex",
+    ]
     for sheet, columns in COLUMNS.items():
         assert {name for name, _, _ in columns} == set(ALIASES[sheet])
 

@@ -163,8 +163,9 @@ def _stop_now(signum: int, frame: object) -> None:
     runtime.stop_forkserver()  # first: no new worker can start
     for child in multiprocessing.active_children():
         child.kill()  # workers and the loading process: at once, without a word
-    time.sleep(0.05)  # a worker that was being born as the signal came is in /proc now
-    runtime.stop_forkserver()
+    for _ in range(3):  # a worker being born as the signal came shows in /proc soon after
+        time.sleep(0.05)
+        runtime.stop_forkserver()
     remove_unfinished()  # ours, and the workers' in the batch's folder
     runtime.release_semaphores()
     click.echo(f"Error: {INTERRUPTED}", err=True)

@@ -402,20 +402,29 @@ def body_for(age: int) -> Body:
 
 POSES: dict[int, Pose] = {
     1: Pose(Arm(22, 12), Arm(120, 152), stance=1.35, hair="curls"),
-    3: Pose(Arm(12, 6), Arm(75, 165, 175), stance=1.2, hair="pigtails", dress="dress"),
+    3: Pose(Arm(12, 6), Arm(75, 165, 175), stance=1.2),
     5: Pose(Arm(14, 8), Arm(14, 20), stance=1.3),
-    8: Pose(Arm(10, 6), Arm(45, -60, -80), stance=1.2, hair="ponytail"),
+    8: Pose(Arm(10, 6), Arm(45, -60, -80), stance=1.2),
     11: Pose(Arm(9, 4), Arm(12, 16), stance=1.25, ball=True),
-    14: Pose(Arm(9, 4), Arm(9, 14), stance=1.0, hair="long", dress="skirt"),
+    14: Pose(Arm(9, 4), Arm(9, 14), stance=1.0),
     17: Pose(Arm(8, 4), Arm(22, -25, pocket=True), stance=1.2),
 }
+# The same child throughout: short hair (the default, for a boy or when the sex is not
+# given), or for a girl pigtails when small, then a ponytail, then long hair. No dresses:
+# clothes change, the child does not.
+GIRL_HAIR = {1: "curls", 3: "pigtails", 5: "pigtails", 8: "ponytail", 11: "ponytail",
+             14: "long", 17: "long"}  # fmt: skip
+SETS = {"": {}, "girl": GIRL_HAIR}  # sub-folder: hair by age
 
 
-def figure(age: int) -> list[Shape]:
-    """The shapes of the figure for one age."""
+def figure(age: int, hair: dict[int, str] | None = None) -> list[Shape]:
+    """The shapes of the figure for one age (with the set's hair)."""
     if age == 0:
         return sitting_baby()
-    return standing(body_for(age), POSES[age])
+    pose = POSES[age]
+    if hair and age in hair:
+        pose = Pose(pose.left, pose.right, pose.stance, hair[age], pose.dress, pose.ball)
+    return standing(body_for(age), pose)
 
 
 AGES = (0, 1, 3, 5, 8, 11, 14, 17)
@@ -485,11 +494,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write the PNGs to")
     parser.add_argument("--preview", type=Path, help="also write a side-by-side preview here")
     args = parser.parse_args()
-    images = {age: render(figure(age)) for age in AGES}
-    for age, image in images.items():
-        image.save(args.out / file_name(age), format="PNG", optimize=False, compress_level=9)
-    if args.preview:
-        preview(images, args.preview)
+    for folder, hair in SETS.items():
+        images = {age: render(figure(age, hair)) for age in AGES}
+        out = args.out / folder
+        out.mkdir(exist_ok=True)
+        for age, image in images.items():
+            image.save(out / file_name(age), format="PNG", optimize=False, compress_level=9)
+        if args.preview:
+            stem = args.preview.stem + (f"-{folder}" if folder else "")
+            preview(images, args.preview.with_stem(stem))
 
 
 if __name__ == "__main__":

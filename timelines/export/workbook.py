@@ -62,6 +62,7 @@ COLUMNS: dict[str, tuple[tuple[str, int, str], ...]] = {
             "Any word shared by brothers and sisters (e.g. SMITH), "
             "to draw their placement histories together.",
         ),
+        ("sex", 8, "Optional: female or male (chooses the child shadows); blank if not known."),
     ),
     "chronology": (
         ("child_id", 12, "Which child (as in the children sheet). Blank for a one-child workbook."),

@@ -13,8 +13,9 @@ from datetime import date
 from timelines.analyse.facts import Facts
 from timelines.layout import plot, waits
 from timelines.layout.drift_facts import drift_facts
+from timelines.layout.event_labels import cut_short, event_items, event_text, plan_event_labels
 from timelines.layout.frame import FrameText, add_frame
-from timelines.layout.labels import LabelArea, LabelPlan, LabelRequest, place_labels
+from timelines.layout.labels import LabelPlan
 from timelines.layout.milestone_track import (
     Track,
     plan_track,
@@ -23,20 +24,17 @@ from timelines.layout.milestone_track import (
     track_items,
 )
 from timelines.layout.panel import Column, fact_lines, heading, legend, text_lines
-from timelines.layout.primitives import Bookmark, Line, Marker, Page, Text
+from timelines.layout.primitives import Bookmark, Page, Text
 from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
-from timelines.layout.window import window_items
+from timelines.layout.window import lead_width, window_items
 from timelines.model.dates import plain_duration, plain_months
 from timelines.model.options import RenderOptions
-from timelines.model.records import ChildRecord, Event, Placement
+from timelines.model.records import ChildRecord, Placement
 
 PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
-LABEL_SHARE = 0.226  # longest label on page 1, of the page width: 190 pt on A4 landscape
-KEPT_WORDS = 14  # characters of its words a key event's label keeps when cut short
-NEARLY = 0.1  # numbered plans that leave out this share of events or less may do without
 
 
 @dataclass(frozen=True)
@@ -63,154 +61,79 @@ def build_child_pages(
     panel_width = PANEL_SHARE * ctx.width
     panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
-    scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
+    x0, x1, born = ctx.margin + 4, panel_x - 18, record.child.date_of_birth
+    lead = lead_width(ctx, x1 - x0, born, span[0], facts.date_of_birth)
+    scale = TimeScale.with_lead(span[0], span[1], x0, x1, born, lead)
     drift = facts.drift
     targets = drift.targets if drift else ()
     track_plan = plan_track(ctx, scale, targets)
     track = Track(ctx.margin + 6, track_height(ctx, track_plan))
     bottom = track.bottom + track.height
-    rows, plan = _labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
+    record = _without_birth(record, scale)
+    found = plan_event_labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
+    rows, plan = found.rows, found.plan
     if drift is not None:
         page.add(*waits.wait_bands(scale, rows, drift.waits))
-    _events(page, ctx, record.events, scale, rows, plan)
+    page.add(*event_items(ctx, record.events, scale, found))
     page.add(*plot.axis_items(ctx, scale, rows))
     page.add(*plot.birthday_items(ctx, scale, rows, record.child.date_of_birth))
     page.add(*plot.shadow_items(scale, rows, record.child.date_of_birth, shadows))
     birth = record.child.date_of_birth  # for the axis; the one to show is the facts'
-    breaks, born = window_items(ctx, scale, rows, birth, facts.date_of_birth)
-    page.add(*breaks, *([born] if born else []))
+    breaks, said = window_items(ctx, scale, rows, birth, facts.date_of_birth)
+    page.add(*breaks, *([said] if said else []))
     if drift is None:
         page.add(*plot.gap_items(ctx, scale, rows, facts.gaps, _threshold(ctx, options)))
     else:
-        page.add(*waits.wait_labels(ctx, scale, rows, drift.waits, born))
+        page.add(*waits.wait_labels(ctx, scale, rows, drift.waits, said))
         page.add(*track_items(ctx, scale, track, track_plan))
     page.add(*plot.band_items(ctx, scale, rows, record.placements, span[1]))
-    _panel(page, ctx, record, facts, Column(panel_x, panel_width, top - 2, ctx.margin + 8), options)
+    shown = _shown(record, facts, found.series, span, _threshold(ctx, options))
+    col = Column(panel_x, panel_width, top - 2, ctx.margin + 8)
+    _panel(page, ctx, record, facts, col, options, shown)
     pages = [page]
-    if not plan.complete or _cut(plan, record.events, ctx):
+    if not plan.complete or found.series or cut_short(plan):
         pages += chronology_pages(ctx, record.events, frame)
     _renumber(pages, ctx, frame)
     return ChildLayout(pages, plan, scale, rows)
+
+
+def _without_birth(record: ChildRecord, scale: TimeScale) -> ChildRecord:
+    """With a compressed lead, the record without its birth events: the lead shows the
+    birth where it was, instead of a marker piled at the window's start (and the
+    chronology's numbers stay those of the plot)."""
+    if scale.born is None:
+        return record
+    events = tuple(e for e in record.events if e.category != "birth" or e.day >= scale.start)
+    return replace(record, events=events)
 
 
 def _threshold(ctx: Ctx, options: RenderOptions) -> int:
     return ctx.theme.gap_threshold_days(options.gap_threshold_months)
 
 
-def event_text(event: Event, ctx: Ctx) -> str:
-    """A label as drawn: the date (showing its uncertainty) and the glossary-rewritten words."""
-    return f"{event.when.label()}  {ctx.plain(event.label)}"
-
-
-def _labels(
-    ctx: Ctx,
-    events: tuple[Event, ...],
-    scale: TimeScale,
-    area: tuple[float, float],
-    with_shadows: bool,
-) -> tuple[plot.Rows, LabelPlan]:
-    """The plot's rows and where the labels go: every label, as large as fits, or else
-    the numbered plan (key events labelled, numbers for the rest in a lane).
-
-    The numbered plan is made first: when it leaves more than a few events out, a plan
-    with every label cannot exist (numbers only make labels longer by a few
-    characters) and is not looked for.
-    """
-    year_size, number_size = ctx.size("label_size"), ctx.min_size
-    lane = plot.Rows.for_area(*area, with_shadows, True, year_size, number_size)
-    numbered = _plan(ctx, events, scale, lane, numbered=True)
-    assert numbered is not None
-    if len(numbered.numbered) <= NEARLY * len(events):
-        rows = plot.Rows.for_area(*area, with_shadows, False, year_size, number_size)
-        plan = _plan(ctx, events, scale, rows)
-        if plan is not None:
-            return rows, plan
-    return lane, numbered
-
-
-def _plan(
-    ctx: Ctx, events: tuple[Event, ...], scale: TimeScale, rows: plot.Rows, numbered: bool = False
-) -> LabelPlan | None:
-    """Where each event's label goes (None: not all fit); ``numbered`` prefixes the numbers."""
-    sizes = _sizes(ctx)
-    area = LabelArea(scale.x0, scale.x1, rows.labels[0], rows.labels[1])
-    requests = []
-    for i, event in enumerate(events):
-        text = event_text(event, ctx)
-        if numbered:
-            text = f"{i + 1}. {text}"
-        text = ctx.fit(text, sizes[-1], LABEL_SHARE * ctx.width, "label")
-        head = text.find("  ") + 2  # the number and date: kept whole, on the first line
-        requests.append(
-            LabelRequest(i, scale.clamp(event.day), text, event.key, head + KEPT_WORDS, head)
-        )
-
-    def measure(text: str, size: float) -> float:
-        return ctx.measure(text, size, "label")
-
-    if numbered:
-        return place_labels(requests, area, sizes[-1:], measure)
-    return place_labels(requests, area, sizes, measure, complete_only=True)
-
-
-def _events(
-    page: Page,
-    ctx: Ctx,
-    events: tuple[Event, ...],
-    scale: TimeScale,
-    rows: plot.Rows,
-    plan: LabelPlan,
-) -> None:
-    """Markers, uncertainty brackets, stems, labels and numbers for every event."""
-    for event in events:
-        if event.when.uncertain:
-            colour = ctx.theme.category(event.category).colour
-            page.add(*plot.uncertain_span(scale, rows, event.when.start, event.when.end, colour))
-    _stems(page, plan, rows)
-    for event in events:
-        style = ctx.theme.category(event.category)
-        x = scale.clamp(event.day)
-        page.add(Marker(x, rows.axis, style.marker, 6.0, style.colour, event.when.uncertain))
-    for label in plan.labels:
-        baseline = label.box.y + 0.22 * label.size
-        page.add(ctx.text(label.box.x, baseline, label.text, label.size, "label", role="label"))
-    for mark in plan.numbers:
-        if mark.x_max - mark.x_min > 0.5:
-            y = rows.axis - 4.5
-            page.add(Line(mark.x_min, y, mark.x_max, y, INK, 0.5))
-        page.add(
-            ctx.text(
-                mark.centre,
-                rows.numbers,
-                mark.text,
-                ctx.min_size,
-                "label",
-                align="centre",
-                role="number",
-            )
-        )
-
-
-def _sizes(ctx: Ctx) -> list[float]:
-    big, small = ctx.size("label_size"), ctx.min_size
-    return [big, (big + small) / 2, small] if big > small else [small]
-
-
-def _stems(page: Page, plan: LabelPlan, rows: plot.Rows) -> None:
-    tops: dict[float, float] = {}
-    for label in plan.labels:
-        tops[label.x] = max(tops.get(label.x, 0.0), label.box.top)
-    for x, top in tops.items():
-        page.add(Line(x, rows.axis + 3, x, top, "#7A7A7A", 0.4))
-
-
-def _cut(plan: LabelPlan, events: tuple[Event, ...], ctx: Ctx) -> bool:
-    """True when any drawn label is shortened, so the full text must follow in the table."""
-    return any(label.text.endswith("…") for label in plan.labels)
+def _shown(
+    record: ChildRecord, facts: Facts, series: tuple, span: tuple[date, date], threshold: int
+) -> frozenset[str]:
+    """The symbols drawn on the page that the key explains (and only those)."""
+    born = record.child.date_of_birth
+    found = {
+        "uncertain": any(e.when.uncertain for e in record.events),
+        "gap": any(gap.days >= threshold for gap in facts.gaps),
+        "move": len(record.placements) > 1,
+        "birthday": born is not None and (span[1] - born).days >= 365,
+        "series": bool(series),
+    }
+    return frozenset(name for name, there in found.items() if there)
 
 
 def _panel(
-    page: Page, ctx: Ctx, record: ChildRecord, facts: Facts, col: Column, options: RenderOptions
+    page: Page,
+    ctx: Ctx,
+    record: ChildRecord,
+    facts: Facts,
+    col: Column,
+    options: RenderOptions,
+    shown: frozenset[str] = frozenset(),
 ) -> None:
     """Key facts, targets, placements and key; in smaller text (not below the minimum)
     when crowded. The list of targets comes only when there is room for it, and at the
@@ -223,14 +146,16 @@ def _panel(
     while True:
         for trim in trims:
             trial = Page(ctx.width, ctx.height)
-            end = _panel_items(trial, sized, record, facts, unbounded, options, trim, waiting)
+            args = (options, trim, waiting, shown)
+            end = _panel_items(trial, sized, record, facts, unbounded, *args)
             if end.y < col.bottom:
                 continue
             # it fits: nothing was left out, so the trial is the panel (with the list of
             # targets too when there is room for it)
             if trim == 1 and end.y - _targets_height(sized, facts, col) >= col.bottom:
                 trial = Page(ctx.width, ctx.height)
-                _panel_items(trial, sized, record, facts, unbounded, options, 0, waiting)
+                args = (options, 0, waiting, shown)
+                _panel_items(trial, sized, record, facts, unbounded, *args)
             page.add(*trial.items)
             return
         if size <= ctx.min_size:
@@ -242,7 +167,7 @@ def _panel(
         text = {**ctx.theme.settings["text"], "facts_size": size}
         theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
         sized = replace(ctx, theme=theme)
-    _panel_items(page, sized, record, facts, col, options, trims[-1], waiting)
+    _panel_items(page, sized, record, facts, col, options, trims[-1], waiting, shown)
 
 
 def _targets_height(ctx: Ctx, facts: Facts, col: Column) -> float:
@@ -269,6 +194,7 @@ def _panel_items(
     options: RenderOptions,
     trim: int = 0,
     waiting: tuple[dict[str, str], dict[str, str]] | None = None,
+    shown: frozenset[str] = frozenset(),
 ) -> Column:
     col = heading(page, ctx, col, "Key facts")
     waiting = waiting or drift_facts(facts)
@@ -290,7 +216,13 @@ def _panel_items(
         extras.append(("gap", f"Wait longer than {plain_duration(_threshold(ctx, options))}"))
     else:
         extras += waits.legend_extras(facts.drift)
-    extras.append(("move", "Move to a new placement"))
+    extras += [
+        ("move", "Move to a new placement"),
+        ("birthday", "Birthday: a tick under the band, the age below"),
+        ("series", "Routine events summarised: a tick for each"),
+    ]
+    drawn = shown | {"wait", "open_wait", "target"}  # the waits' own lines say when they are
+    extras = [(symbol, words) for symbol, words in extras if symbol in drawn]
     return legend(
         page,
         ctx,
@@ -400,4 +332,4 @@ def _renumber(pages: list[Page], ctx: Ctx, frame: FrameText) -> None:
                 )
 
 
-__all__ = ["ChildLayout", "build_child_pages", "key_facts", "INK"]
+__all__ = ["ChildLayout", "build_child_pages", "event_text", "key_facts", "INK"]

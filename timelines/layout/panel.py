@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from timelines.layout.primitives import Marker, Page, Rect
+from timelines.layout.primitives import Line, Marker, Page, Rect
 from timelines.layout.style import INK, MUTED, Ctx
 from timelines.layout.waits import EDGE, OPEN_EDGE, OPEN_FILL, WAIT_FILL
 from timelines.prepare.template import Style
@@ -121,3 +121,8 @@ def _extra_symbol(page: Page, x: float, y: float, symbol: str, size: float) -> N
         page.add(Marker(x + 5, mid, "diamond", 6.0, INK, hollow=True))
     elif symbol == "move":
         page.add(Marker(x + 5, mid, "triangle_down", 6, INK))
+    elif symbol == "birthday":
+        page.add(Line(x + 5, mid - 2.5, x + 5, mid + 2.5, MUTED, 1.0))
+    elif symbol == "series":
+        page.add(Line(x, mid, x + 11, mid, MUTED, 1.0))
+        page.add(*(Line(x + d, mid - 2, x + d, mid + 2, MUTED, 0.6) for d in (0, 3.7, 7.3, 11)))

@@ -10,7 +10,7 @@ from timelines.layout.primitives import Image, Line, Marker, Rect, Text
 from timelines.layout.scale import TimeScale, month_ticks, year_ticks
 from timelines.layout.shadows import Shadow, height_for_age, shadow_for_age
 from timelines.layout.style import INK, MUTED, RULE, Ctx
-from timelines.model.dates import add_years, plain_duration
+from timelines.model.dates import add_years, age_in_years, plain_duration
 from timelines.model.records import Placement
 
 GAP_FILL = "#D0D0D0"
@@ -28,6 +28,7 @@ class Rows:
     axis: float
     labels: tuple[float, float]
     numbers: float = 0.0  # baseline of the lane of event numbers under the axis
+    below: tuple[float, float] = (0.0, 0.0)  # labels under the axis (empty: none)
 
     @classmethod
     def for_area(
@@ -38,15 +39,19 @@ class Rows:
         lane: bool = False,
         year_size: float = 7.5,
         number_size: float = 6.5,
+        below: float = 0.0,
     ) -> Rows:
         """Rows for a plot between ``bottom`` and ``top``; ``lane`` makes room for event
-        numbers. The year labels and the numbers are spaced for their text sizes."""
+        numbers, ``below`` points for labels between the waits and the year labels. The
+        year labels and the numbers are spaced for their text sizes."""
         height = top - bottom
         shadow_h = min(max(height * 0.16, 40.0), 110.0) if with_shadows else 0.0
-        ages = bottom + shadow_h + 6
-        band = (ages + 11, ages + 11 + min(max(height * 0.045, 16.0), 28.0))
+        ages = bottom + 2  # the ages, under the feet of the shadows standing on them
+        shadows = (ages + 7, ages + 7 + shadow_h)
+        band = (shadows[1] + 8, shadows[1] + 8 + min(max(height * 0.045, 16.0), 28.0))
         gaps = band[1] + 5
-        years = gaps + 22
+        under = (gaps + 20, gaps + 20 + below) if below > 0 else (0.0, 0.0)
+        years = under[1] + DESCENT * year_size + 3 if below > 0 else gaps + 22
         # Under the axis: the ticks, then (with a lane) the numbers, then the year labels.
         numbers_drop = TICK_DEPTH + 1 + CAP * number_size
         if lane:
@@ -56,7 +61,15 @@ class Rows:
         axis = years + depth
         labels = (axis + 9, top)
         return cls(
-            (bottom, bottom + shadow_h), ages, band, gaps, years, axis, labels, axis - numbers_drop
+            shadows,
+            ages,
+            band,
+            gaps,
+            years,
+            axis,
+            labels,
+            axis - numbers_drop,
+            under,
         )
 
 
@@ -98,21 +111,20 @@ def axis_items(ctx: Ctx, scale: TimeScale, rows: Rows) -> list:
 
 
 def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) -> list:
-    """A tick on the axis and the age under it, at every birthday on the axis."""
+    """A tick and the age under it, at every birthday on the axis (in the compressed
+    lead, at every birthday of a step wide enough for the ages to be read, and the
+    age at the window's start under its shadow, without a tick)."""
     if born is None:
         return []
     items: list = []
     size = ctx.min_size
-    last_right = scale.x0 + ctx.measure("Age", size, "bold") + 2
-    items.append(ctx.text(scale.x0, rows.ages, "Age", size, "bold", colour=MUTED, role="age"))
-    for years in range(0, 120):
-        day = add_years(born, years)
-        if day > scale.end:
-            break
-        if day < scale.start:
-            continue
-        x = scale.x(day)
-        items.append(Marker(x, rows.axis - 1.8, "triangle", 3.6, MUTED))
+    last_right = scale.left + ctx.measure("Age", size, "bold") + 2
+    items.append(ctx.text(scale.left, rows.ages, "Age", size, "bold", colour=MUTED, role="age"))
+    window = _window_birthdays(scale, born)
+    start = _start_age(scale, born, window)
+    for years, x in _lead_birthdays(scale) + start + window:
+        if (years, x) not in start:  # the age at the window's start: not a birthday
+            items.append(birthday_tick(x, rows))
         label = ctx.text(x, rows.ages, str(years), size, colour=MUTED, align="centre", role="age")
         if label.box.x > last_right + 3 and label.box.right <= scale.x1:
             items.append(label)
@@ -120,29 +132,96 @@ def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) ->
     return items
 
 
+def _start_age(
+    scale: TimeScale, born: date, window: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """With a lead, (age, x) at the window's start, unless a birthday comes so soon
+    after it that the two ages would read as one pair."""
+    if scale.born is None or (window and window[0][1] - scale.x0 < START_AGE_CLEAR):
+        return []
+    return [(age_in_years(born, scale.start), scale.x0)]
+
+
+START_AGE_CLEAR = 14.0  # points from the window's start to the first birthday, at the least
+
+
+def _window_birthdays(scale: TimeScale, born: date) -> list[tuple[int, float]]:
+    """(age, x) of every birthday inside the window."""
+    found: list[tuple[int, float]] = []
+    for years in range(0, 120):
+        day = add_years(born, years)
+        if day > scale.end:
+            break
+        if day >= scale.start:
+            found.append((years, scale.x(day)))
+    return found
+
+
+def _lead_birthdays(scale: TimeScale) -> list[tuple[int, float]]:
+    """(age, x) of the birthdays in the compressed lead, every 1, 2, 5 or 10 years
+    (whichever leaves room for the ages), from birth (age 0) and younger than at the
+    window's start."""
+    if scale.born is None or scale.lead_x0 is None:
+        return []
+    born = scale.born
+    aged = age_in_years(born, scale.start)
+    per_year = (scale.lead_x1 - scale.lead_x0) / max((scale.start - born).days / 365.25, 1)
+    step = next((s for s in (1, 2, 5, 10) if per_year * s >= LEAD_AGE_SPACING), 20)
+    return [
+        (years, scale.lead_x(add_years(born, years)))
+        for years in range(0, aged, step)  # the age at the start stands at the start
+    ]
+
+
+LEAD_AGE_SPACING = 9.0  # points between two ages in the compressed lead, at the least
+
+
+def birthday_tick(x: float, rows: Rows) -> Line:
+    """A birthday: a tick on the age row, just under the placement band (clear of the
+    event markers on the axis)."""
+    return Line(x, rows.band[0] - 4.5, x, rows.band[0] - 0.5, MUTED, 1.0)
+
+
 def shadow_items(
     scale: TimeScale, rows: Rows, born: date | None, shadows: tuple[Shadow, ...]
 ) -> list[Image]:
-    """Silhouettes at each birthday, as tall as a child of that age, never overlapping."""
+    """Silhouettes standing on the age row, as tall as a child of that age: at every
+    birthday on the axis, or at every second (third...) one when they would overlap,
+    so that no age is left out unevenly. With a compressed lead, one more stands at
+    the window's start, as tall as the child was then (unless a birthday's is in its
+    way)."""
     if born is None or not shadows or rows.shadows[1] <= rows.shadows[0]:
         return []
+    birthdays = [b for b in _window_birthdays(scale, born) if b[0] <= 18]
+    fixed = []
+    if scale.born is not None and age_in_years(born, scale.start) <= 18:
+        fixed = [(age_in_years(born, scale.start), scale.x0)]
+    for step in range(1, 19):
+        chosen = [b for b in birthdays if b[0] % step == 0]
+        for trial in (fixed + chosen, chosen):  # a birthday's own shadow before the start's
+            items = _standing(scale, rows, shadows, trial)
+            if items is not None:
+                return items
+    return []
+
+
+def _standing(
+    scale: TimeScale, rows: Rows, shadows: tuple[Shadow, ...], birthdays: list[tuple[int, float]]
+) -> list[Image] | None:
+    """A shadow centred on each (age, x), or None when two would overlap."""
     bottom, top = rows.shadows
     tallest = top - bottom
     items: list[Image] = []
     last_right = -1e9
-    for years in range(0, 19):
-        day = add_years(born, years)
-        if day > scale.end:
-            break
-        if day < scale.start:
-            continue
+    for years, at in birthdays:
         shadow = shadow_for_age(shadows, years)
         h = tallest * height_for_age(years) / height_for_age(18)
         w = h * shadow.aspect
-        x = min(max(scale.x(day) - w / 2, scale.x0), scale.x1 - w)
-        if x >= last_right + 2:
-            items.append(Image(str(shadow.path), x, bottom, w, h))
-            last_right = x + w
+        x = min(max(at - w / 2, scale.left), scale.x1 - w)
+        if x < last_right + 2:
+            return None
+        items.append(Image(str(shadow.path), x, bottom, w, h))
+        last_right = x + w
     return items
 
 
@@ -197,6 +276,7 @@ def band_items(
         Rect(scale.x0, bottom, scale.x1 - scale.x0, top - bottom, "#FFFFFF", RULE, "none", 0.3)
     ]
     size = ctx.min_size + 0.5
+    items += _empty_band(ctx, scale, rows, placements, end)
     lanes = _overlap_lanes(placements, end)
     for number, (placement, lane) in enumerate(zip(placements, lanes, strict=True), start=1):
         style = ctx.theme.placement(placement.placement_type)
@@ -210,11 +290,58 @@ def band_items(
         tag = ctx.text(
             x1 + 2, y + h / 2 - size * 0.35, f"P{number}", size, "bold", role="placement"
         )
-        if tag.box.right <= x2 - 1:
-            items.append(
-                Rect(tag.box.x - 1, tag.box.y - 0.5, tag.width + 2, tag.box.h + 1, "#FFFFFF", None)
-            )
+        if tag.box.right > x2 - 1:  # too narrow: the number stands under the band
+            tag = ctx.text(
+                (x1 + x2) / 2, bottom - size - 1.5, f"P{number}", ctx.min_size, "bold",
+                align="centre", role="placement",
+            )  # fmt: skip
             items.append(tag)
+            continue
+        items.append(
+            Rect(tag.box.x - 1, tag.box.y - 0.5, tag.width + 2, tag.box.h + 1, "#FFFFFF", None)
+        )
+        items.append(tag)
+        items += _carer(ctx, placement, tag, x2, size)
+    return items
+
+
+def _carer(ctx: Ctx, placement: Placement, tag: Text, x2: float, size: float) -> list:
+    """The carer's name beside the P-number, inside the segment, when it fits whole."""
+    words = ctx.plain(placement.caption())
+    if not words:
+        return []
+    x = tag.box.right + 3
+    text = ctx.text(x, tag.y, words, ctx.min_size, role="carer")
+    if text.box.right > x2 - 2:
+        return []
+    box = text.box
+    return [Rect(box.x - 1, box.y - 0.5, box.w + 2, box.h + 1, "#FFFFFF", None), text]
+
+
+def _empty_band(
+    ctx: Ctx, scale: TimeScale, rows: Rows, placements: tuple[Placement, ...], end: date
+) -> list:
+    """Words in the band where no placement is: before the first ("not looked after"),
+    or all along it ("no placements recorded")."""
+    bottom, top = rows.band
+    y = (bottom + top) / 2 - ctx.min_size * 0.35
+    if not placements:
+        words = [(scale.x0, scale.x1, "no placements recorded")]
+    else:
+        first = scale.clamp(min(p.start for p in placements))
+        words = [(scale.x0, first, "not looked after")]
+    items: list = []
+    size = ctx.min_size
+    for x1, x2, text in words:
+        lines = ctx.wrap(text, size, x2 - x1 - 4)
+        if len(lines) > 2 or (top - bottom) < len(lines) * size * 1.1:
+            continue
+        if any(ctx.measure(line, size) > x2 - x1 - 4 for line in lines):
+            continue
+        for i, line in enumerate(lines):
+            at = y + (len(lines) - 1 - 2 * i) * size * 0.55
+            items.append(ctx.text((x1 + x2) / 2, at, line, size, colour=MUTED, align="centre",
+                                  role="band"))  # fmt: skip
     return items
 
 

@@ -43,13 +43,21 @@ class Shadow:
         return self.width_px / self.height_px
 
 
-def load_shadows(folder: Path | None = None) -> tuple[Shadow, ...]:
-    """The shadows in a folder (the shipped ones by default), youngest first.
+def load_shadows(folder: Path | None = None, sex: str = "") -> tuple[Shadow, ...]:
+    """The shadows in a folder (the shipped ones by default), youngest first: one child
+    throughout. For a child whose sex is given, a sub-folder named ``girl`` or ``boy``
+    is used when there is one (the shipped shadows have ``girl``; the others are for
+    boys and for children whose sex is not given).
 
     Every ``.png``/``.jpg`` whose name holds a number is used; the first number
     is the age in years. Raise ``TimelinesError`` when there is none.
     """
-    return _load(Path(folder) if folder is not None else shadows_dir())
+    base = Path(folder) if folder is not None else shadows_dir()
+    own = base / SETS.get(sex, "")
+    return _load(own if own != base and own.is_dir() else base)
+
+
+SETS = {"female": "girl", "male": "boy"}  # a child's sex: the sub-folder of their shadows
 
 
 @cache

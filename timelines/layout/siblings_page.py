@@ -16,8 +16,9 @@ connector would join different ages).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from timelines.analyse.groups import Group, SiblingRow, Together
@@ -35,9 +36,8 @@ ROWS_PER_PAGE = 12
 LABEL_WIDTH = 132.0
 RIGHT_WIDTH = 56.0
 LINK = "#00585E"
-LINK_FILL = "#CFE6E3"
 EPOCH = date(2000, 1, 1)  # age axis: every child is 'born' on this day
-LEGEND_LINKED = "Lived together: same carer at the same time"
+LEGEND_LINKED = "Lived together: same carer at the same time (A, B: one household)"
 MAX_PITCH = 112.0  # the tallest row on A4 (scaled with the page height)
 MAX_BAND = 44.0
 FIXED = 20.7  # a row's height besides its band, together strip and wait words
@@ -107,6 +107,7 @@ def build_siblings_pages(
     group: Group, ctx: Ctx, frame: FrameText, axis: str = "date", threshold_days: int = 92
 ) -> SiblingsLayout:
     """Lay out the group over as many pages as it takes (12 rows a page, same axis)."""
+    ctx = about_several(ctx)
     shift = _shifter(axis)
     scale = _scale(group, ctx, axis)
     chunks = [
@@ -117,7 +118,7 @@ def build_siblings_pages(
     for number, chunk in enumerate(chunks, start=1):
         page = Page(ctx.width, ctx.height)
         top = add_frame(page, ctx, frame, number, len(chunks))
-        sheet = _Sheet(page, ctx, group, scale, shift, axis == "age")
+        sheet = _Sheet(page, ctx, group, scale, shift, axis == "age", households(group))
         drawn += sheet.body(chunk, top, threshold_days)
         pages.append(page)
     return SiblingsLayout(pages, scale, drawn)
@@ -151,6 +152,7 @@ class _Sheet:
     scale: TimeScale
     shift: Shift
     age: bool
+    homes: dict[str, str] = field(default_factory=dict)  # carer (folded) -> household letter
     placed: list[Box] = field(default_factory=list)  # text and tags so far, never overlapped
 
     def x(self, row: SiblingRow, day: date) -> float:
@@ -187,6 +189,9 @@ class _Sheet:
             self._row(self.group.rows[i], boxes[i], together[i])
         for xa, ya, xb, yb in links:
             page.add(Marker(xa, ya, "circle", 3.4, LINK), Marker(xb, yb, "circle", 3.4, LINK))
+        for row_index in indices:
+            for p in self.group.rows[row_index].placements:
+                self._home_tag(self.group.rows[row_index], boxes[row_index], p)
         named = any(b.named for b in boxes.values())
         _legend(page, ctx, self.group, indices, threshold, axis_bottom - 24, (born, named))
         return len(links)
@@ -211,8 +216,12 @@ class _Sheet:
         for row, spans in enumerate(self.group.together):
             starts |= {(row, span.start) for span in spans}
         ends: list[tuple[float, float, float, float]] = []
+        order = list(boxes)
         for link in () if self.age else self.group.links:
             shown = link.upper in boxes and link.lower in boxes
+            # Only between neighbouring rows: a line past another child's row would seem
+            # to join that child too (the household letters say the rest).
+            shown = shown and abs(order.index(link.upper) - order.index(link.lower)) == 1
             if shown and starts & {(link.upper, link.start), (link.lower, link.start)}:
                 a, b = boxes[link.upper], boxes[link.lower]
                 xa = self.x(self.group.rows[link.upper], link.start)
@@ -337,17 +346,34 @@ class _Sheet:
         for t in texts:
             self._add(t)
 
+    def _home_tag(self, row: SiblingRow, box: RowBox, p: Placement) -> None:
+        """The household's letter in an outlined tag at the end of the segment: the same
+        letter on every row where children lived with the same carers."""
+        letter = self.homes.get(_folded(p.carer))
+        if not letter:
+            return
+        x1, x2 = self.x(row, p.start), self.x(row, p.end_or(self.group.end))
+        size = self.ctx.min_size
+        tag = self.ctx.text(x2 - 3, box.band + 2.5, letter, size, "bold",
+                            align="right", role="household")  # fmt: skip
+        b = tag.box
+        if b.x - 2 < x1 + 1 or any(b.overlaps(other, 0.5) for other in self.placed):
+            return
+        self.page.add(Rect(b.x - 1.5, b.y - 1, b.w + 3, b.h + 2, "#FFFFFF", INK, "none", 0.8))
+        self._add(tag)
+
     def _strip(self, row: SiblingRow, box: RowBox, span: Together) -> None:
-        """The stretch shared with brothers and sisters; their names on it when they fit."""
+        """The stretch shared with brothers and sisters; their names on it when they fit,
+        else their initials, else just "with"."""
         x1, x2 = self.x(row, span.start), self.x(row, span.end)
         w = max(x2 - x1, 0.8)
         if not box.named:
             self.page.add(Rect(x1, box.strip, w, box.strip_h, LINK, None))
             return
-        self.page.add(Rect(x1, box.strip, w, box.strip_h, LINK_FILL, LINK, "none", 0.6))
+        self.page.add(Rect(x1, box.strip, w, box.strip_h, "#FFFFFF", LINK, "none", 1.0))
         size = self.ctx.min_size
         names = [self.group.rows[o].short for o in span.others]
-        for words in together_words(names):
+        for words in [*together_words(names), "+" + str(len(names))]:
             text = self.ctx.text(
                 x1 + 3,
                 box.strip + box.strip_h / 2 - 0.27 * size,
@@ -368,6 +394,41 @@ class _Sheet:
             self.page.add(
                 Marker(x, box.marks, style.marker, 5.5, style.colour, event.when.uncertain)
             )
+
+
+def households(group: Group) -> dict[str, str]:
+    """A letter (A, B, ...) for each carer that two or more children lived with, in the
+    order the rows meet them: the household's identity, in colour and in greyscale."""
+    rows_of: dict[str, set[int]] = {}
+    for n, row in enumerate(group.rows):
+        for p in row.placements:
+            if _folded(p.carer):
+                rows_of.setdefault(_folded(p.carer), set()).add(n)
+    shared = [carer for carer, rows in rows_of.items() if len(rows) > 1]
+    return {carer: chr(ord("A") + i) for i, carer in enumerate(shared[:26])}
+
+
+def _folded(carer: str) -> str:
+    return " ".join(carer.split()).casefold()
+
+
+def about_several(ctx: Ctx) -> Ctx:
+    """The context for a page about several children: the glossary's "you" and "your"
+    become "them" and "their" ("people who hope to adopt them")."""
+    glossary = ctx.theme.glossary
+    if not glossary:
+        return ctx
+    words = {term: _them(plain) for term, plain in glossary.items()}
+    settings = {**ctx.theme.settings, "glossary": words}
+    return replace(ctx, theme=replace(ctx.theme, settings=settings))
+
+
+_YOU = re.compile(r"\b(you|your|yours|yourself)\b", re.I)
+_THEM = {"you": "them", "your": "their", "yours": "theirs", "yourself": "themselves"}
+
+
+def _them(words: str) -> str:
+    return _YOU.sub(lambda m: _THEM[m.group(1).lower()], words)
 
 
 def together_words(names: list[str]) -> list[str]:
@@ -537,7 +598,7 @@ def _together_sample(size: float, named: bool) -> Draw:
     """The legend's strip as the rows draw it: pale with names, or a thin dark line."""
     if named:
         return lambda x, y: [
-            Rect(x, y - 1.5, 11, size + 1, LINK_FILL, LINK, "none", 0.6),
+            Rect(x, y - 1.5, 11, size + 1, "#FFFFFF", LINK, "none", 1.0),
             Marker(x, y - 1.5, "circle", 3.4, LINK),
         ]
     return lambda x, y: [

@@ -35,9 +35,9 @@ def open_wait_words(wait: Wait) -> tuple[str, ...]:
 
 
 def wait_bands(scale: TimeScale, rows: Rows, waits: Waits) -> list:
-    """The shaded bands, to be drawn before anything else of the plot (from the ages up:
-    the child shadows stand on white)."""
-    bottom, top = rows.ages - 3, rows.labels[1]
+    """The shaded bands, to be drawn before anything else of the plot (from above the
+    child shadows up: they stand on white, with their ages at their feet)."""
+    bottom, top = max(rows.ages, rows.shadows[1]) + 2, rows.labels[1]
     items: list = []
     for wait, fill, edge in _drawn(waits):
         x1, x2 = scale.clamp(wait.start.middle), scale.clamp(wait.end.middle)

@@ -150,15 +150,15 @@ def load_cin(
     try:
         root, lines = _parse(path)
     except _Refused as exc:
-        return Dataset(problems=(error(str(exc), path.name, exc.line),))
+        return _unread(path.name, error(str(exc), path.name, exc.line))
     if root.tag == "EXPSSDA903":
         message = (
             "this is an SSDA903 XML return, not a CIN census; export the 903 tables as CSV"
             " (episodes.csv, header.csv, ...) and load those"
         )
-        return Dataset(problems=(error(message, path.name),))
+        return _unread(path.name, error(message, path.name))
     if root.tag != "Message" and root.find(".//Child") is None:
-        return Dataset(problems=(error("not a CIN census file (no <Child> elements)", path.name),))
+        return _unread(path.name, error("not a CIN census file (no <Child> elements)", path.name))
     reader = _Reader(path.name, lines, today)
     wanted = {child_key(child_id)} if child_id else set(only) if only is not None else None
     for child in root.iter("Child"):
@@ -176,6 +176,10 @@ def load_cin(
         problems=tuple(sorted(reader.problems, key=lambda p: p.row or 0)),
         counts=(RowCount.of(path.name, reader.tally, "<Child> element"),),
     )
+
+
+def _unread(file: str, problem: Problem) -> Dataset:
+    return Dataset(problems=(problem,), counts=(RowCount(file, unread=True),))
 
 
 # --- parsing -------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from timelines.model.dates import (
     parse_exact_date,
 )
 from timelines.model.problems import InputError, Problem, error, has_errors, warning
-from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key
+from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key, sex_from
 from timelines.model.vocab import CATEGORIES, PLACEMENT_TYPES, normalise_code
 
 KINDS = ("chronology", "placements", "children")
@@ -63,6 +63,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("name", "child_name"),
         "date_of_birth": ("date_of_birth", "dob", "birth_date", "born"),
         "sibling_group": ("sibling_group", "siblings", "family"),
+        "sex": ("sex", "gender"),
     },
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -337,7 +338,7 @@ def _load(
     children: InputPath | None,
     options: _Options,
 ) -> tuple[Dataset, tuple[RowCount, ...]]:
-    sources, problems, files = _read_sources(chronology, placements, children)
+    sources, problems, files, unread = _read_sources(chronology, placements, children)
     ids, id_problems = _child_ids(sources, options)
     problems += id_problems
     loader = _Loader(sources, ids, options)
@@ -348,7 +349,7 @@ def _load(
         placements=tuple(loader.placements),
     )
     problems += loader.problems + _checks(dataset, sources)
-    counts = tuple(loader.counts.values())
+    counts = (*loader.counts.values(), *(RowCount(name, unread=True) for name in unread))
     return replace(dataset, problems=_in_order(problems, files), counts=counts), counts
 
 
@@ -367,15 +368,18 @@ def _in_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
 
 def _read_sources(
     chronology: InputPath | None, placements: InputPath | None, children: InputPath | None
-) -> tuple[dict[str, _Source], list[Problem], list[str]]:
-    """The readable tables by kind, the problems reading them, and their names in order."""
+) -> tuple[dict[str, _Source], list[Problem], list[str], list[str]]:
+    """The readable tables by kind, the problems reading them, their names in order, and the
+    files that could not be read."""
     paths: dict[str, tuple[InputPath, str | None]] = {}
     problems: list[Problem] = []
+    unread: list[str] = []
     if chronology is not None and chronology.suffix.lower() in EXCEL_SUFFIXES:
         try:
             paths = _workbook_sheets(chronology)
         except InputError as exc:
             problems += exc.problems
+            unread.append(chronology.name)
     elif chronology is not None:
         paths["chronology"] = (chronology, None)
     for kind, given in (("placements", placements), ("children", children)):
@@ -390,12 +394,13 @@ def _read_sources(
         except InputError as exc:
             problems += exc.problems
             names += [p.file for p in exc.problems]
+            unread.append(path.name)
             continue
         source, found = _resolve(kind, table)
         sources[kind] = source
         names.append(table.file)
         problems += [*table.problems, *found]
-    return sources, problems, list(dict.fromkeys(names))
+    return sources, problems, list(dict.fromkeys(names)), unread
 
 
 def _workbook_sheets(book: InputPath) -> dict[str, tuple[InputPath, str | None]]:
@@ -603,7 +608,8 @@ class _Loader:
         if row.failed or not child:
             return False
         origin = Origin(row.source.table.file, row.number)
-        record = Child(child, row.text("name"), born, row.text("sibling_group"), origin)
+        group = row.text("sibling_group")
+        record = Child(child, row.text("name"), born, group, origin, sex_from(row.text("sex")))
         self.child_rows[child] = record
         return True
 
@@ -638,7 +644,7 @@ class _Loader:
         record = self.child_rows.get(child, Child(child))
         name = self.options.name if is_target and self.options.name else record.name
         born = self._date_of_birth(record, is_target, births)
-        return Child(child, name, born, record.sibling_group, record.origin)
+        return Child(child, name, born, record.sibling_group, record.origin, record.sex)
 
     def _date_of_birth(self, record: Child, is_target: bool, births: list[Event]) -> date | None:
         """The date of birth given, else from the children file, else from a birth event."""

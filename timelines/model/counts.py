@@ -26,6 +26,7 @@ class RowCount:
     errors: int = 0
     left_out: int = 0
     unit: str = "row"
+    unread: bool = False  # the file could not be read at all (its error says why)
 
     @classmethod
     def of(cls, file: str, tally: Mapping[str, int], unit: str = "row") -> RowCount:
@@ -46,6 +47,8 @@ class RowCount:
 
     def line(self) -> str:
         """'episodes.csv: 120 rows read: 100 used, 15 merged, 2 with errors, 3 left out'."""
+        if self.unread:
+            return f"{self.file}: not read (see the error above)"
         parts = [f"{self.records:,} used"]
         for name, words in _PARTS:
             if number := getattr(self, name):
@@ -78,4 +81,5 @@ def add(one: RowCount, other: RowCount) -> RowCount:
         one.errors + other.errors,
         one.left_out + other.left_out,
         one.unit,
+        one.unread and other.unread,
     )

@@ -37,6 +37,17 @@ class Child:
     date_of_birth: date | None = None
     sibling_group: str = ""
     origin: Origin | None = None
+    sex: str = ""  # "female", "male" or "" (not given): chooses the child's shadows
+
+
+def sex_from(text: str) -> str:
+    """'female', 'male' or '' from a sex column: SSDA903 codes 1 and 2, or words."""
+    word = text.strip().lower()
+    if word in ("1", "m", "male", "boy"):
+        return "male"
+    if word in ("2", "f", "female", "girl"):
+        return "female"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import threading
 from functools import cache, lru_cache
 from typing import Literal, NamedTuple
 
@@ -99,10 +100,16 @@ class _JpegReader(ImageReader):
         return self._token
 
 
-@cache
+_readers = threading.local()
+
+
 def image(path: str) -> ImageReader:
-    """One reader per image for the whole run (reportlab rewinds it for every document)."""
-    return _JpegReader(_jpeg(path))
+    """One reader per image and thread for the whole run (reportlab rewinds it for every
+    document; two threads reading one reader at once would mix their images up)."""
+    readers: dict[str, ImageReader] = _readers.__dict__.setdefault("by_path", {})
+    if path not in readers:
+        readers[path] = _JpegReader(_jpeg(path))
+    return readers[path]
 
 
 # What painting a page did into its document, in order: a font first used (name, subset),
@@ -448,4 +455,6 @@ _POLYGONS = {
     "pentagon": lambda r: _regular(5, r * 1.05),
     "hexagon": lambda r: _regular(6, r * 1.0),
     "star": _star,
+    "triangle_left": lambda r: _regular(3, r * 1.15, 180.0),
+    "hourglass": lambda r: [(-r * 0.9, r), (r * 0.9, r), (-r * 0.9, -r), (r * 0.9, -r)],
 }

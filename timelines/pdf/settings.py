@@ -2,7 +2,8 @@
 
 reportlab keeps its stream settings in module globals shared by every user in
 the process. timelines wants binary (not ASCII85) streams compressed at zlib
-level ``FLATE_LEVEL``, with each font subset compressed once; ``building``
+level ``FLATE_LEVEL``, with each font subset compressed once, and PDF names
+written once each (a document writes the same few hundred times); ``building``
 applies these (and collects cyclic garbage less often, see ``runtime``) while
 timelines builds documents, and gives reportlab and the process back as they
 were when the last document is done. Importing timelines changes nothing.
@@ -40,17 +41,21 @@ def _deflate_font(program: FontProgram) -> bytes:
     return zlib.compress(program, FLATE_LEVEL)
 
 
-def _ours() -> tuple[object, type]:
-    """Binary streams and our Flate filter; what reportlab had before."""
-    before = (rl_config.useA85, type(pdfdoc.PDFZCompress))
+_pdf_name = lru_cache(maxsize=4096)(pdfdoc.PDFName)  # the same text, the same name
+
+
+def _ours() -> tuple[object, type, object]:
+    """Binary streams, our Flate filter, names remembered; what reportlab had before."""
+    before = (rl_config.useA85, type(pdfdoc.PDFZCompress), pdfdoc.PDFName)
     rl_config.useA85 = 0  # binary streams: smaller files, no slow ASCII85 encoding
     # reportlab uses one shared filter object for every stream it compresses.
     pdfdoc.PDFZCompress.__class__ = _Flate
+    pdfdoc.PDFName = _pdf_name  # 8% of assembling a document went on names
     return before
 
 
-def _theirs(before: tuple[object, type]) -> None:
-    rl_config.useA85, pdfdoc.PDFZCompress.__class__ = before
+def _theirs(before: tuple[object, type, object]) -> None:
+    rl_config.useA85, pdfdoc.PDFZCompress.__class__, pdfdoc.PDFName = before
 
 
 streams = runtime.Scoped(_ours, _theirs)

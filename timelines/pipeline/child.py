@@ -29,7 +29,7 @@ from timelines.pdf.settings import building
 from timelines.pipeline.frame import fingerprint, frame_text
 from timelines.prepare.redact import Shared, share
 from timelines.prepare.template import Theme
-from timelines.prepare.words import initials
+from timelines.prepare.words import counted, initials
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _layout_child(record: ChildRecord, shared: Shared, today: date | None) -> Re
     if isinstance(start, date) and start < span[1]:
         span = (start, span[1])
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
-    shadows = load_shadows(options.shadows_folder) if show else ()
+    shadows = load_shadows(options.shadows_folder, record.child.sex) if show else ()
     frame = _frame(shared.record, theme, options, end, fingerprint(record))
     layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
     return Rendered(b"", layout, facts, shared.record)
@@ -182,7 +182,9 @@ def _frame(
     if record.child.date_of_birth:  # None when redacting
         parts.append(f"Born {record.child.date_of_birth:%d/%m/%Y}")
     parts.append(f"timeline to {end:%d/%m/%Y}")
-    parts.append(f"{len(record.events)} events, {len(record.placements)} placements")
+    parts.append(
+        f"{counted(len(record.events), 'event')}, {counted(len(record.placements), 'placement')}"
+    )
     subtitle = " · ".join(parts)
     subtitle = subtitle[:1].upper() + subtitle[1:]
     return frame_text(theme, options, _title(record, theme, options), subtitle, fp)

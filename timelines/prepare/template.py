@@ -40,6 +40,9 @@ MARKERS = (
     "cross",
     "bar",
     "dot",
+    "triangle_right",
+    "triangle_left",
+    "hourglass",
 )
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Tables whose keys are codes a template may add (new categories, placement types, words).
@@ -91,6 +94,7 @@ class Style:
     colour: str
     pattern: str = "none"
     marker: str = "circle"
+    routine: bool = False  # categories: any run of them is drawn as one series
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["Glossary", "initials", "repeated_terms", "rewrite"]
+__all__ = ["Glossary", "counted", "initials", "repeated_terms", "rewrite"]
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 event', '2 events', '0 placements'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _pattern(terms: Iterable[str]) -> re.Pattern[str]:

@@ -67,7 +67,7 @@ def read_tables(primary: Path) -> Tables:
         paths = (primary, None, None)
     else:
         paths = (primary, None, None)
-    sources, _, _ = _read_sources(*paths)
+    sources = _read_sources(*paths)[0]
     tables = Tables()
     for sheet, source in sources.items():
         tables.files[sheet] = source.table.file

@@ -25,7 +25,7 @@ from timelines.load.tables import Cells, Table, read_table
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.problems import InputError, Problem, error, has_errors, warning
-from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key
+from timelines.model.records import Child, Dataset, Event, Origin, Placement, child_key, sex_from
 
 Day = date  # the type (in _Loader, ``date`` names a method)
 
@@ -125,13 +125,15 @@ class _Loader:
         self.today, self.chosen = today, chosen
         self.problems: list[Problem] = []
         self.tally: dict[str, Counter] = {}
+        self.unread: list[str] = []  # files that could not be read at all
         self.children: dict[str, Child] = {}
         self.events: list[Event] = []
         self.placements: list[Placement] = []
 
     @property
     def counts(self) -> dict[str, RowCount]:
-        return {file: RowCount.of(file, tally) for file, tally in self.tally.items()}
+        counts = {file: RowCount.of(file, tally) for file, tally in self.tally.items()}
+        return counts | {name: RowCount(name, unread=True) for name in self.unread}
 
     def run(self, paths: dict[str, list[InputPath]]) -> None:
         tables = {kind: self._tables(kind, paths[kind]) for kind in TABLES}
@@ -178,6 +180,7 @@ class _Loader:
                 table = read_table(path, sheet)
             except InputError as exc:
                 self.problems += exc.problems
+                self.unread.append(path.name)
                 continue
             self.problems += table.problems
             self.tally[table.file] = Counter(read=len(table.rows))
@@ -254,12 +257,14 @@ class _Loader:
 
     def _children(self, tables: list[Table], by_child: dict[str, list[Episode]]) -> None:
         seen: dict[str, list[tuple[date | None, Origin, str]]] = {}
+        sexes: dict[str, str] = {}
         repeats: dict[str, list[int]] = {}
         without: dict[str, list[int]] = {}
         for table in tables:
             for number, child, cells in self._rows(table):
                 problems = _required(table, number, cells, child)
                 born = self.date(table, number, cells, "dob", problems, warning)
+                sexes.setdefault(child, sex_from(cells.get("sex", "")))
                 self.problems += problems
                 if has_errors(problems):
                     self.count(table.file, "errors")
@@ -277,7 +282,8 @@ class _Loader:
         self._absent_from_header(tables, by_child, seen)
         for child, group in by_child.items():
             born, origin = self._date_of_birth(child, seen.get(child, []))
-            self.children[child] = Child(child, "", born, "", origin or group[0].origin)
+            where = origin or group[0].origin
+            self.children[child] = Child(child, "", born, "", where, sexes.get(child, ""))
 
     def _report_rows(self, rows: dict[str, list[int]], message: str) -> None:
         """One warning per file: ``message`` (with '{}' for 'N rows') and the rows."""

@@ -1,0 +1,149 @@
+"""Key events left out make room: each takes the place that displaces the fewest other
+labels (never a key event's), cut short if that is the only way; labels then settle."""
+
+from __future__ import annotations
+
+from timelines.layout.labels.grid import FOLDED, WAYS, Measure, _Attempt, _Run, _Shape
+
+SHORTER = (1.0, 0.7, 0.45)  # how much a key event's words may be cut to keep its label
+ROOMS = 2  # places tried for a key event left out
+
+
+def _make_room(run: _Run, attempt: _Attempt, k: int, size: float, measure: Measure) -> None:
+    """Place key stack ``k`` where it displaces the fewest labels, cutting its words
+    short if that is the only way. Other keys in its way move (cut short too if need
+    be), never left out."""
+    for share in SHORTER:
+        if share < 1:
+            run.shorten(k, share, size, measure)
+        for base, side, blockers in _rooms(run, attempt, k):
+            if _displace(run, attempt, k, (base, side, blockers), size, measure):
+                return
+
+
+Spans = list[tuple[int, int]]  # levels as half-open ranges [lo, hi)
+
+
+def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[int]]]:
+    """Where stack ``k`` could go, fewest labels displaced first (keys count most; a
+    label folded onto two lines goes after one on a single line)."""
+    rooms = []
+    shapes = run.shapes
+    for side in WAYS:
+        if not run.fits_way(side, k):
+            continue
+        shape = run.shape(side, k)
+        bases = run.levels - len(shape.near) + 1
+        blocks: dict[int, Spans] = {}
+        keys = [0] * (bases + 1)  # differences: a count starts at one index, ends at another
+        counts = [0] * (bases + 1)
+        ink = shape.ink
+        for j, (level, way) in attempt.placed.items():
+            other = shapes[way][j] or run.shape(way, j)
+            if not other.ink & ink:
+                continue
+            spans = _blocked_spans(shape, other, level, bases)
+            if not spans:
+                continue
+            blocks[j] = spans
+            key = run.keys[j]
+            for lo, hi in spans:
+                counts[lo] += 1
+                counts[hi] -= 1
+                keys[lo] += key
+                keys[hi] -= key
+        folded = side.endswith(FOLDED)
+        key_total = count_total = 0
+        for base in range(bases):
+            key_total += keys[base]
+            count_total += counts[base]
+            rooms.append(((key_total, count_total, folded, base), side, blocks))
+    rooms.sort(key=lambda room: room[0])
+    return [
+        (base, side, [j for j, spans in blocks.items() if any(a <= base < b for a, b in spans)])
+        for (_, _, _, base), side, blocks in rooms[:ROOMS]
+    ]
+
+
+def _blocked_spans(shape: _Shape, other: _Shape, level: int, bases: int) -> Spans:
+    """The levels (below ``bases``) where a shape's bottom label would clash with
+    another shape placed at ``level``, as separate spans."""
+    top = level + len(other.boxes) - 1
+    last = bases - 1
+    upto, after, levels = -1, bases, set()
+    for i, mask in enumerate(shape.near):
+        if other.column & mask:  # its stem stands beside or under our label i
+            reach = top - i if top - i < last else last
+            upto = reach if reach > upto else upto
+    stem = shape.stem
+    for i, box in enumerate(other.boxes):
+        if box & stem and level + i + 1 < after:  # its label sits over our stem:
+            after = level + i + 1  # we must stay below it
+        for m, mask in enumerate(shape.near):  # its label on one of our levels
+            if box & mask and 0 <= level + i - m <= last:
+                levels.add(level + i - m)
+    spans = [(0, upto + 1)] if upto >= 0 else []
+    low = upto + 1
+    if max(after, low) < bases:
+        spans.append((max(after, low), bases))
+    spans += [(b, b + 1) for b in sorted(levels) if low <= b < after]
+    return spans
+
+
+def _displace(
+    run: _Run,
+    attempt: _Attempt,
+    k: int,
+    room: tuple[int, str, list[int]],
+    size: float,
+    measure: Measure,
+) -> bool:
+    """Put ``k`` in ``room`` (base, side, blockers), leaving out the labels in its way;
+    keys among them must find another place, displacing no key, or nothing changes."""
+    saved = (attempt.grid.copy(), dict(attempt.placed), list(attempt.failed))
+    keys = [j for j in room[2] if run.keys[j]]
+    stacks = {j: run.snapshot(j) for j in keys}
+    _put(run, attempt, k, *room)
+    for j in keys:
+        if not _relocate(run, attempt, j, size, measure):
+            attempt.grid, attempt.placed, attempt.failed = saved
+            for i, snap in stacks.items():
+                run.restore(i, snap)
+            return False
+    return True
+
+
+def _relocate(run: _Run, attempt: _Attempt, j: int, size: float, measure: Measure) -> bool:
+    """Find key stack ``j`` a place that displaces no other key, cut short if need be."""
+    for share in SHORTER:
+        if share < 1:
+            run.shorten(j, share, size, measure)
+        rooms = _rooms(run, attempt, j)
+        room = next((r for r in rooms if not any(run.keys[i] for i in r[2])), None)
+        if room is not None:
+            _put(run, attempt, j, *room)
+            return True
+    return False
+
+
+def _put(run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: list[int]) -> None:
+    """Place stack ``k``, leaving out the placed stacks in its way."""
+    for j in blockers:
+        level, their_side = attempt.placed.pop(j)
+        attempt.grid.remove(run.shape(their_side, j), level)
+        attempt.failed.append(j)
+    attempt.grid.take(run.shape(side, k), base)
+    attempt.placed[k] = (base, side)
+    attempt.failed.remove(k)
+
+
+def _settle(run: _Run, attempt: _Attempt) -> None:
+    """Let each stack drop to the lowest level where it still clashes with nothing."""
+    grid = attempt.grid
+    for k, (base, side) in sorted(attempt.placed.items(), key=lambda item: item[1][0]):
+        shape = run.shape(side, k)
+        grid.remove(shape, base)
+        lower = grid.lowest(shape)
+        base = base if lower is None else min(lower, base)
+        grid.take(shape, base)
+        attempt.placed[k] = (base, side)

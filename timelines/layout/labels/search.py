@@ -1,0 +1,334 @@
+"""The search for the best pattern of flags per run, and the public ``place_labels``."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from timelines.layout.labels.grid import (
+    _WAYS_TRIED,
+    FOLDED,
+    STEM_GAP,
+    LabelArea,
+    LabelRequest,
+    Measure,
+    PlacedLabel,
+    Sides,
+    _Attempt,
+    _extent,
+    _Grid,
+    _Run,
+    _runs,
+    _stacks,
+)
+from timelines.layout.labels.lane import NumberMark, number_lane
+from timelines.layout.labels.repair import _make_room, _settle
+from timelines.layout.primitives import Box
+
+PEAKS = (0.5,)  # where in its run a mountain may peak (more peaks gained nothing measurable)
+VALLEYS = 2  # how many of a run's widest gaps are tried as valleys
+KEY_VALLEYS = 4  # valleys tried at key events left out
+GIVE_UP = 0.1  # a share of labels left out that other patterns will not save
+
+
+@dataclass(frozen=True)
+class LabelPlan:
+    labels: tuple[PlacedLabel, ...]
+    size: float
+    numbers: tuple[NumberMark, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """True when every event has its label (no numbers needed)."""
+        return not self.numbers
+
+    @property
+    def numbered(self) -> tuple[int, ...]:
+        return tuple(sorted(i for mark in self.numbers for i in mark.indices))
+
+    @property
+    def labelled(self) -> frozenset[int]:
+        return frozenset(i for label in self.labels for i in label.events)
+
+
+def _patterns(run: _Run) -> list[Sides]:
+    """Candidate ways for the flags of a run to point.
+
+    A mountain (left-pointing flags, then right-pointing ones) loses nothing at its
+    peak; a valley (right, then left) loses the labels of close pairs that would
+    cover each other's stems, so valleys are tried at the run's widest gaps. Flags
+    that would leave the page pointing one way point the other, which forces a
+    valley near an edge that the run touches. The valley at the widest gap comes
+    first: it wins most often, and of patterns that tie the first tried is kept
+    (measured on 300 synthetic children: 8 more pages with every label).
+    """
+    stacks = run.stacks
+    n = len(stacks)
+    gaps = sorted(range(1, n), key=lambda v: (stacks[v - 1].x - stacks[v].x, v))
+    found = [_sides(run, 0) if run.area.down else _sides(run, n)]  # read in date order
+    found += [_sides(run, valley) for valley in gaps[:1]]
+    found += [_sides(run, n), _sides(run, 0)]
+    found += [_sides(run, 0, round(n * share)) for share in PEAKS]
+    found += [_sides(run, valley) for valley in gaps[1:VALLEYS]]
+    return list(dict.fromkeys(found))
+
+
+def _key_patterns(run: _Run, missing: list[int]) -> list[Sides]:
+    """Valleys at the key events left out, and at the keys they clash with, so that
+    clashing keys can point the same way."""
+    cuts: set[int] = set()
+    for k in missing:
+        near = range(run.cover_lo[k], run.cover_hi[k])
+        cuts |= {c for j in near if run.keys[j] for c in (j, j + 1)}
+    first = sorted(missing)  # a valley at a key left out: it and the keys after it turn
+    return list(dict.fromkeys(_sides(run, cut) for cut in [*first, *sorted(cuts)]))
+
+
+def _sides(run: _Run, *cuts: int) -> Sides:
+    """Right before the first cut, then flipping at each cut; flags that would leave
+    the page pointing one way point the other."""
+    out = []
+    flips = sorted(cuts)
+    passed = 0  # cuts at or before this stack
+    for i in range(len(run.stacks)):
+        while passed < len(flips) and flips[passed] <= i:
+            passed += 1
+        side = "left" if passed % 2 else "right"
+        if not run.fits[side][i] and not run.fits_way(side + FOLDED, i):
+            side = "left" if side == "right" else "right"
+        out.append(side)
+    return tuple(out)
+
+
+def _order(run: _Run, sides: Sides) -> list[int]:
+    """Placing order: every stack after the stacks whose stems its text covers.
+
+    Blocks of same-way flags start at their low end (where a staircase starts);
+    blocks that meet in a valley grow out of it together. Where two flags cover
+    each other's stems (only one can have its label) the first asked goes first
+    and wins, unless the other is a key event and it is not.
+    """
+    stacks = run.stacks
+    n = len(stacks)
+    distance = [0.0] * n
+    start = 0
+    while start < n:
+        stop = start
+        while stop < n and sides[stop] == sides[start]:
+            stop += 1
+        low = stacks[start].x if sides[start] == "left" else stacks[stop - 1].x
+        for k in range(start, stop):
+            distance[k] = abs(stacks[k].x - low)
+        start = stop
+    order: list[int] = []
+    seen = [False] * n
+
+    lo, hi, keys = run.cover_lo, run.cover_hi, run.keys
+
+    def visit(k: int) -> None:
+        seen[k] = True
+        for j in run.covered(k, sides[k]):
+            if seen[j]:
+                continue
+            clash = j < k < hi[j] if sides[j] == "right" else lo[j] <= k < j
+            if not clash or (keys[j] and not keys[k]):
+                visit(j)
+        order.append(k)
+
+    for k in sorted(range(n), key=lambda k: (distance[k], k)):
+        if not seen[k]:
+            visit(k)
+    return order
+
+
+def _attempt(
+    run: _Run,
+    sides: Sides,
+    bound: tuple[int, int] | None = None,
+    fold: str = "",
+    near: frozenset[int] = frozenset(),
+) -> _Attempt | None:
+    """Place every stack in order where it fits: on one line, or with ``fold`` "after"
+    on two lines when one will not do, or with "first" the stacks ``near`` on two
+    lines when they fit (the others on one line). None as soon as the stacks left
+    out, as (keys, all), exceed ``bound``: this pattern cannot win."""
+    grid = _Grid(run.levels)
+    placed: dict[int, tuple[int, str]] = {}
+    failed: list[int] = []
+    keys_out = 0
+    ways_for, one_line = _WAYS_TRIED[fold], _WAYS_TRIED[""]
+    fits, shapes = run.fits, run.shapes
+    order = run.orders.get(sides)
+    if order is None:
+        order = run.orders[sides] = _order(run, sides)
+    for k in order:
+        ways = (one_line if fold == "first" and k not in near else ways_for)[sides[k]]
+        if ways[0] in fits and not fits[ways[0]][k]:  # folded, it may still point its way
+            ways = (ways[0] + FOLDED, *ways[1:])
+        for way in ways:
+            if not (fits[way][k] if way in fits else run.fits_way(way, k)):
+                continue
+            shape = shapes[way][k] or run.shape(way, k)
+            base = grid.lowest(shape)
+            if base is not None:
+                grid.take(shape, base)
+                placed[k] = (base, way)
+                break
+        else:
+            failed.append(k)
+            keys_out += run.key_counts[k]
+            if bound is not None and (keys_out, len(failed)) > bound:
+                return None
+    return _Attempt(grid, placed, failed)
+
+
+def _best(
+    run: _Run, complete_only: bool, size: float, measure: Measure, repair: bool = True
+) -> _Attempt:
+    """The best of the candidate patterns; key events it leaves out then take the place
+    of the fewest other labels.
+
+    A pattern is given up as soon as it cannot beat the best so far. With
+    ``complete_only`` only a pattern that places every label is of use, so the
+    search gives up once the best of two patterns leaves out many.
+    """
+    patterns = _patterns(run)
+    best: _Attempt | None = None
+    for tried, pattern in enumerate(patterns, start=1):
+        attempt = _attempt(run, pattern, None if best is None else best.score(run)[:2])
+        if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
+            best, best_pattern = attempt, pattern
+        assert best is not None  # the first attempt has no bound
+        if not best.failed:  # the pattern that reads in date order is tried first
+            return best
+        if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
+            break
+    assert best is not None
+    for fold in ("first", "after"):  # labels folded onto two lines where that helps
+        near = _near(run, best.failed) if fold == "first" else frozenset()
+        folded = _attempt(run, best_pattern, best.score(run)[:2], fold, near)
+        if folded is not None and folded.score(run) < best.score(run):
+            best = folded
+        if not best.failed:
+            break
+    if complete_only or not repair or not best.keys_missing(run):
+        return best
+    missing = [k for k in best.failed if run.keys[k]]
+    for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
+        if pattern not in patterns:
+            attempt = _attempt(run, pattern, best.score(run)[:2])
+            if attempt is not None and attempt.score(run) < best.score(run):
+                best = attempt
+    for k in [k for k in best.failed if run.keys[k]]:
+        _make_room(run, best, k, size, measure)
+    return best
+
+
+def _near(run: _Run, failed: list[int]) -> frozenset[int]:
+    """The stacks left out and the stacks whose stems they could cover: where folding
+    labels onto two lines may make room. (Folding every label was measured worse: two
+    lines stand taller and crowd out labels that had fitted.)"""
+    return frozenset(j for k in failed for j in range(run.cover_lo[k], run.cover_hi[k]))
+
+
+def _place_size(
+    requests: Sequence[LabelRequest],
+    area: LabelArea,
+    size: float,
+    measure: Measure,
+    complete_only: bool = False,
+    repair: bool = True,
+) -> tuple[list[PlacedLabel], list[LabelRequest]]:
+    """Every label that fits at this size, and the requests left without one (without
+    ``repair``, key events left out do not make room: a quicker estimate)."""
+    levels = area.levels(size)
+    labels: list[PlacedLabel] = []
+    failed: list[LabelRequest] = []
+    stacks = _stacks(requests, size, measure, area.down)
+    for stacks_of_run in _runs(stacks) if stacks else []:
+        run = _Run(stacks_of_run, area, levels, size, measure)
+        attempt = _best(run, complete_only, size, measure, repair)
+        if complete_only and attempt.failed:  # of no use: this size will not be drawn
+            failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
+            continue
+        _settle(run, attempt)
+        for k, plain in enumerate(run.stacks):
+            if k not in attempt.placed:
+                failed.extend(plain.requests)
+                continue
+            base, side = attempt.placed[k]
+            stack = run.stack(side, k)
+            assert stack is not None
+            for i, (req, width) in enumerate(zip(stack.requests, stack.widths, strict=True)):
+                a, _ = _extent(stack.x, width, side)
+                box = Box(a, area.level_y(base + i, size), width, size)
+                labels.append(
+                    PlacedLabel(
+                        req.index, stack.x, box, base + i, req.text, size, side, req.members
+                    )
+                )
+    return labels, failed
+
+
+def _too_crowded(
+    requests: Sequence[LabelRequest], area: LabelArea, size: float, measure: Measure
+) -> bool:
+    """True when some stretch of the axis holds more events than could ever be labelled.
+
+    Within a stretch narrower than the shortest label, flags pointing the same way
+    each cover the others' stems, so each needs a level of its own: at most twice
+    the levels can be labelled there (a sure bound, so nothing possible is missed).
+    """
+    if not requests:
+        return False
+    reach = min(measure(r.text, size) for r in requests) + STEM_GAP
+    xs = sorted(r.x for r in requests)
+    limit = 2 * area.levels(size)
+    return any(bisect.bisect_left(xs, x + reach) - i > limit for i, x in enumerate(xs))
+
+
+def place_labels(
+    requests: Sequence[LabelRequest],
+    area: LabelArea,
+    sizes: Sequence[float],
+    measure: Measure,
+    number_size: float | None = None,
+    complete_only: bool = False,
+    repair: bool = True,
+) -> LabelPlan | None:
+    """Place the labels at the smallest size, key events first, and number in the lane
+    the events left without one.
+
+    With ``complete_only``: every label at the largest size where all fit, or None.
+    Without ``repair`` key events left out do not make room (a quicker estimate).
+    """
+    if not hasattr(measure, "cache_info"):  # remembered widths (a caller may keep its own)
+        measure = cache(measure)
+    if complete_only:
+        return _complete(requests, area, sorted(set(sizes), reverse=True), measure)
+    size = min(sizes)
+    labels, failed = _place_size(requests, area, size, measure, repair=repair)
+    lane = number_lane(failed, area.x0, area.x1, number_size or size, measure)
+    return LabelPlan(tuple(labels), size, lane)
+
+
+def _complete(
+    requests: Sequence[LabelRequest], area: LabelArea, sizes: list[float], measure: Measure
+) -> LabelPlan | None:
+    """Every label at the largest of ``sizes`` (largest first) where all fit, or None.
+
+    The smallest size is tried first: when not every label fits there, none larger will.
+    """
+
+    def at(size: float) -> LabelPlan | None:
+        if _too_crowded(requests, area, size, measure):
+            return None
+        labels, failed = _place_size(requests, area, size, measure, complete_only=True)
+        return None if failed else LabelPlan(tuple(labels), size)
+
+    smallest = at(sizes[-1])
+    if smallest is None:
+        return None
+    return next((plan for plan in map(at, sizes[:-1]) if plan is not None), smallest)
