@@ -101,7 +101,10 @@ class _Side:
         if plan is None:
             sizes = self.sizes[-1:]
             measure = _measure(self.ctx, self.font)
-            plan = place_labels(self.requests, area, sizes, measure, repair=repair)
+            shared = self.memo.setdefault("measured", {})
+            plan = place_labels(
+                self.requests, area, sizes, measure, repair=repair, shared=shared
+            )
             assert plan is not None
             self.memo[key] = plan
             if all(r.index in plan.labelled for r in requests if r.key):
@@ -127,7 +130,10 @@ class _Side:
         if not self.requests:
             return LabelPlan((), self.sizes[0])
         measure = _measure(self.ctx, self.font)
-        return place_labels(self.requests, area, self.sizes, measure, complete_only=True)
+        shared = self.memo.setdefault("measured", {})
+        return place_labels(
+            self.requests, area, self.sizes, measure, complete_only=True, shared=shared
+        )
 
     def levels_needed(self, plan: LabelPlan) -> int:
         return max((label.level + 1 for label in plan.labels), default=0)
