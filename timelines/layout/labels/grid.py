@@ -287,6 +287,8 @@ class _Run:
         self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
         self.measured = _measured(shared, stacks, area, size, measure)
+        # Shapes by stack, way and left edge: other runs (other sides, trials) share stacks.
+        self._by_stack: dict = {} if shared is None else shared.setdefault(("shapes",), {})
         self._own = False  # True once a stack is cut short: the measures are this run's
         # Each stack folded onto two lines: False until made, None when it cannot be.
         self._folded = self.measured.folded
@@ -326,7 +328,11 @@ class _Run:
         if shape is None:
             stack = self.stack(way, k)
             assert stack is not None
-            shape = self.shapes[way][k] = _shape(stack, way, self.area.x0)
+            key = (stack, way.startswith("right"), self.area.x0)
+            shape = self._by_stack.get(key)
+            if shape is None:
+                shape = self._by_stack[key] = _shape(stack, way, self.area.x0)
+            self.shapes[way][k] = shape
         return shape
 
     def _mine(self) -> None:
