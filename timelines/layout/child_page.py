@@ -29,7 +29,7 @@ from timelines.layout.scale import TimeScale
 from timelines.layout.shadows import Shadow
 from timelines.layout.style import INK, Ctx
 from timelines.layout.table import chronology_pages
-from timelines.layout.window import window_items
+from timelines.layout.window import lead_width, window_items
 from timelines.model.dates import plain_duration, plain_months
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord, Placement
@@ -61,12 +61,15 @@ def build_child_pages(
     panel_width = PANEL_SHARE * ctx.width
     panel_x = ctx.width - ctx.margin - panel_width
     with_shadows = bool(shadows)
-    scale = TimeScale(span[0], span[1], ctx.margin + 4, panel_x - 18)
+    x0, x1, born = ctx.margin + 4, panel_x - 18, record.child.date_of_birth
+    lead = lead_width(ctx, x1 - x0, born, span[0], options.redact)
+    scale = TimeScale.with_lead(span[0], span[1], x0, x1, born, lead)
     drift = facts.drift
     targets = drift.targets if drift else ()
     track_plan = plan_track(ctx, scale, targets)
     track = Track(ctx.margin + 6, track_height(ctx, track_plan))
     bottom = track.bottom + track.height
+    record = _without_birth(record, scale)
     found = plan_event_labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
     rows, plan = found.rows, found.plan
     if drift is not None:
@@ -91,6 +94,16 @@ def build_child_pages(
         pages += chronology_pages(ctx, record.events, frame)
     _renumber(pages, ctx, frame)
     return ChildLayout(pages, plan, scale, rows)
+
+
+def _without_birth(record: ChildRecord, scale: TimeScale) -> ChildRecord:
+    """With a compressed lead, the record without its birth events: the lead shows the
+    birth where it was, instead of a marker piled at the window's start (and the
+    chronology's numbers stay those of the plot)."""
+    if scale.born is None:
+        return record
+    events = tuple(e for e in record.events if e.category != "birth" or e.day >= scale.start)
+    return replace(record, events=events)
 
 
 def _threshold(ctx: Ctx, options: RenderOptions) -> int:

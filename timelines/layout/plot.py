@@ -10,7 +10,7 @@ from timelines.layout.primitives import Image, Line, Marker, Rect, Text
 from timelines.layout.scale import TimeScale, month_ticks, year_ticks
 from timelines.layout.shadows import Shadow, height_for_age, shadow_for_age
 from timelines.layout.style import INK, MUTED, RULE, Ctx
-from timelines.model.dates import add_years, plain_duration
+from timelines.model.dates import add_years, age_in_years, plain_duration
 from timelines.model.records import Placement
 
 GAP_FILL = "#D0D0D0"
@@ -111,26 +111,69 @@ def axis_items(ctx: Ctx, scale: TimeScale, rows: Rows) -> list:
 
 
 def birthday_items(ctx: Ctx, scale: TimeScale, rows: Rows, born: date | None) -> list:
-    """A tick and the age under it, at every birthday on the axis."""
+    """A tick and the age under it, at every birthday on the axis (in the compressed
+    lead, at every birthday of a step wide enough for the ages to be read, and the
+    age at the window's start under its shadow, without a tick)."""
     if born is None:
         return []
     items: list = []
     size = ctx.min_size
-    last_right = scale.x0 + ctx.measure("Age", size, "bold") + 2
-    items.append(ctx.text(scale.x0, rows.ages, "Age", size, "bold", colour=MUTED, role="age"))
-    for years in range(0, 120):
-        day = add_years(born, years)
-        if day > scale.end:
-            break
-        if day < scale.start:
-            continue
-        x = scale.x(day)
-        items.append(birthday_tick(x, rows))
+    last_right = scale.left + ctx.measure("Age", size, "bold") + 2
+    items.append(ctx.text(scale.left, rows.ages, "Age", size, "bold", colour=MUTED, role="age"))
+    window = _window_birthdays(scale, born)
+    start = _start_age(scale, born, window)
+    for years, x in _lead_birthdays(scale) + start + window:
+        if (years, x) not in start:  # the age at the window's start: not a birthday
+            items.append(birthday_tick(x, rows))
         label = ctx.text(x, rows.ages, str(years), size, colour=MUTED, align="centre", role="age")
         if label.box.x > last_right + 3 and label.box.right <= scale.x1:
             items.append(label)
             last_right = label.box.right
     return items
+
+
+def _start_age(
+    scale: TimeScale, born: date, window: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """With a lead, (age, x) at the window's start, unless a birthday comes so soon
+    after it that the two ages would read as one pair."""
+    if scale.born is None or (window and window[0][1] - scale.x0 < START_AGE_CLEAR):
+        return []
+    return [(age_in_years(born, scale.start), scale.x0)]
+
+
+START_AGE_CLEAR = 14.0  # points from the window's start to the first birthday, at the least
+
+
+def _window_birthdays(scale: TimeScale, born: date) -> list[tuple[int, float]]:
+    """(age, x) of every birthday inside the window."""
+    found: list[tuple[int, float]] = []
+    for years in range(0, 120):
+        day = add_years(born, years)
+        if day > scale.end:
+            break
+        if day >= scale.start:
+            found.append((years, scale.x(day)))
+    return found
+
+
+def _lead_birthdays(scale: TimeScale) -> list[tuple[int, float]]:
+    """(age, x) of the birthdays in the compressed lead, every 1, 2, 5 or 10 years
+    (whichever leaves room for the ages), from birth (age 0) and younger than at the
+    window's start."""
+    if scale.born is None:
+        return []
+    born = scale.born
+    aged = age_in_years(born, scale.start)
+    per_year = (scale.lead_x1 - scale.lead_x0) / max((scale.start - born).days / 365.25, 1)
+    step = next((s for s in (1, 2, 5, 10) if per_year * s >= LEAD_AGE_SPACING), 20)
+    return [
+        (years, scale.lead_x(add_years(born, years)))
+        for years in range(0, aged, step)  # the age at the start stands at the start
+    ]
+
+
+LEAD_AGE_SPACING = 9.0  # points between two ages in the compressed lead, at the least
 
 
 def birthday_tick(x: float, rows: Rows) -> Line:
@@ -144,34 +187,37 @@ def shadow_items(
 ) -> list[Image]:
     """Silhouettes standing on the age row, as tall as a child of that age: at every
     birthday on the axis, or at every second (third...) one when they would overlap,
-    so that no age is left out unevenly."""
+    so that no age is left out unevenly. With a compressed lead, one more stands at
+    the window's start, as tall as the child was then (unless a birthday's is in its
+    way)."""
     if born is None or not shadows or rows.shadows[1] <= rows.shadows[0]:
         return []
-    birthdays = [
-        (years, add_years(born, years))
-        for years in range(0, 19)
-        if scale.start <= add_years(born, years) <= scale.end
-    ]
+    birthdays = [b for b in _window_birthdays(scale, born) if b[0] <= 18]
+    fixed = []
+    if scale.born is not None and age_in_years(born, scale.start) <= 18:
+        fixed = [(age_in_years(born, scale.start), scale.x0)]
     for step in range(1, 19):
-        items = _standing(scale, rows, shadows, [b for b in birthdays if b[0] % step == 0])
-        if items is not None:
-            return items
+        chosen = [b for b in birthdays if b[0] % step == 0]
+        for trial in (fixed + chosen, chosen):  # a birthday's own shadow before the start's
+            items = _standing(scale, rows, shadows, trial)
+            if items is not None:
+                return items
     return []
 
 
 def _standing(
-    scale: TimeScale, rows: Rows, shadows: tuple[Shadow, ...], birthdays: list[tuple[int, date]]
+    scale: TimeScale, rows: Rows, shadows: tuple[Shadow, ...], birthdays: list[tuple[int, float]]
 ) -> list[Image] | None:
-    """A shadow centred on each birthday, or None when two would overlap."""
+    """A shadow centred on each (age, x), or None when two would overlap."""
     bottom, top = rows.shadows
     tallest = top - bottom
     items: list[Image] = []
     last_right = -1e9
-    for years, day in birthdays:
+    for years, at in birthdays:
         shadow = shadow_for_age(shadows, years)
         h = tallest * height_for_age(years) / height_for_age(18)
         w = h * shadow.aspect
-        x = min(max(scale.x(day) - w / 2, scale.x0), scale.x1 - w)
+        x = min(max(at - w / 2, scale.left), scale.x1 - w)
         if x < last_right + 2:
             return None
         items.append(Image(str(shadow.path), x, bottom, w, h))

@@ -102,10 +102,21 @@ def _layout_child(
     show = theme.get("show", "shadows") if options.show_shadows is None else options.show_shadows
     shadows = load_shadows(options.shadows_folder, record.child.sex) if show else ()
     frame = _frame(drawn, theme, options, end, fingerprint(record))
-    layout = build_child_pages(drawn, facts, ctx, options, shadows, span, frame)
+    placed = _birth_month(drawn) if options.redact else drawn
+    layout = build_child_pages(placed, facts, ctx, options, shadows, span, frame)
     if options.redact:
         return Rendered(b"", layout, replace(facts, date_of_birth=None), shared)
     return Rendered(b"", layout, facts, drawn)
+
+
+def _birth_month(record: ChildRecord) -> ChildRecord:
+    """The record with its date of birth moved to the first of its month: when
+    redacted, the ages, shadows and compressed lead it places say no more than the
+    month of birth."""
+    born = record.child.date_of_birth
+    if born is None:
+        return record
+    return replace(record, child=replace(record.child, date_of_birth=born.replace(day=1)))
 
 
 def child_facts(
