@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,6 +126,28 @@ def test_no_placement_ever_breaks_the_rules(xs, width, keys):
         abs(label.box.y - (AREA.y0 + label.level * line_height(label.size))) < 1e-6
         for label in plan.labels
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(200.0, 440.0), min_size=10, max_size=60),  # crowded: keys cut short
+    st.integers(10, 40),
+    st.sets(st.integers(0, 9), min_size=2, max_size=6),
+    st.lists(st.floats(20.0, 120.0), min_size=2, max_size=4),
+)
+def test_measures_shared_between_trials_change_no_plan(xs, width, keys, heights):
+    """The planner keeps a run's measures for trials at other heights (and key events
+    cut short in one trial must not leak into the next): each plan is the one made
+    afresh, with or without repair."""
+    reqs = requests(xs, width, keys)
+    shared: dict = {}
+    widths = cache(measure)  # one measure throughout, as the page's planner keeps
+    for height in heights:
+        for repair in (True, False):
+            area = LabelArea(40.0, 640.0, 200.0, 200.0 + height)
+            alone = place_labels(reqs, area, [6.5], measure, repair=repair)
+            kept = place_labels(reqs, area, [6.5], widths, repair=repair, shared=shared)
+            assert kept == alone
 
 
 # --- the number lane: merging touching numbers into ranges, in linear time -----------------

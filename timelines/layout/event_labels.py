@@ -101,7 +101,8 @@ class _Side:
         if plan is None:
             sizes = self.sizes[-1:]
             measure = _measure(self.ctx, self.font)
-            plan = place_labels(self.requests, area, sizes, measure, repair=repair)
+            shared = self.memo.setdefault("measured", {})
+            plan = place_labels(self.requests, area, sizes, measure, repair=repair, shared=shared)
             assert plan is not None
             self.memo[key] = plan
             if all(r.index in plan.labelled for r in requests if r.key):
@@ -127,7 +128,10 @@ class _Side:
         if not self.requests:
             return LabelPlan((), self.sizes[0])
         measure = _measure(self.ctx, self.font)
-        return place_labels(self.requests, area, self.sizes, measure, complete_only=True)
+        shared = self.memo.setdefault("measured", {})
+        return place_labels(
+            self.requests, area, self.sizes, measure, complete_only=True, shared=shared
+        )
 
     def levels_needed(self, plan: LabelPlan) -> int:
         return max((label.level + 1 for label in plan.labels), default=0)
@@ -209,8 +213,13 @@ class _Planner:
         )
 
     def sides(self, moved: frozenset[int], numbered: bool) -> tuple[_Side, _Side]:
+        every = self.memo.get(("requests", numbered))
+        if every is None:  # made once: trials only move them from side to side
+            every = _requests(self.ctx, self.events, self.scale, self.series, numbered)
+            self.memo["requests", numbered] = every
+        events = self.events
         reqs = [
-            _requests(self.ctx, self.events, self.scale, self.series, up, numbered, moved)
+            [r for r in every if (above(events[r.index]) and r.index not in moved) == up]
             for up in (True, False)
         ]
         return _Side(self.ctx, True, reqs[0], self.memo), _Side(self.ctx, False, reqs[1], self.memo)
@@ -357,17 +366,13 @@ def _requests(
     events: tuple[Event, ...],
     scale: TimeScale,
     series: tuple[Series, ...],
-    up: bool,
     numbered: bool,
-    moved: frozenset[int] = frozenset(),
 ) -> list[LabelRequest]:
-    """One request per event on this side (``numbered`` prefixes the numbers), a series
-    standing for its events."""
+    """One request per event, both sides (``numbered`` prefixes the numbers), a series
+    standing for its events (its request has the index of its first)."""
     in_series = {i: s for s in series for i in s.members}
     requests = []
     for i, event in enumerate(events):
-        if (above(event) and i not in moved) != up:
-            continue
         found = in_series.get(i)
         if found is not None:
             if found.members[0] == i:

@@ -241,11 +241,34 @@ def _ways_tried(side: str, fold: str) -> tuple[str, ...]:
 _WAYS_TRIED = {fold: {s: _ways_tried(s, fold) for s in SIDES} for fold in ("", "after", "first")}
 
 
+class _Measured:
+    """What a run's stacks measure to, whatever the height of the area: kept by the
+    caller of ``place_labels`` (see ``Shared``) so that trials at other heights, or
+    placing the same labels again, find their stacks folded, shaped and ordered."""
+
+    __slots__ = ("folded", "shapes", "orders", "patterns")
+
+    def __init__(self, count: int) -> None:
+        self.folded: list[_Stack | None | Literal[False]] = [False] * count
+        self.shapes: dict[str, list[_Shape | None]] = {way: [None] * count for way in WAYS}
+        self.orders: dict[Sides, list[int]] = {}
+        self.patterns: list[Sides] | None = None
+
+
+Shared = dict  # runs measured, by their stacks and the area's width (see ``_Run.measured``)
+
+
 class _Run:
     """A run of stacks (in x order) measured once for every pattern tried on it."""
 
     def __init__(
-        self, stacks: list[_Stack], area: LabelArea, levels: int, size: float, measure: Measure
+        self,
+        stacks: list[_Stack],
+        area: LabelArea,
+        levels: int,
+        size: float,
+        measure: Measure,
+        shared: Shared | None = None,
     ) -> None:
         self.stacks = stacks
         self.area = area
@@ -260,13 +283,17 @@ class _Run:
             "left": [r[0] >= area.x0 and n for r, n in zip(reaches, narrow, strict=True)],
             "right": [r[1] <= area.x1 and n for r, n in zip(reaches, narrow, strict=True)],
         }
-        # Each stack folded onto two lines: False until made, None when it cannot be.
-        self._folded: list[_Stack | None | Literal[False]] = [False] * len(stacks)
         # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
         self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
-        self.shapes: dict[str, list[_Shape | None]] = {way: [None] * len(stacks) for way in WAYS}
-        self.orders: dict[Sides, list[int]] = {}  # placing order by pattern (see _order)
+        self.measured = _measured(shared, stacks, area, size, measure)
+        # Shapes by stack, way and left edge: other runs (other sides, trials) share stacks.
+        self._by_stack: dict = {} if shared is None else shared.setdefault(("shapes",), {})
+        self._own = False  # True once a stack is cut short: the measures are this run's
+        # Each stack folded onto two lines: False until made, None when it cannot be.
+        self._folded = self.measured.folded
+        self.shapes = self.measured.shapes
+        self.orders = self.measured.orders  # placing order by pattern (see _order)
 
     def covered(self, k: int, side: str) -> range:
         if side == "right":
@@ -301,14 +328,27 @@ class _Run:
         if shape is None:
             stack = self.stack(way, k)
             assert stack is not None
-            shape = self.shapes[way][k] = _shape(stack, way, self.area.x0)
+            key = (stack, way.startswith("right"), self.area.x0)
+            shape = self._by_stack.get(key)
+            if shape is None:
+                shape = self._by_stack[key] = _shape(stack, way, self.area.x0)
+            self.shapes[way][k] = shape
         return shape
+
+    def _mine(self) -> None:
+        """Copy the shared measures before a stack changes (the order of stacks covering
+        each other stays: a stack cut short reaches no further)."""
+        if not self._own:
+            self._own = True
+            self._folded = list(self._folded)
+            self.shapes = {way: list(shapes) for way, shapes in self.shapes.items()}
 
     def snapshot(self, k: int) -> tuple:
         fits = (self.fits["left"][k], self.fits["right"][k])
         return (self.stacks[k], self._folded[k], fits, [self.shapes[w][k] for w in WAYS])
 
     def restore(self, k: int, snap: tuple) -> None:
+        self._mine()
         self.stacks[k], self._folded[k], fits, shapes = snap
         self.fits["left"][k], self.fits["right"][k] = fits
         for way, shape in zip(WAYS, shapes, strict=True):
@@ -318,6 +358,7 @@ class _Run:
         """Cut stack ``k``'s texts to ``share`` of their width, with an ellipsis.
 
         Its reach only shrinks, so the stacks it could cover stay a safe guess."""
+        self._mine()
         stack = self.stacks[k]
         texts = [
             _cut(r.text, w * share, size, measure, r.keep)
@@ -333,6 +374,19 @@ class _Run:
         self._folded[k] = False
         for way in WAYS:
             self.shapes[way][k] = None
+
+
+def _measured(
+    shared: Shared | None, stacks: list[_Stack], area: LabelArea, size: float, measure: Measure
+) -> _Measured:
+    """The measures of these stacks in an area this wide, from ``shared`` when known."""
+    if shared is None:
+        return _Measured(len(stacks))
+    key = (tuple(stacks), area.x0, area.x1, area.max_width, area.down, size, measure)
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = _Measured(len(stacks))
+    return found
 
 
 def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) -> str:

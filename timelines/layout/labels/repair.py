@@ -27,7 +27,7 @@ Spans = list[tuple[int, int]]  # levels as half-open ranges [lo, hi)
 def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[int]]]:
     """Where stack ``k`` could go, fewest labels displaced first (keys count most; a
     label folded onto two lines goes after one on a single line)."""
-    rooms = []
+    rooms: list[tuple[tuple[int, int, bool, int], str, dict[int, Spans]]] = []
     shapes = run.shapes
     for side in WAYS:
         if not run.fits_way(side, k):
@@ -53,16 +53,36 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
                 keys[lo] += key
                 keys[hi] -= key
         folded = side.endswith(FOLDED)
-        key_total = count_total = 0
-        for base in range(bases):
-            key_total += keys[base]
-            count_total += counts[base]
-            rooms.append(((key_total, count_total, folded, base), side, blocks))
-    rooms.sort(key=lambda room: room[0])
+        rooms += [
+            ((kc, count, folded, base), side, blocks)
+            for kc, count, base in _least(keys, counts, bases)
+        ]
+    rooms.sort(key=lambda room: room[0])  # stable: of rooms that tie, the first side's
     return [
         (base, side, [j for j, spans in blocks.items() if any(a <= base < b for a, b in spans)])
         for (_, _, _, base), side, blocks in rooms[:ROOMS]
     ]
+
+
+def _least(keys: list[int], counts: list[int], bases: int) -> list[tuple[int, int, int]]:
+    """The ROOMS bases with the fewest keys, then labels, displaced (the lower base
+    first when they tie), as (keys, labels, base): what sorting every base would give
+    first, without sorting them all."""
+    top: list[tuple[int, int, int]] = []
+    key_total = count_total = 0
+    for base in range(bases):
+        key_total += keys[base]
+        count_total += counts[base]
+        if len(top) == ROOMS:
+            last = top[-1]
+            if key_total > last[0] or (key_total == last[0] and count_total >= last[1]):
+                continue
+            top.pop()
+        at = len(top)
+        while at and (key_total, count_total) < top[at - 1][:2]:
+            at -= 1
+        top.insert(at, (key_total, count_total, base))
+    return top
 
 
 def _blocked_spans(shape: _Shape, other: _Shape, level: int, bases: int) -> Spans:
@@ -70,6 +90,8 @@ def _blocked_spans(shape: _Shape, other: _Shape, level: int, bases: int) -> Span
     another shape placed at ``level``, as separate spans."""
     top = level + len(other.boxes) - 1
     last = bases - 1
+    if len(shape.near) == 1 and len(other.boxes) == 1:  # most stacks: one label each
+        return _one_on_one(shape, other, level, last)
     upto, after, levels = -1, bases, set()
     for i, mask in enumerate(shape.near):
         if other.column & mask:  # its stem stands beside or under our label i
@@ -87,6 +109,20 @@ def _blocked_spans(shape: _Shape, other: _Shape, level: int, bases: int) -> Span
     if max(after, low) < bases:
         spans.append((max(after, low), bases))
     spans += [(b, b + 1) for b in sorted(levels) if low <= b < after]
+    return spans
+
+
+def _one_on_one(shape: _Shape, other: _Shape, level: int, last: int) -> Spans:
+    """``_blocked_spans`` for a shape of one label against another of one label."""
+    near, box = shape.near[0], other.boxes[0]
+    upto = (level if level < last else last) if other.column & near else -1
+    low = upto + 1
+    after = level + 1 if box & shape.stem and level + 1 <= last else last + 1
+    spans = [(0, low)] if upto >= 0 else []
+    if max(after, low) <= last:
+        spans.append((max(after, low), last + 1))
+    if box & near and low <= level < after and 0 <= level <= last:
+        spans.append((level, level + 1))
     return spans
 
 

@@ -15,6 +15,7 @@ from timelines.layout.labels.grid import (
     LabelRequest,
     Measure,
     PlacedLabel,
+    Shared,
     Sides,
     _Attempt,
     _extent,
@@ -194,7 +195,9 @@ def _best(
     ``complete_only`` only a pattern that places every label is of use, so the
     search gives up once the best of two patterns leaves out many.
     """
-    patterns = _patterns(run)
+    patterns = run.measured.patterns
+    if patterns is None:
+        patterns = run.measured.patterns = _patterns(run)
     best: _Attempt | None = None
     for tried, pattern in enumerate(patterns, start=1):
         attempt = _attempt(run, pattern, None if best is None else best.score(run)[:2])
@@ -240,6 +243,7 @@ def _place_size(
     measure: Measure,
     complete_only: bool = False,
     repair: bool = True,
+    shared: Shared | None = None,
 ) -> tuple[list[PlacedLabel], list[LabelRequest]]:
     """Every label that fits at this size, and the requests left without one (without
     ``repair``, key events left out do not make room: a quicker estimate)."""
@@ -248,7 +252,7 @@ def _place_size(
     failed: list[LabelRequest] = []
     stacks = _stacks(requests, size, measure, area.down)
     for stacks_of_run in _runs(stacks) if stacks else []:
-        run = _Run(stacks_of_run, area, levels, size, measure)
+        run = _Run(stacks_of_run, area, levels, size, measure, shared)
         attempt = _best(run, complete_only, size, measure, repair)
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
@@ -297,25 +301,32 @@ def place_labels(
     number_size: float | None = None,
     complete_only: bool = False,
     repair: bool = True,
+    shared: Shared | None = None,
 ) -> LabelPlan | None:
     """Place the labels at the smallest size, key events first, and number in the lane
     the events left without one.
 
     With ``complete_only``: every label at the largest size where all fit, or None.
     Without ``repair`` key events left out do not make room (a quicker estimate).
+    ``shared``, kept by the caller for labels placed again (at other heights), holds
+    what their stacks measure to.
     """
     if not hasattr(measure, "cache_info"):  # remembered widths (a caller may keep its own)
         measure = cache(measure)
     if complete_only:
-        return _complete(requests, area, sorted(set(sizes), reverse=True), measure)
+        return _complete(requests, area, sorted(set(sizes), reverse=True), measure, shared)
     size = min(sizes)
-    labels, failed = _place_size(requests, area, size, measure, repair=repair)
+    labels, failed = _place_size(requests, area, size, measure, repair=repair, shared=shared)
     lane = number_lane(failed, area.x0, area.x1, number_size or size, measure)
     return LabelPlan(tuple(labels), size, lane)
 
 
 def _complete(
-    requests: Sequence[LabelRequest], area: LabelArea, sizes: list[float], measure: Measure
+    requests: Sequence[LabelRequest],
+    area: LabelArea,
+    sizes: list[float],
+    measure: Measure,
+    shared: Shared | None = None,
 ) -> LabelPlan | None:
     """Every label at the largest of ``sizes`` (largest first) where all fit, or None.
 
@@ -325,7 +336,9 @@ def _complete(
     def at(size: float) -> LabelPlan | None:
         if _too_crowded(requests, area, size, measure):
             return None
-        labels, failed = _place_size(requests, area, size, measure, complete_only=True)
+        labels, failed = _place_size(
+            requests, area, size, measure, complete_only=True, shared=shared
+        )
         return None if failed else LabelPlan(tuple(labels), size)
 
     smallest = at(sizes[-1])
