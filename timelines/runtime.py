@@ -94,18 +94,9 @@ def tune() -> None:
 
 
 def quiet_worker() -> None:
-    """A worker process of ours: Ctrl-C is the parent's to handle, and a terminate
-    (SIGTERM, as the parent's pool sends when stopping) removes the file the worker was
-    writing and ends it at once (unwinding could wait forever on a lock it holds)."""
+    """A worker process of ours: Ctrl-C is the parent's to handle (a terminate ends it
+    at once, as by default: the parent removes what it left unfinished)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _end_now)
-
-
-def _end_now(signum: int, frame: object) -> None:
-    from timelines.export.files import remove_unfinished
-
-    remove_unfinished()
-    os._exit(128 + signum)
 
 
 def tune_worker() -> None:
