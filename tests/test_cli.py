@@ -161,3 +161,13 @@ def test_chronology_as_an_option_or_as_the_argument(command, tmp_path):
     neither = run(command, *out)
     assert neither.exit_code == 1
     assert "give the input: a folder or a chronology file (SOURCE)" in neither.output
+
+
+def test_batch_counts_in_plain_words(tmp_path):
+    chronology = tmp_path / "chronology.csv"
+    chronology.write_text("child_id,date,event,category\nC1,01/02/2016,Referral,referral\n")
+    args = ["batch", str(chronology), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first == f"wrote {tmp_path / 'out'}: 1 child drawn, 0 failed, 0 sibling groups"

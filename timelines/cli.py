@@ -24,6 +24,7 @@ from timelines.model.counts import accounting_lines
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError
+from timelines.prepare.words import counted
 from timelines.runchart.analysis import RULES, Choices
 from timelines.runchart.options import RunChartOptions, parse_target
 
@@ -385,10 +386,6 @@ def render(
     _account(result.counts)
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
-
-
 def _no_password_here(value: str | None) -> None:
     if value is not None:
         raise click.UsageError(
@@ -447,7 +444,7 @@ def validate(chronology, placements, children, extra, fmt, child_id) -> None:
     _account(checked.counts)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
+    click.echo(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
     if errors:
         sys.exit(1)
 
@@ -598,11 +595,10 @@ def batch(
             )
     except TimelinesError as exc:
         _fail(exc)
-    unowned = f" ({_count(result.unowned, 'row')} naming no child)" if result.unowned else ""
-    groups = f", {result.groups} sibling groups" if "groups" in outputs else ""
-    click.echo(
-        f"wrote {out}: {result.rendered} children drawn, {result.failed} failed{unowned}{groups}"
-    )
+    unowned = f" ({counted(result.unowned, 'row')} naming no child)" if result.unowned else ""
+    groups = f", {counted(result.groups, 'sibling group')}" if "groups" in outputs else ""
+    drawn = counted(result.rendered, "child", "children")
+    click.echo(f"wrote {out}: {drawn} drawn, {result.failed} failed{unowned}{groups}")
     _account(result.counts)
     if result.exit_code:
         sys.exit(result.exit_code)
@@ -821,7 +817,7 @@ def runchart(
     if len(warnings) > SHOWN_WARNINGS:
         more = len(warnings) - SHOWN_WARNINGS
         click.echo(
-            f"warning: … and {_count(more, 'more warning')} in the input"
+            f"warning: … and {counted(more, 'more warning')} in the input"
             f" (`timelines validate {cohort}` lists them all)",
             err=True,
         )

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 __all__ = ["Glossary", "counted", "initials", "repeated_terms", "rewrite"]
 
 
-def counted(count: int, noun: str) -> str:
-    """'1 event', '2 events', '0 placements'."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """'1 event', '2 events', '0 placements'; '1 child', '2 children' with ``plural``."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _pattern(terms: Iterable[str]) -> re.Pattern[str]:
