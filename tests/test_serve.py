@@ -401,7 +401,7 @@ def test_the_blank_workbook_is_the_template_commands(page, tmp_path):
 
 def test_csv_files_are_checked_with_the_same_problems_as_validate(page):
     folder = REPO / "samples" / "invalid"
-    page.upload({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    page.upload(sample_tables(folder))
     html = markup.unescape(page.get("/").text)
     result = CliRunner().invoke(main, ["validate", str(folder)])
     lines = [line for line in result.output.splitlines() if line.startswith(("error", "warning"))]
@@ -413,9 +413,14 @@ def test_csv_files_are_checked_with_the_same_problems_as_validate(page):
     assert summary in html
 
 
+def sample_tables(folder: Path) -> dict[str, bytes]:
+    """A sample's CSV files (not the timeline.pdf the README's set-up writes beside them)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+
+
 def test_an_uploaded_file_that_is_not_read_is_named(page):
     folder = REPO / "samples" / "child"
-    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    files = sample_tables(folder)
     page.upload({**files, "notes.csv": b"date,event\n01/01/2020,x\n"})
     html = markup.unescape(page.get("/").text)
     assert "0 errors, 1 warning" in html
@@ -439,7 +444,7 @@ def test_start_empty_add_and_delete_rows(page):
 
 def test_several_children_are_offered_to_choose_from(page):
     folder = REPO / "samples" / "siblings"
-    page.upload({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    page.upload(sample_tables(folder))
     html = page.get("/").text
     ids = re.findall(
         r'<option value="([^"]+)"', html.split('id="child_id"')[1].split("</select>")[0]
@@ -451,7 +456,7 @@ def test_several_children_are_offered_to_choose_from(page):
 
 def test_a_sibling_groups_placement_history_is_the_siblings_commands(page, tmp_path):
     folder = REPO / "samples" / "siblings"
-    page.upload({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    page.upload(sample_tables(folder))
     assert '<option value="SG1">sibling group SG1: placement history</option>' in page.get("/").text
     page.post("/choices", data={"group": "SG1", "template": "hearing", "as_of": "01/06/2025"})
     assert "placements-SG1.pdf" in page.get("/").text
