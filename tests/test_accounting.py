@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timelines.load.contract import load_contract_counted
+from timelines.load.contract import load_contract
 from timelines.model.options import RenderOptions
 from timelines.pipeline.child import layout_child
 from timelines.prepare.template import load_template
@@ -61,13 +61,14 @@ def files(tmp_path) -> dict[str, Path]:
 
 
 def load(files: dict[str, Path]):
-    return load_contract_counted(
+    dataset = load_contract(
         files["chronology"],
         files["placements"],
         files["children"],
         child_id="A1",
         today=date(2024, 6, 1),
     )
+    return dataset, dataset.counts
 
 
 def error_rows(problems, file: str) -> set[int]:
@@ -123,7 +124,8 @@ def test_many_events_on_one_day_all_reach_the_page(tmp_path):
     rows = "".join(f"A1,22/05/2020,Visit {i},contact,\n" for i in range(300))
     path = tmp_path / "chronology.csv"
     path.write_text("child_id,date,event,category,detail\n" + rows, encoding="utf-8")
-    dataset, counts = load_contract_counted(path, today=date(2024, 6, 1))
+    dataset = load_contract(path, today=date(2024, 6, 1))
+    counts = dataset.counts
     assert counts[0].read == counts[0].records == 300
     done = layout_child(
         dataset.record("A1"), load_template(), RenderOptions(as_of=date(2024, 6, 1))
@@ -181,7 +183,8 @@ def write_mixed(folder: Path, rows: list[tuple[object, str, bool]], excel: bool)
 def test_counts_add_up_for_any_mix_of_rows(rows, excel):
     with tempfile.TemporaryDirectory() as name:
         path = write_mixed(Path(name), rows, excel)
-        dataset, counts = load_contract_counted(path, child_id="A1", today=date(2024, 6, 1))
+        dataset = load_contract(path, child_id="A1", today=date(2024, 6, 1))
+        counts = dataset.counts
     good = sum(1 for *_, ok in rows if ok)
     (count,) = [c for c in counts if c.file.startswith("chronology")]
     assert (count.read, count.records, count.errors) == (len(rows), good, len(rows) - good)

@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from timelines.load.contract import (
     ALIASES,
     load_contract,
-    load_contract_counted,
     load_folder,
 )
 from timelines.model.records import Dataset
@@ -253,9 +252,10 @@ def test_template_vocabulary_adds_codes(tmp_path):
 
 
 def test_missing_required_column(tmp_path):
-    data, counts = load_contract_counted(
+    data = load_contract(
         write(tmp_path, "chronology.csv", "when happened,event\n01/02/2016,A\n02/02/2016,B\n")
     )
+    counts = data.counts
     assert messages(data) == [
         'chronology.csv, column "date": missing required column "date"',
         'chronology.csv, column "when happened": this column is not used',
@@ -429,13 +429,14 @@ def test_several_children_are_all_kept(tmp_path):
 
 
 def test_child_id_picks_one_child(tmp_path):
-    data, counts = load_contract_counted(
+    data = load_contract(
         DATA / "siblings" / "chronology.csv",
         DATA / "siblings" / "placements.csv",
         DATA / "siblings" / "children.csv",
         child_id="S2",
         today=TODAY,
     )
+    counts = data.counts
     assert messages(data) == []
     assert data.child_ids() == ["S2"]
     assert [e.label for e in data.events] == [
@@ -585,11 +586,12 @@ def test_every_row_is_a_record_or_an_error(tmp_path):
         "start_date,end_date,placement_type\n01/04/2016,01/03/2016,foster\n"
         "01/04/2016,,foster\n,,\n02/04/2016,,kinship\n"
     )
-    data, counts = load_contract_counted(
+    data = load_contract(
         write(tmp_path, "chronology.csv", chronology),
         write(tmp_path, "placements.csv", placements),
         today=TODAY,
     )
+    counts = data.counts
     chron, places = counts
     assert (chron.read, chron.records, chron.errors) == (7, 4, 3)
     assert (places.read, places.records, places.errors) == (3, 2, 1)

@@ -20,7 +20,6 @@ from timelines.load.ssda903 import (
     REC_CODES,
     find_ssda903_files,
     load_ssda903,
-    load_ssda903_counted,
     load_ssda903_folder,
     place_label,
 )
@@ -101,7 +100,7 @@ def test_every_code_in_the_reference_extracts_is_known(parts):
 
 def test_fake_return_every_row_is_a_record_or_a_reported_problem():
     folder = reference("d2i-csc-validator-be-903")
-    dataset, counts = load_ssda903_counted(
+    dataset = load_ssda903(
         folder / "episodes.csv",
         folder / "header.csv",
         reviews=folder / "reviews.csv",
@@ -109,6 +108,7 @@ def test_fake_return_every_row_is_a_record_or_a_reported_problem():
         placed_for_adoption=folder / "placed_for_adoption.csv",
         today=TODAY,
     )
+    counts = dataset.counts
     by_file = {c.file: c for c in counts}
     assert all(c.balanced for c in counts)
     assert (by_file["episodes.csv"].read, by_file["episodes.csv"].records) == (5050, 5050)
@@ -161,7 +161,8 @@ def merged_rows(dataset, file: str) -> set[int]:
 def test_every_episode_row_is_a_placement_a_continuation_a_merge_or_an_error(parts):
     folder, pattern = reference(parts[0]), parts[1]
     paths = sorted(folder.glob(pattern))
-    dataset, counts = load_ssda903_counted(paths, today=TODAY)
+    dataset = load_ssda903(paths, today=TODAY)
+    counts = dataset.counts
     events = {(e.origin.file, e.origin.row) for e in dataset.events if e.label.startswith("Leg")}
     for path, count in zip(paths, counts, strict=True):
         file, read = path.name, len(csv_rows(path))
@@ -193,7 +194,8 @@ def test_every_episode_row_is_a_placement_a_continuation_a_merge_or_an_error(par
 def test_yearly_returns_and_the_stacked_extract_give_the_same_history():
     yearly = find_ssda903_files(reference("d2i-cs-demand-model"))["episodes"]
     assert [p.name for p in yearly] == [f"{y}-episodes.csv" for y in range(2017, 2022)]
-    by_year, counts = load_ssda903_counted(yearly, today=TODAY)
+    by_year = load_ssda903(yearly, today=TODAY)
+    counts = by_year.counts
     stacked_file = reference("sf-cs-demand-model-regional", "episodes.csv")
     stacked = load_ssda903(stacked_file, today=TODAY)
     assert sum(c.merged for c in counts) == 910
@@ -339,7 +341,8 @@ def test_problems_in_episodes_are_named_by_file_row_and_column(tmp_path):
             "3,01/02/2030,S,V2,N1,U4,PR1,,X1,,,",
         ],
     )
-    dataset, counts = load_ssda903_counted(path, today=TODAY)
+    dataset = load_ssda903(path, today=TODAY)
+    counts = dataset.counts
     assert messages(dataset) == [
         'episodes.csv, row 3, column "DEC": episode ends (01/05/2016) before it starts'
         " (01/06/2016); not drawn",
@@ -396,7 +399,8 @@ def test_choosing_a_child(tmp_path):
             "2,01/02/2016,S,C1,N1,U6,PR1,,X1,,,",
         ],
     )
-    dataset, counts = load_ssda903_counted(path, today=TODAY, child_id="2")
+    dataset = load_ssda903(path, today=TODAY, child_id="2")
+    counts = dataset.counts
     assert dataset.child_ids() == ["2"]
     assert counts[0].left_out == 1 and counts[0].balanced
     missing = load_ssda903(path, today=TODAY, child_id="9")
@@ -463,7 +467,8 @@ def test_reviews_missing_and_adoption_decisions(tmp_path):
 
 def test_files_that_are_not_903_tables(tmp_path):
     path = write(tmp_path, "episodes.csv", ["a,b"], "date,event")
-    dataset, counts = load_ssda903_counted(path, today=TODAY)
+    dataset = load_ssda903(path, today=TODAY)
+    counts = dataset.counts
     assert messages(dataset) == [
         "episodes.csv: not an SSDA903 episodes file: no column CHILD, DECOM, DEC, PLACE"
     ]
@@ -510,7 +515,8 @@ def test_small_yearly_returns_merge_open_and_closed_versions(tmp_path):
             "1,01/06/2020,P,C2,N1,U4,PR1,,X1,,,",
         ],
     )
-    dataset, counts = load_ssda903_counted([first, second], today=TODAY)
+    dataset = load_ssda903([first, second], today=TODAY)
+    counts = dataset.counts
     assert [(c.file, c.records, c.merged) for c in counts] == [
         ("2019-episodes.csv", 1, 1),
         ("2020-episodes.csv", 2, 0),
@@ -539,7 +545,8 @@ def test_episode_ending_the_day_it_starts_is_its_own_episode(tmp_path):
             "1,01/02/2016,L,V2,N1,U6,PR1,,X1,,AB1 2CD,",
         ],
     )
-    dataset, counts = load_ssda903_counted(path, today=TODAY)
+    dataset = load_ssda903(path, today=TODAY)
+    counts = dataset.counts
     assert dataset.problems == ()
     assert (counts[0].records, counts[0].merged) == (2, 0)
     assert [(p.start, p.end, p.code) for p in dataset.placements] == [
@@ -626,7 +633,8 @@ HEADER_ROWS = [["CHILD", "SEX", "DOB"], [1, 1, datetime(2012, 4, 3)]]
 
 def test_workbook_with_a_sheet_per_table(tmp_path):
     path = workbook(tmp_path / "903.xlsx", {"header": HEADER_ROWS, "Episodes": EPISODE_ROWS})
-    dataset, counts = load_ssda903_counted(path, today=TODAY)
+    dataset = load_ssda903(path, today=TODAY)
+    counts = dataset.counts
     assert dataset.problems == ()
     assert [(c.file, c.read, c.records) for c in counts] == [
         ("903.xlsx [Episodes]", 2, 2),

@@ -9,7 +9,7 @@ or the everyday words in ``CATEGORY_ALIASES`` / ``PLACEMENT_ALIASES``.
 Loading never stops at the first mistake: every error and warning becomes a
 ``Problem`` in ``Dataset.problems`` naming file, row and column, and every data
 row read ends up as a record, as an error, or (when one child is chosen) as a
-row of another child; ``load_contract_counted`` returns that account.
+row of another child; ``Dataset.counts`` holds that account.
 """
 
 from __future__ import annotations
@@ -170,19 +170,12 @@ def load_contract(
     ``placements`` and ``children``. ``child_id`` picks one child (or, when the
     files have no ids and ``name_only_child``, names the only one; otherwise that
     is an error); ``name`` and ``dob`` describe that child. ``vocabulary`` adds codes
-    (from a template) that count as known categories and placement types.
+    (from a template) that count as known categories and placement types. What
+    became of each table's rows is in ``Dataset.counts``.
     """
-    return load_contract_counted(
-        chronology,
-        placements,
-        children,
-        child_id=child_id,
-        name=name,
-        dob=dob,
-        today=today,
-        vocabulary=vocabulary,
-        name_only_child=name_only_child,
-    )[0]
+    codes = _codes(vocabulary)
+    options = _Options(child_id, name, dob, today or date.today(), codes, name_only_child)
+    return _load(as_input(chronology), placements, children, options)
 
 
 def load_folder(
@@ -200,7 +193,7 @@ def load_folder(
     Keywords are those of ``load_contract``; see ``find_contract_files`` for the names.
     """
     files, problems = find_contract_files(as_input(folder))
-    dataset, _ = _load(
+    dataset = _load(
         files.get("chronology"),
         files.get("placements"),
         files.get("children"),
@@ -234,24 +227,6 @@ def find_contract_files(folder: InputPath) -> tuple[dict[str, InputPath], list[P
     if "chronology" not in found:
         problems.append(error("no chronology.csv or chronology.xlsx in the folder", folder.name))
     return found, problems
-
-
-def load_contract_counted(
-    chronology: InputPath,
-    placements: InputPath | None = None,
-    children: InputPath | None = None,
-    *,
-    child_id: str | None = None,
-    name: str | None = None,
-    dob: str | date | None = None,
-    today: date | None = None,
-    vocabulary: Iterable[str] = (),
-    name_only_child: bool = True,
-) -> tuple[Dataset, tuple[RowCount, ...]]:
-    """``load_contract``, also returning what became of each table's rows."""
-    codes = _codes(vocabulary)
-    options = _Options(child_id, name, dob, today or date.today(), codes, name_only_child)
-    return _load(as_input(chronology), placements, children, options)
 
 
 # --- internals ------------------------------------------------------------------------------
@@ -337,7 +312,7 @@ def _load(
     placements: InputPath | None,
     children: InputPath | None,
     options: _Options,
-) -> tuple[Dataset, tuple[RowCount, ...]]:
+) -> Dataset:
     sources, problems, files, unread = _read_sources(chronology, placements, children)
     ids, id_problems = _child_ids(sources, options)
     problems += id_problems
@@ -350,7 +325,7 @@ def _load(
     )
     problems += loader.problems + _checks(dataset, sources)
     counts = (*loader.counts.values(), *(RowCount(name, unread=True) for name in unread))
-    return replace(dataset, problems=_in_order(problems, files), counts=counts), counts
+    return replace(dataset, problems=_in_order(problems, files), counts=counts)
 
 
 def _in_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:

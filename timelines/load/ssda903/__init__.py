@@ -15,7 +15,7 @@ same episode repeated across yearly returns (open in one, closed in the next)
 is merged and its rows listed; rows repeating another exactly, overlapping
 episodes, gaps, unknown codes, several dates of birth and future dates are
 warnings on their row; an episode that cannot be drawn is an error for its row.
-``load_ssda903_counted`` accounts for every row read."""
+``Dataset.counts`` accounts for every row read."""
 
 from timelines.load.ssda903.codes import (
     ADOPTION_CEASED_REASONS,
@@ -33,7 +33,6 @@ from timelines.load.ssda903.codes import (
 from timelines.load.ssda903.files import TABLES, find_ssda903_files, table_kind
 from timelines.load.ssda903.loader import (
     load_ssda903,
-    load_ssda903_counted,
     load_ssda903_folder,
 )
 
@@ -50,7 +49,6 @@ __all__ = [
     "TABLES",
     "find_ssda903_files",
     "load_ssda903",
-    "load_ssda903_counted",
     "load_ssda903_folder",
     "place_label",
     "place_short",

@@ -43,17 +43,23 @@ def load_ssda903(
     """Read SSDA903 tables (several yearly files each, oldest first) into a ``Dataset``.
 
     ``child_id`` keeps one child (a full extract holds thousands). Every problem
-    found is in ``Dataset.problems``.
+    found is in ``Dataset.problems``, and what became of each file's rows in
+    ``Dataset.counts``. A workbook given as ``episodes`` also gives the tables not
+    given separately when it has sheets for them (``header``, ``reviews``, ...).
     """
-    return load_ssda903_counted(
-        episodes,
-        header,
-        reviews=reviews,
-        missing=missing,
-        placed_for_adoption=placed_for_adoption,
-        today=today,
-        child_id=child_id,
-    )[0]
+    loader = _Loader(today or date.today(), child_key(child_id) if child_id else None)
+    paths = {
+        "episodes": paths_of(episodes),
+        "header": paths_of(header),
+        "reviews": paths_of(reviews),
+        "missing": paths_of(missing),
+        "placed_for_adoption": paths_of(placed_for_adoption),
+    }
+    for kind, given in paths.items():
+        if not given:
+            given += [p for p in paths["episodes"] if kind in workbook_sheets(p)]
+    loader.run(paths)
+    return loader.dataset()
 
 
 def load_ssda903_folder(
@@ -77,36 +83,6 @@ def load_ssda903_folder(
         child_id=child_id,
     )
     return dataset.with_problems(files_not_read(folder, files))
-
-
-def load_ssda903_counted(
-    episodes: InputPath | list[InputPath],
-    header: InputPath | list[InputPath] | None = None,
-    *,
-    reviews: InputPath | list[InputPath] | None = None,
-    missing: InputPath | list[InputPath] | None = None,
-    placed_for_adoption: InputPath | list[InputPath] | None = None,
-    today: date | None = None,
-    child_id: str | None = None,
-) -> tuple[Dataset, tuple[RowCount, ...]]:
-    """``load_ssda903``, also returning what became of each file's rows.
-
-    A workbook given as ``episodes`` also gives the tables not given separately
-    when it has sheets for them (``header``, ``reviews``, ...).
-    """
-    loader = _Loader(today or date.today(), child_key(child_id) if child_id else None)
-    paths = {
-        "episodes": paths_of(episodes),
-        "header": paths_of(header),
-        "reviews": paths_of(reviews),
-        "missing": paths_of(missing),
-        "placed_for_adoption": paths_of(placed_for_adoption),
-    }
-    for kind, given in paths.items():
-        if not given:
-            given += [p for p in paths["episodes"] if kind in workbook_sheets(p)]
-    loader.run(paths)
-    return loader.dataset(), tuple(loader.counts.values())
 
 
 REQUIRED = {
