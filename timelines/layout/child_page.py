@@ -164,9 +164,7 @@ def _panel(
                 continue
             break
         size = max(size - 0.5, ctx.min_size)
-        text = {**ctx.theme.settings["text"], "facts_size": size}
-        theme = replace(ctx.theme, settings={**ctx.theme.settings, "text": text})
-        sized = replace(ctx, theme=theme)
+        sized = ctx.resized("facts_size", size)
     _panel_items(page, sized, record, facts, col, options, trims[-1], waiting, shown)
 
 

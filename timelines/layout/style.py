@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from timelines.layout.primitives import Align, Text
@@ -25,6 +26,7 @@ class Ctx:
     width: float
     height: float
     margin: float
+    sizes: Mapping[str, float] = field(default_factory=dict)  # text sizes in place of the theme's
 
     @classmethod
     def for_theme(cls, theme: Theme, page_size: str | None = None) -> Ctx:
@@ -48,8 +50,14 @@ class Ctx:
         return self.theme.get("text", "min_size")
 
     def size(self, key: str) -> float:
-        """A text size from the template, never below the minimum."""
-        return max(self.theme.get("text", key), self.min_size)
+        """A text size from the template (or ``resized``), never below the minimum."""
+        chosen = self.sizes.get(key)
+        return max(self.theme.get("text", key) if chosen is None else chosen, self.min_size)
+
+    def resized(self, key: str, size: float) -> Ctx:
+        """The same context with one text size changed (the theme, and the words it has
+        rewritten and measured, kept)."""
+        return replace(self, sizes={**self.sizes, key: size})
 
     def measure(self, text: str, size: float, font: str = "regular") -> float:
         return fonts.measure(self.plain(text), self.font_names[font], size)
