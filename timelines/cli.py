@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import multiprocessing
 import os
 import re
 import signal
@@ -162,7 +161,8 @@ def _stop_now(signum: int, frame: object) -> None:
     and end at once. Unwinding through a process pool at an arbitrary point can wait
     forever on a lock the interrupted code held; ending at once cannot."""
     runtime.stop_forkserver()  # first: no new worker can start
-    for child in multiprocessing.active_children():
+    running = sys.modules.get("multiprocessing")  # imported once a batch uses other processes
+    for child in running.active_children() if running else ():
         child.kill()  # workers and the loading process: at once, without a word
     for _ in range(3):  # a worker being born as the signal came shows in /proc soon after
         time.sleep(0.05)

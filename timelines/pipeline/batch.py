@@ -19,16 +19,12 @@ import pickle
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
-from multiprocessing import get_context
-from multiprocessing.context import BaseContext
-from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from timelines import runtime
 from timelines.analyse.facts import Facts
@@ -62,6 +58,10 @@ from timelines.prepare.redact import (
     redactor,
 )
 from timelines.prepare.template import Theme, load_template
+
+if TYPE_CHECKING:  # multiprocessing is imported when a batch first uses other processes
+    from multiprocessing.context import BaseContext
+    from multiprocessing.pool import Pool
 
 OUTPUTS = ("children", "groups", "booklet", "summary")  # what a batch can write
 CHUNK = 8  # children sent to a worker at a time
@@ -210,6 +210,8 @@ def load_plan(
 def plan_apart(inputs: Inputs, template: str | None, today: date, redact: bool = False) -> Plan:
     """``load_plan`` in a fresh process of its own, which then ends: the memory that
     loading takes is given back before drawing starts (its errors are raised here)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     context = fresh_processes()
     with ProcessPoolExecutor(1, mp_context=context, initializer=runtime.tune_worker) as pool:
         return pool.submit(load_plan, inputs, template, today, True, redact).result()
@@ -357,6 +359,8 @@ def _draw_group(task: tuple[str, str, list[Parcel]]) -> int:
 def fresh_processes() -> BaseContext:
     """A multiprocessing context whose processes start fresh (forkserver, or spawn where
     there is none): they do not inherit this process's memory."""
+    from multiprocessing import get_context
+
     return get_context("forkserver" if os.name == "posix" else "spawn")
 
 
