@@ -201,10 +201,12 @@ def load_plan(
 ) -> Plan:
     """Load the inputs and pack them, for other processes when ``apart`` (every problem
     with a row finds its child: warnings on rows that start no record count for their
-    child too)."""
+    child too; only the files with such rows that no record came from are read again)."""
     dataset = load(inputs, today, load_template(template).vocabulary)
     located = tuple(p for p in dataset.problems if p.row is not None)
-    return plan_cohort(dataset, raw_row_children(inputs, located), apart, redact)
+    placed = child_of_problems(dataset, located, {})
+    unplaced = tuple(p for p in located if p not in placed)
+    return plan_cohort(dataset, raw_row_children(inputs, unplaced), apart, redact)
 
 
 def plan_apart(inputs: Inputs, template: str | None, today: date, redact: bool = False) -> Plan:
