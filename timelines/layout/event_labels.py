@@ -77,7 +77,7 @@ class _Side:
     def __init__(self, ctx: Ctx, up: bool, requests: list[LabelRequest], memo: dict) -> None:
         self.ctx, self.up, self.requests, self.memo = ctx, up, requests, memo
         # Steps and key events are drawn in bold: a side holding any is measured so.
-        self.font = "bold" if up or any(r.key for r in requests) else "label"
+        self.font = "bold" if up or any(r.key and not r.members for r in requests) else "label"
         big, small = ctx.size("label_size"), ctx.min_size
         sizes = [big, (big + small) / 2, small] if big > small else [small]
         self.sizes = [big + STEP_BONUS, *sizes] if up else sizes
@@ -102,7 +102,10 @@ class _Side:
             sizes = self.sizes[-1:]
             measure = _measure(self.ctx, self.font)
             shared = self.memo.setdefault("measured", {})
-            plan = place_labels(self.requests, area, sizes, measure, repair=repair, shared=shared)
+            stood = self.memo.setdefault("stood", {})
+            plan = place_labels(
+                self.requests, area, sizes, measure, repair=repair, shared=shared, stood=stood
+            )
             assert plan is not None
             self.memo[key] = plan
             if all(r.index in plan.labelled for r in requests if r.key):
@@ -377,8 +380,11 @@ def _requests(
         if found is not None:
             if found.members[0] == i:
                 text = ctx.plain(found.label(events))
+                # placed as a key event (it stands for many), never cut short
                 requests.append(
-                    LabelRequest(i, scale.clamp(event.day), text, members=found.members)
+                    LabelRequest(
+                        i, scale.clamp(event.day), text, True, len(text), members=found.members
+                    )
                 )
             continue
         text = event_text(event, ctx)
