@@ -120,4 +120,6 @@ def test_label_counts_on_a_synthetic_cohort_stay_within_thresholds(tmp_path):
     total = sum((counts(r) for r in load_inputs(folder, today=AS_OF).records()), start=Counter())
     assert total["steps_short"] <= 0.01 * total["steps"]  # 20% before labels went both sides
     assert total["cut"] <= 0.002 * total["events"]
-    assert total["numbered"] <= 0.21 * total["events"]  # 24% before (with the milestone track)
+    # 24% before (with the milestone track); 21% before steps left out went straight under
+    # the axis (fewer steps short, a quarter less time, a few more numbers)
+    assert total["numbered"] <= 0.22 * total["events"]

@@ -253,14 +253,27 @@ class _Planner:
             return None
         return EventLabels(rows, _joined(self.ctx, (over, under), [], self.scale), self.series)
 
-    def steps_first(self, best: _Trial) -> _Trial:
-        """When steps are left out, the side over the axis gets more height (labels
-        under it give way), or the steps left out, or the labels in their way, go
-        under it. The plan that leaves out fewest steps, then fewest
+    def steps_first(self, start: _Trial) -> _Trial:
+        """When steps are left out, the steps left out go under the axis (most often
+        enough: the other labels stay where they stood); else the side over the axis
+        gets more height (labels under it give way), or the steps left out, or the labels
+        in their way, go under it. The plan that leaves out fewest steps, then fewest
         events, wins; room left over the axis then goes to the labels under it. Trials
         are quick estimates; the winner is then placed in full."""
-        events, start = self.events, best
-        best = self.numbered(best.moved, self.under(best), repair=False)
+        events = self.events
+        short = frozenset(i for i in _short(start.plan, events) if above(events[i]))
+        trial = self.numbered(start.moved | short)
+        if not trial.score(events)[0] and trial.score(events) < start.score(events):
+            return self.spare_under(trial, trial)
+        best = self.search_steps(start)
+        if best.moved == start.moved and self.under(best) == self.under(start):
+            return start
+        return self.spare_under(best, start)
+
+    def search_steps(self, start: _Trial) -> _Trial:
+        """More height over the axis, or steps or the labels in their way moved under it."""
+        events = self.events
+        best = self.numbered(start.moved, self.under(start), repair=False)
         short = frozenset(i for i in _short(best.plan, events) if above(events[i]))
         if best.score(events)[0] and short:  # more height over the axis
             lh = line_height(self.ctx.min_size)
@@ -280,14 +293,19 @@ class _Planner:
                 best = self.tried(moved, best)
                 if not best.score(events)[0]:
                     break
-        rows, plan = best.rows, best.plan
+        return best
+
+    def spare_under(self, best: _Trial, start: _Trial) -> _Trial:
+        """Room left over the axis goes to the labels under it when that numbers fewer;
+        the plan placed in full, kept if it beats ``start``."""
+        events, rows, plan = self.events, best.rows, best.plan
         used = max((lab.box.top for lab in plan.labels if lab.box.y > rows.axis), default=rows.axis)
         spare = rows.labels[1] - used - line_height(self.ctx.min_size)
         if plan.numbers and spare > 2 * line_height(self.ctx.min_size):
             trial = self.numbered(best.moved, self.under(best) + spare, repair=False)
             if trial.score(events) < best.score(events):
                 best = trial
-        if best.moved == start.moved and self.under(best) == self.under(start):
+        if best is start:
             return start
         full = self.numbered(best.moved, self.under(best))
         return full if full.score(events) < start.score(events) else start
