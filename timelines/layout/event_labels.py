@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, partial
 from typing import NamedTuple
 
 from timelines.layout import plot
@@ -21,7 +20,6 @@ from timelines.layout.labels import (
     LabelArea,
     LabelPlan,
     LabelRequest,
-    Measure,
     line_height,
     number_lane,
     place_labels,
@@ -82,9 +80,6 @@ class _Side:
         sizes = [big, (big + small) / 2, small] if big > small else [small]
         self.sizes = [big + STEP_BONUS, *sizes] if up else sizes
 
-    def measure(self, text: str, size: float) -> float:
-        return _measure(self.ctx, self.font)(text, size)
-
     def area(self, scale: TimeScale, span: tuple[float, float]) -> LabelArea:
         width = LABEL_SHARE * self.ctx.width
         return LabelArea(scale.x0, scale.x1, span[0], span[1], not self.up, width)
@@ -100,7 +95,7 @@ class _Side:
             plan = self._moved(requests, area)
         if plan is None:
             sizes = self.sizes[-1:]
-            measure = _measure(self.ctx, self.font)
+            measure = self.ctx.measurer(self.font)
             shared = self.memo.setdefault("measured", {})
             stood = self.memo.setdefault("stood", {})
             plan = place_labels(
@@ -130,7 +125,7 @@ class _Side:
     def complete(self, area: LabelArea) -> LabelPlan | None:
         if not self.requests:
             return LabelPlan((), self.sizes[0])
-        measure = _measure(self.ctx, self.font)
+        measure = self.ctx.measurer(self.font)
         shared = self.memo.setdefault("measured", {})
         return place_labels(
             self.requests, area, self.sizes, measure, complete_only=True, shared=shared
@@ -138,25 +133,6 @@ class _Side:
 
     def levels_needed(self, plan: LabelPlan) -> int:
         return max((label.level + 1 for label in plan.labels), default=0)
-
-
-_MEASURES: dict[tuple[int, str], tuple[Ctx, Measure]] = {}
-
-
-def _measure(ctx: Ctx, font: str) -> Measure:
-    """One remembered measure per page context and font, so that placements tried again
-    find their folded labels already made."""
-    key = (id(ctx), font)
-    found = _MEASURES.get(key)
-    if found is None or found[0] is not ctx:
-        if len(_MEASURES) > 64:
-            _MEASURES.clear()
-        found = _MEASURES[key] = (ctx, cache(partial(_width, ctx, font)))
-    return found[1]
-
-
-def _width(ctx: Ctx, font: str, text: str, size: float) -> float:
-    return ctx.measure(text, size, font)
 
 
 def plan_event_labels(
@@ -421,11 +397,7 @@ def _joined(
     labels = tuple(label for plan in plans for label in plan.labels)
     labelled = {i for label in labels for i in label.events}
     failed = [r for r in requests if r.index not in labelled]
-
-    def measure(text: str, size: float) -> float:
-        return ctx.measure(text, size, "label")
-
-    lane = number_lane(failed, scale.x0, scale.x1, ctx.min_size, measure)
+    lane = number_lane(failed, scale.x0, scale.x1, ctx.min_size, ctx.measurer("label"))
     return LabelPlan(labels, min(plan.size for plan in plans), lane)
 
 
