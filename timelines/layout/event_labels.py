@@ -149,7 +149,8 @@ def plan_event_labels(
     with every label cannot exist and is not looked for.
     """
     planner = _Planner(ctx, events, scale, area, with_shadows)
-    best = planner.numbered(frozenset())
+    # Without repair: when no step is left out this is the plan made in full.
+    best = planner.numbered(frozenset(), repair=False)
     if _keys_short(best.plan, events):
         best = planner.steps_first(best)
     if len(best.plan.numbered) <= NEARLY * len(events):
@@ -241,6 +242,9 @@ class _Planner:
         trial = self.numbered(start.moved | short)
         if not trial.score(events)[0] and trial.score(events) < start.score(events):
             return self.spare_under(trial, trial)
+        start = self.numbered(start.moved, self.under(start))  # key events making room
+        if not start.score(events)[0]:
+            return start
         best = self.search_steps(start)
         if best.moved == start.moved and self.under(best) == self.under(start):
             return start
