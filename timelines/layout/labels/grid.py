@@ -139,6 +139,13 @@ class _Grid:
                 return None
         return None
 
+    def fits_at(self, shape: _Shape, base: int) -> bool:
+        """True when the shape's labels may stand at level ``base``."""
+        boxes, near = self.boxes, shape.near
+        if base + len(near) > len(boxes) or _hits(self.stems, base, near):
+            return False
+        return not _hits(boxes, base, near) and not any(b & shape.stem for b in boxes[:base])
+
     def copy(self) -> _Grid:
         grid = _Grid(0)
         grid.boxes, grid.stems, grid.union = list(self.boxes), list(self.stems), self.union

@@ -33,6 +33,9 @@ VALLEYS = 2  # how many of a run's widest gaps are tried as valleys
 KEY_VALLEYS = 4  # valleys tried at key events left out
 GIVE_UP = 0.1  # a share of labels left out that other patterns will not save
 
+Kept = dict[int, tuple[int, str]]  # stacks standing where they stood: (level, way) by stack
+Stood = dict  # where each stack stood when a side was last placed (see ``place_labels``)
+
 
 @dataclass(frozen=True)
 class LabelPlan:
@@ -150,11 +153,13 @@ def _attempt(
     bound: tuple[int, int] | None = None,
     fold: str = "",
     near: frozenset[int] = frozenset(),
+    kept: Kept | None = None,
 ) -> _Attempt | None:
     """Place every stack in order where it fits: on one line, or with ``fold`` "after"
     on two lines when one will not do, or with "first" the stacks ``near`` on two
     lines when they fit (the others on one line). None as soon as the stacks left
-    out, as (keys, all), exceed ``bound``: this pattern cannot win."""
+    out, as (keys, all), exceed ``bound``: this pattern cannot win. The stacks ``kept``
+    stand first at their (level, way) where they still may."""
     grid = _Grid(run.levels)
     placed: dict[int, tuple[int, str]] = {}
     failed: list[int] = []
@@ -164,7 +169,11 @@ def _attempt(
     order = run.orders.get(sides)
     if order is None:
         order = run.orders[sides] = _order(run, sides)
+    if kept:
+        _stand(run, grid, order, kept, placed)
     for k in order:
+        if k in placed:
+            continue
         ways = (one_line if fold == "first" and k not in near else ways_for)[sides[k]]
         if ways[0] in fits and not fits[ways[0]][k]:  # folded, it may still point its way
             ways = (ways[0] + FOLDED, *ways[1:])
@@ -185,11 +194,31 @@ def _attempt(
     return _Attempt(grid, placed, failed)
 
 
+def _stand(
+    run: _Run, grid: _Grid, order: list[int], kept: Kept, placed: dict[int, tuple[int, str]]
+) -> None:
+    """The stacks ``kept`` where they stood, in placing order, where they still may."""
+    for k in order:
+        where = kept.get(k)
+        if where is None or not run.fits_way(where[1], k):
+            continue
+        shape = run.shape(where[1], k)
+        if grid.fits_at(shape, where[0]):
+            grid.take(shape, where[0])
+            placed[k] = where
+
+
 def _best(
-    run: _Run, complete_only: bool, size: float, measure: Measure, repair: bool = True
+    run: _Run,
+    complete_only: bool,
+    size: float,
+    measure: Measure,
+    repair: bool = True,
+    kept: Kept | None = None,
 ) -> _Attempt:
-    """The best of the candidate patterns; key events it leaves out then take the place
-    of the fewest other labels.
+    """The best of the candidate patterns, or of the stacks ``kept`` where they stood when
+    this side was last placed (the others placed around them); key events it leaves out
+    then take the place of the fewest other labels.
 
     A pattern is given up as soon as it cannot beat the best so far. With
     ``complete_only`` only a pattern that places every label is of use, so the
@@ -209,6 +238,11 @@ def _best(
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
             break
     assert best is not None
+    if best.failed and kept:  # the stacks where they stood when last placed
+        pattern = _kept_sides(run, kept)
+        attempt = _attempt(run, pattern, best.score(run)[:2], kept=kept)
+        if attempt is not None and attempt.score(run) < best.score(run):
+            best, best_pattern = attempt, pattern
     for fold in ("first", "after"):  # labels folded onto two lines where that helps
         near = _near(run, best.failed) if fold == "first" else frozenset()
         folded = _attempt(run, best_pattern, best.score(run)[:2], fold, near)
@@ -229,6 +263,12 @@ def _best(
     return best
 
 
+def _kept_sides(run: _Run, kept: Kept) -> Sides:
+    """The sides of the flags kept where they stood, the others' as in date order."""
+    first = _sides(run, 0) if run.area.down else _sides(run, len(run.stacks))
+    return tuple(kept[k][1].split(FOLDED)[0] if k in kept else f for k, f in enumerate(first))
+
+
 def _near(run: _Run, failed: list[int]) -> frozenset[int]:
     """The stacks left out and the stacks whose stems they could cover: where folding
     labels onto two lines may make room. (Folding every label was measured worse: two
@@ -244,6 +284,7 @@ def _place_size(
     complete_only: bool = False,
     repair: bool = True,
     shared: Shared | None = None,
+    stood: Stood | None = None,
 ) -> tuple[list[PlacedLabel], list[LabelRequest]]:
     """Every label that fits at this size, and the requests left without one (without
     ``repair``, key events left out do not make room: a quicker estimate)."""
@@ -251,13 +292,16 @@ def _place_size(
     labels: list[PlacedLabel] = []
     failed: list[LabelRequest] = []
     stacks = _stacks(requests, size, measure, area.down)
+    before, now = _stood(stood, area, size)
     for stacks_of_run in _runs(stacks) if stacks else []:
         run = _Run(stacks_of_run, area, levels, size, measure, shared)
-        attempt = _best(run, complete_only, size, measure, repair)
+        kept = {k: before[s.requests] for k, s in enumerate(run.stacks) if s.requests in before}
+        attempt = _best(run, complete_only, size, measure, repair, kept)
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
             continue
         _settle(run, attempt)
+        now.update((run.stacks[k].requests, where) for k, where in attempt.placed.items())
         for k, plain in enumerate(run.stacks):
             if k not in attempt.placed:
                 failed.extend(plain.requests)
@@ -274,6 +318,17 @@ def _place_size(
                     )
                 )
     return labels, failed
+
+
+def _stood(stood: Stood | None, area: LabelArea, size: float) -> tuple[dict, dict]:
+    """Where each stack stood when this side was last placed at this size, and a new
+    record of where they stand now (see ``place_labels``)."""
+    if stood is None:
+        return {}, {}
+    key = (area.down, size)
+    before = stood.get(key, {})
+    stood[key] = {}
+    return before, stood[key]
 
 
 def _too_crowded(
@@ -302,6 +357,7 @@ def place_labels(
     complete_only: bool = False,
     repair: bool = True,
     shared: Shared | None = None,
+    stood: Stood | None = None,
 ) -> LabelPlan | None:
     """Place the labels at the smallest size, key events first, and number in the lane
     the events left without one.
@@ -309,14 +365,17 @@ def place_labels(
     With ``complete_only``: every label at the largest size where all fit, or None.
     Without ``repair`` key events left out do not make room (a quicker estimate).
     ``shared``, kept by the caller for labels placed again (at other heights), holds
-    what their stacks measure to.
+    what their stacks measure to. ``stood``, kept by a caller that tries the same side
+    with a few events moved away, records where each stack stood: the others may stand
+    there again, so that moving a few events never costs the rest their labels because
+    the search for a pattern went another way.
     """
     if not hasattr(measure, "cache_info"):  # remembered widths (a caller may keep its own)
         measure = cache(measure)
     if complete_only:
         return _complete(requests, area, sorted(set(sizes), reverse=True), measure, shared)
     size = min(sizes)
-    labels, failed = _place_size(requests, area, size, measure, repair=repair, shared=shared)
+    labels, failed = _place_size(requests, area, size, measure, False, repair, shared, stood)
     lane = number_lane(failed, area.x0, area.x1, number_size or size, measure)
     return LabelPlan(tuple(labels), size, lane)
 
