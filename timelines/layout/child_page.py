@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from timelines.analyse.facts import Facts
 from timelines.layout import plot, waits
@@ -33,6 +34,7 @@ from timelines.layout.window import lead_width, window_items
 from timelines.model.dates import plain_duration, plain_months
 from timelines.model.options import RenderOptions
 from timelines.model.records import ChildRecord, Placement
+from timelines.prepare.template import Style
 
 PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
 
@@ -126,6 +128,18 @@ def _shown(
     return frozenset(name for name, there in found.items() if there)
 
 
+class _PanelText(NamedTuple):
+    """What the panel says, worked out once for every size tried."""
+
+    facts: list[tuple[str, str]]  # key facts, (label, value)
+    main_target: str  # the main target's label, left out at the last try
+    targets: list[str]  # the list of targets (none without drift rules)
+    placements: list[str]
+    placement_styles: list[Style]  # the key's swatches and markers
+    category_styles: list[Style]
+    extras: list[tuple[str, str]]  # the key's other symbols and their words
+
+
 def _panel(
     page: Page,
     ctx: Ctx,
@@ -138,24 +152,21 @@ def _panel(
     """Key facts, targets, placements and key; in smaller text (not below the minimum)
     when crowded. The list of targets comes only when there is room for it, and at the
     smallest size the main target's line goes if need be (the milestone track shows both)."""
-    listed = facts.drift is not None and bool(facts.drift.targets)
-    waiting = drift_facts(facts)  # once: every trial shows the same facts
+    said = _panel_text(ctx, record, facts, options, shown)
     size, sized = ctx.size("facts_size"), ctx
     unbounded = replace(col, bottom=-1e9)
-    trims = (1,) if listed else (0,)
+    trims = (1,) if said.targets else (0,)
     while True:
         for trim in trims:
             trial = Page(ctx.width, ctx.height)
-            args = (options, trim, waiting, shown)
-            end = _panel_items(trial, sized, record, facts, unbounded, *args)
+            end = _panel_items(trial, sized, unbounded, said, trim)
             if end.y < col.bottom:
                 continue
             # it fits: nothing was left out, so the trial is the panel (with the list of
             # targets too when there is room for it)
-            if trim == 1 and end.y - _targets_height(sized, facts, col) >= col.bottom:
+            if trim == 1 and end.y - _targets_height(sized, said.targets, col) >= col.bottom:
                 trial = Page(ctx.width, ctx.height)
-                args = (options, 0, waiting, shown)
-                _panel_items(trial, sized, record, facts, unbounded, *args)
+                _panel_items(trial, sized, unbounded, said, 0)
             page.add(*trial.items)
             return
         if size <= ctx.min_size:
@@ -165,48 +176,23 @@ def _panel(
             break
         size = max(size - 0.5, ctx.min_size)
         sized = ctx.resized("facts_size", size)
-    _panel_items(page, sized, record, facts, col, options, trims[-1], waiting, shown)
+    _panel_items(page, sized, col, said, trims[-1])
 
 
-def _targets_height(ctx: Ctx, facts: Facts, col: Column) -> float:
+def _targets_height(ctx: Ctx, targets: list[str], col: Column) -> float:
     """How much room the list of targets takes in the panel."""
-    assert facts.drift is not None
     scratch = Page(ctx.width, ctx.height)
     top = replace(col, y=0.0, bottom=-1e9)
-    end = text_lines(
-        scratch,
-        ctx,
-        heading(scratch, ctx, top, "Targets"),
-        target_lines(facts.drift.targets),
-        "target",
-    )
+    end = text_lines(scratch, ctx, heading(scratch, ctx, top, "Targets"), targets, "target")
     return -end.y
 
 
-def _panel_items(
-    page: Page,
-    ctx: Ctx,
-    record: ChildRecord,
-    facts: Facts,
-    col: Column,
-    options: RenderOptions,
-    trim: int = 0,
-    waiting: tuple[dict[str, str], dict[str, str]] | None = None,
-    shown: frozenset[str] = frozenset(),
-) -> Column:
-    col = heading(page, ctx, col, "Key facts")
-    waiting = waiting or drift_facts(facts)
-    lines = key_facts(record, facts, ctx, options, waiting)
-    if trim >= 2:
-        lines = [line for line in lines if line[0] != waiting[1].get("main_target", "")]
-    col = fact_lines(page, ctx, col, lines)
-    if trim == 0 and facts.drift is not None and facts.drift.targets:
-        col = heading(page, ctx, col, "Targets")
-        col = text_lines(page, ctx, col, target_lines(facts.drift.targets), "target")
-    if record.placements:
-        col = heading(page, ctx, col, "Placements")
-        col = text_lines(page, ctx, col, _placement_lines(record.placements, ctx), "placement")
-    col = heading(page, ctx, col, "Key")
+def _panel_text(
+    ctx: Ctx, record: ChildRecord, facts: Facts, options: RenderOptions, shown: frozenset[str]
+) -> _PanelText:
+    """The panel's words and symbols (``shown``: the symbols the page draws)."""
+    waiting = drift_facts(facts)
+    targets = target_lines(facts.drift.targets) if facts.drift is not None else []
     kinds = _in_template_order({p.placement_type for p in record.placements}, ctx, "placements")
     cats = _in_template_order({e.category for e in record.events}, ctx, "categories")
     extras = [("uncertain", "Hollow marker and bracket: date not exact")]
@@ -220,15 +206,33 @@ def _panel_items(
         ("series", "Routine events summarised: a tick for each"),
     ]
     drawn = shown | {"wait", "open_wait", "target"}  # the waits' own lines say when they are
-    extras = [(symbol, words) for symbol, words in extras if symbol in drawn]
-    return legend(
-        page,
-        ctx,
-        col,
+    return _PanelText(
+        key_facts(record, facts, ctx, options, waiting),
+        waiting[1].get("main_target", ""),
+        targets,
+        _placement_lines(record.placements, ctx),
         [ctx.theme.placement(k) for k in kinds],
         [ctx.theme.category(c) for c in cats],
-        extras,
+        [(symbol, words) for symbol, words in extras if symbol in drawn],
     )
+
+
+def _panel_items(page: Page, ctx: Ctx, col: Column, said: _PanelText, trim: int = 0) -> Column:
+    """The panel laid out in ``ctx``'s sizes; ``trim`` 1: without the list of targets, 2:
+    without the main target's line too."""
+    col = heading(page, ctx, col, "Key facts")
+    lines = said.facts
+    if trim >= 2:
+        lines = [line for line in lines if line[0] != said.main_target]
+    col = fact_lines(page, ctx, col, lines)
+    if trim == 0 and said.targets:
+        col = heading(page, ctx, col, "Targets")
+        col = text_lines(page, ctx, col, said.targets, "target")
+    if said.placements:
+        col = heading(page, ctx, col, "Placements")
+        col = text_lines(page, ctx, col, said.placements, "placement")
+    col = heading(page, ctx, col, "Key")
+    return legend(page, ctx, col, said.placement_styles, said.category_styles, said.extras)
 
 
 def _in_template_order(codes: set[str], ctx: Ctx, table: str) -> list[str]:
