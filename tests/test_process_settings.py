@@ -127,4 +127,6 @@ def test_a_drawing_leaves_no_garbage_in_cycles_for_the_next(samples, today):
         left = gc.collect()
     finally:
         gc.set_threshold(*before)
-    assert left < 20
+    # left for the collector otherwise: 1,600 objects or more; older garbage (a cache's
+    # entry dropped meanwhile) may be left for an older generation's collection
+    assert left < 200
