@@ -259,8 +259,8 @@ def test_too_many_files_are_refused_with_a_clear_message(page):
 
 def test_checks_previews_and_downloads_write_nothing_and_read_no_file(page):
     """The uploads stay in memory: checking them (with an error, then without), the preview,
-    a redacted and encrypted PDF and a group's PDF open no file but the program's own
-    (templates, fonts, shadows) and write, make or remove none."""
+    a redacted and encrypted PDF, the saved workbook and a group's PDF open no file but the
+    program's own (templates, fonts, shadows) and write, make or remove none."""
     import timelines
 
     book = sample_workbook()
@@ -273,10 +273,12 @@ def test_checks_previews_and_downloads_write_nothing_and_read_no_file(page):
         page.edit({"chronology.5.date": "02/10/2019"})
         page.post("/choices", data={"template": "hearing", "redact": "yes"})
         encrypted = page.post("/pdf", data={"password": "pw", "password2": "pw"})
+        saved = page.get("/workbook.xlsx")
         page.upload(group)
         page.post("/choices", data={"group": "SG1", "template": "family"})
         placements = page.post("/pdf", data={"password": "", "password2": ""})
     assert PdfReader(io.BytesIO(encrypted.content)).is_encrypted
+    assert load_workbook(io.BytesIO(saved.content))["chronology"]["B7"].value == "02/10/2019"
     assert placements.headers["content-disposition"].endswith("''placements-SG1.pdf")
     assert disk.written == []
     program = (Path(timelines.__file__).parent, data_root(), sys.prefix, sys.base_prefix)
