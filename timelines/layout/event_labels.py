@@ -225,7 +225,7 @@ class _Planner:
         rows = self.rows(best.rows.below[1] - best.rows.below[0], False)
         up, down = self.sides(best.moved, False)
         over = up.complete(up.area(self.scale, rows.labels))
-        under = down.complete(down.area(self.scale, rows.below))
+        under = None if over is None else down.complete(down.area(self.scale, rows.below))
         if over is None or under is None:
             return None
         return EventLabels(rows, _joined(self.ctx, (over, under), [], self.scale), self.series)
