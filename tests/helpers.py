@@ -138,10 +138,20 @@ class DiskUse:
         elif event in _CHANGES:
             self.written.append(f"{event} {args[0]!r}")
 
-    def read_outside(self, *folders: Path) -> list[Path]:
+    def read_outside(self, *folders: Path | str) -> list[Path]:
         """The files read that are in none of ``folders``."""
         roots = [Path(folder).resolve() for folder in folders]
         return [p for p in self.read if not any(p.resolve().is_relative_to(r) for r in roots)]
+
+    def read_beyond_the_program(self) -> list[Path]:
+        """The files read that are not the program's own: Python and the installed libraries,
+        timelines' modules, templates, fonts and shadows."""
+        import timelines
+        from timelines.resources import data_root, templates_dir
+
+        package = Path(timelines.__file__).parent
+        assets = data_root() / "assets"
+        return self.read_outside(package, templates_dir(), assets, sys.prefix, sys.base_prefix)
 
 
 def _audit(event: str, args: tuple) -> None:

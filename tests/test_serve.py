@@ -34,7 +34,6 @@ from pypdf import PdfReader  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from timelines.cli import main  # noqa: E402
-from timelines.resources import data_root  # noqa: E402
 from timelines.serve import app as app_module  # noqa: E402
 from timelines.serve.app import create_app  # noqa: E402
 from timelines.serve.security import COOKIE  # noqa: E402
@@ -261,8 +260,6 @@ def test_checks_previews_and_downloads_write_nothing_and_read_no_file(page):
     """The uploads stay in memory: checking them (with an error, then without), the preview,
     a redacted and encrypted PDF, the saved workbook and a group's PDF open no file but the
     program's own (templates, fonts, shadows) and write, make or remove none."""
-    import timelines
-
     book = sample_workbook()
     group = sample_tables(REPO / "samples" / "siblings")
     with disk_use() as disk:
@@ -281,22 +278,7 @@ def test_checks_previews_and_downloads_write_nothing_and_read_no_file(page):
     assert load_workbook(io.BytesIO(saved.content))["chronology"]["B7"].value == "02/10/2019"
     assert placements.headers["content-disposition"].endswith("''placements-SG1.pdf")
     assert disk.written == []
-    program = (Path(timelines.__file__).parent, data_root(), sys.prefix, sys.base_prefix)
-    assert disk.read_outside(*program) == []  # (the record itself is tested below)
-
-
-def test_the_disk_record_sees_writes_and_reads(tmp_path):
-    with disk_use() as disk:
-        (tmp_path / "a.csv").write_bytes(b"x")
-        assert (tmp_path / "a.csv").read_bytes() == b"x"
-        os.close(os.open(tmp_path / "b", os.O_RDWR | os.O_CREAT))
-        (tmp_path / "a.csv").unlink()
-    assert [w.split(" (")[0] for w in disk.written] == [
-        str(tmp_path / "a.csv"),
-        str(tmp_path / "b"),
-        f"os.remove {str(tmp_path / 'a.csv')!r}",
-    ]
-    assert disk.read_outside(REPO) == [tmp_path / "a.csv"]
+    assert disk.read_beyond_the_program() == []  # (the record: tests/test_uploads.py)
 
 
 def test_nothing_is_left_behind_and_stop_forgets(page, private_tmp):

@@ -4,7 +4,7 @@ and no path is opened."""
 from __future__ import annotations
 
 import io
-import sys
+import os
 from datetime import date
 from pathlib import Path
 
@@ -105,10 +105,8 @@ def test_a_table_is_read_from_a_stream():
 
 
 def test_uploads_are_drawn_in_memory_as_the_bytes_render_writes(tmp_path):
-    import timelines
     from timelines.api import render, render_pdf, render_siblings, render_siblings_pdf
     from timelines.model.options import RenderOptions
-    from timelines.resources import data_root
 
     names = ("chronology.csv", "placements.csv", "children.csv")
     folder = tmp_path / "siblings"
@@ -124,8 +122,7 @@ def test_uploads_are_drawn_in_memory_as_the_bytes_render_writes(tmp_path):
         placements = render_siblings_pdf(upload_inputs(sent), options, "SG1", today=TODAY)
         locked = render_pdf(upload_inputs(sent, child_id="S002"), options, None, "pw", TODAY)
     assert disk.written == []
-    program = (Path(timelines.__file__).parent, data_root(), sys.prefix, sys.base_prefix)
-    assert disk.read_outside(*program) == []
+    assert disk.read_beyond_the_program() == []
     for written, made in ((child, drawn), (group, placements)):
         assert (made.name, made.pdf) == (written.path.name, written.path.read_bytes())
         assert (made.pages, made.child_id) == (written.pages, written.child_id)
@@ -135,3 +132,19 @@ def test_uploads_are_drawn_in_memory_as_the_bytes_render_writes(tmp_path):
         "placements-SG1-redacted.pdf",
     )
     assert locked.pdf.startswith(b"%PDF") and b"/Encrypt" in locked.pdf
+
+
+def test_the_disk_record_sees_writes_and_reads(tmp_path):
+    sample = SAMPLE / "children.csv"
+    with disk_use() as disk:
+        (tmp_path / "a.csv").write_bytes(b"x")
+        assert (tmp_path / "a.csv").read_bytes() == b"x"
+        os.close(os.open(tmp_path / "b", os.O_RDWR | os.O_CREAT))
+        (tmp_path / "a.csv").unlink()
+        assert sample.read_bytes().startswith(b"child_id")
+    assert [w.split(" (")[0] for w in disk.written] == [
+        str(tmp_path / "a.csv"),
+        str(tmp_path / "b"),
+        f"os.remove {str(tmp_path / 'a.csv')!r}",
+    ]
+    assert disk.read_beyond_the_program() == [tmp_path / "a.csv", sample]
