@@ -4,6 +4,8 @@ The CLI calls exactly one function here per command and turns the
 ``TimelinesError`` it may raise into a clean message and exit code. The work is
 done by ``timelines.pipeline``: ``source`` (load and check), ``child``,
 ``siblings`` and ``batch``; this module chooses the files and the words.
+``render_pdf`` and ``render_siblings_pdf`` give the bytes ``render`` and
+``render_siblings`` write, writing nothing (the web page's uploads stay in memory).
 """
 
 from __future__ import annotations
