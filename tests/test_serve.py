@@ -442,6 +442,13 @@ def test_an_uploaded_file_that_is_not_read_is_named(page):
     ) in html
 
 
+def test_files_without_a_chronology_are_named_as_the_uploads(page):
+    page.upload({"notes.csv": b"date,event\n01/01/2020,x\n", "more.csv": b"a\n1\n"})
+    assert [str(p) for p in page.session.check.problems][-1] == (
+        "uploads: no chronology.csv (or .xlsx) and no SSDA903 episodes.csv in the folder"
+    )
+
+
 def test_start_empty_add_and_delete_rows(page):
     page.post("/new")
     assert page.session.tables.rows["chronology"] == [[""] * len(FIELDS["chronology"])]
