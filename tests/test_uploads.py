@@ -15,6 +15,7 @@ from timelines.api import Inputs, check_inputs, upload_inputs
 from timelines.load.files import MemoryFile, MemoryFolder, uploads
 from timelines.load.inputs import load_inputs, load_uploads
 from timelines.load.tables import read_stream
+from timelines.model.problems import TimelinesError
 
 TODAY = date(2025, 1, 1)
 SAMPLE = Path(__file__).parent.parent / "samples" / "child"
@@ -132,6 +133,12 @@ def test_uploads_are_drawn_in_memory_as_the_bytes_render_writes(tmp_path):
         "placements-SG1-redacted.pdf",
     )
     assert locked.pdf.startswith(b"%PDF") and b"/Encrypt" in locked.pdf
+    with pytest.raises(TimelinesError, match="uploaded files are in no folder to write the PDF"):
+        render(upload_inputs(sent, child_id="S002"), options, today=TODAY)
+    given = render(
+        upload_inputs(sent, child_id="S002"), options, None, tmp_path / "c.pdf", None, TODAY
+    )
+    assert given.path.read_bytes() == drawn.pdf
 
 
 def test_the_disk_record_sees_writes_and_reads(tmp_path):

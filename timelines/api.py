@@ -254,6 +254,10 @@ def _written(
 ) -> RenderResult:
     """``planned`` drawn and written atomically to ``out`` or beside the inputs; the path is
     checked first, before anything is drawn."""
+    if out is None and not isinstance(inputs.folder, Path):
+        raise TimelinesError(
+            "uploaded files are in no folder to write the PDF beside: give out, or use render_pdf"
+        )
     target = out or inputs.folder / planned.name
     refuse_named_output(out, planned.hide)
     check_output(target, inputs.paths())
