@@ -94,8 +94,8 @@ def build_child_pages(
     pages = [page]
     if not plan.complete or found.series or cut_short(plan):
         kept = {id(e) for e in record.events}
-        lead = tuple(e for e in everything if id(e) not in kept)
-        pages += chronology_pages(ctx, record.events, frame, lead)
+        in_lead = tuple(e for e in everything if id(e) not in kept)
+        pages += chronology_pages(ctx, record.events, frame, in_lead)
     _renumber(pages, ctx, frame)
     return ChildLayout(pages, plan, scale, rows)
 
