@@ -208,7 +208,10 @@ def _put(run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: l
 
 
 def _settle(run: _Run, attempt: _Attempt) -> None:
-    """Let each stack drop to the lowest level where it still clashes with nothing."""
+    """Let each stack drop to the lowest level where it still clashes with nothing.
+
+    Only labels taken out (by key events making room) leave such room: a stack is
+    placed at its lowest level, and stacks placed after it only take room away."""
     grid = attempt.grid
     for k, (base, side) in sorted(attempt.placed.items(), key=lambda item: item[1][0]):
         shape = run.shape(side, k)

@@ -226,6 +226,7 @@ def _best(
                 best = attempt
     for k in [k for k in best.failed if run.keys[k]]:
         _make_room(run, best, k, size, measure)
+    _settle(run, best)  # labels left out may leave room below others
     return best
 
 
@@ -257,7 +258,6 @@ def _place_size(
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
             continue
-        _settle(run, attempt)
         for k, plain in enumerate(run.stacks):
             if k not in attempt.placed:
                 failed.extend(plain.requests)
