@@ -61,11 +61,11 @@ def _blocks(
     """The placed stacks (only the keys, with ``keys_only``) in the way of ``shape`` at
     some base, with the bases where they are, in the order they were placed."""
     blocks: dict[int, Spans] = {}
-    shapes, keys, ink = run.shapes, run.keys, shape.ink
+    parts, keys, ink = run.parts, run.keys, shape.ink
     for j, (level, way) in attempt.placed.items():
         if keys_only and not keys[j]:
             continue
-        other = shapes[way][j] or run.shape(way, j)
+        other = parts[j].shape(way)
         if other.ink & ink:
             spans = _blocked_spans(shape, other, level, bases)
             if spans:

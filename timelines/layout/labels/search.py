@@ -10,6 +10,7 @@ from functools import cache
 from timelines.layout.labels.grid import (
     _WAYS_TRIED,
     FOLDED,
+    SIDES,
     STEM_GAP,
     LabelArea,
     LabelRequest,
@@ -20,6 +21,7 @@ from timelines.layout.labels.grid import (
     _Attempt,
     _extent,
     _Grid,
+    _other,
     _Run,
     _runs,
     _stacks,
@@ -65,14 +67,14 @@ def _patterns(run: _Run) -> list[Sides]:
     first: it wins most often, and of patterns that tie the first tried is kept
     (measured on 300 synthetic children: 8 more pages with every label).
     """
-    stacks = run.stacks
+    stacks, pointing = run.stacks, _pointing(run)
     n = len(stacks)
     gaps = sorted(range(1, n), key=lambda v: (stacks[v - 1].x - stacks[v].x, v))
-    found = [_sides(run, 0) if run.area.down else _sides(run, n)]  # read in date order
-    found += [_sides(run, valley) for valley in gaps[:1]]
-    found += [_sides(run, n), _sides(run, 0)]
-    found += [_sides(run, 0, round(n * share)) for share in PEAKS]
-    found += [_sides(run, valley) for valley in gaps[1:VALLEYS]]
+    found = [_sides(pointing, 0) if run.area.down else _sides(pointing, n)]  # in date order
+    found += [_sides(pointing, valley) for valley in gaps[:1]]
+    found += [_sides(pointing, n), _sides(pointing, 0)]
+    found += [_sides(pointing, 0, round(n * share)) for share in PEAKS]
+    found += [_sides(pointing, valley) for valley in gaps[1:VALLEYS]]
     return list(dict.fromkeys(found))
 
 
@@ -84,22 +86,31 @@ def _key_patterns(run: _Run, missing: list[int]) -> list[Sides]:
         near = range(run.cover_lo[k], run.cover_hi[k])
         cuts |= {c for j in near if run.keys[j] for c in (j, j + 1)}
     first = sorted(missing)  # a valley at a key left out: it and the keys after it turn
-    return list(dict.fromkeys(_sides(run, cut) for cut in [*first, *sorted(cuts)]))
+    pointing = _pointing(run)
+    return list(dict.fromkeys(_sides(pointing, cut) for cut in [*first, *sorted(cuts)]))
 
 
-def _sides(run: _Run, *cuts: int) -> Sides:
-    """Right before the first cut, then flipping at each cut; flags that would leave
-    the page pointing one way point the other."""
+def _pointing(run: _Run) -> dict[str, list[str]]:
+    """The way each stack's flag points when meant to point left or right: the other
+    way when it would leave the page, on one line and on two."""
+    return {
+        side: [
+            side if run.fits_way(side, i) or run.fits_way(side + FOLDED, i) else _other(side)
+            for i in range(len(run.stacks))
+        ]
+        for side in SIDES
+    }
+
+
+def _sides(pointing: dict[str, list[str]], *cuts: int) -> Sides:
+    """Right before the first cut, then flipping at each cut (as ``pointing`` allows)."""
     out = []
     flips = sorted(cuts)
     passed = 0  # cuts at or before this stack
-    for i in range(len(run.stacks)):
+    for i, right in enumerate(pointing["right"]):
         while passed < len(flips) and flips[passed] <= i:
             passed += 1
-        side = "left" if passed % 2 else "right"
-        if not run.fits[side][i] and not run.fits_way(side + FOLDED, i):
-            side = "left" if side == "right" else "right"
-        out.append(side)
+        out.append(pointing["left"][i] if passed % 2 else right)
     return tuple(out)
 
 
@@ -160,18 +171,19 @@ def _attempt(
     failed: list[int] = []
     keys_out = 0
     ways_for, one_line = _WAYS_TRIED[fold], _WAYS_TRIED[""]
-    fits, shapes = run.fits, run.shapes
+    parts = run.parts
     order = run.orders.get(sides)
     if order is None:
         order = run.orders[sides] = _order(run, sides)
     for k in order:
         ways = (one_line if fold == "first" and k not in near else ways_for)[sides[k]]
-        if ways[0] in fits and not fits[ways[0]][k]:  # folded, it may still point its way
+        part = parts[k]
+        if ways[0] in SIDES and not part.fits(ways[0]):  # folded, it may still point its way
             ways = (ways[0] + FOLDED, *ways[1:])
         for way in ways:
-            if not (fits[way][k] if way in fits else run.fits_way(way, k)):
+            shape = part.fitting(way)
+            if shape is None:
                 continue
-            shape = shapes[way][k] or run.shape(way, k)
             base = grid.lowest(shape)
             if base is not None:
                 grid.take(shape, base)
@@ -189,17 +201,48 @@ def _best(
     run: _Run, complete_only: bool, size: float, measure: Measure, repair: bool = True
 ) -> _Attempt:
     """The best of the candidate patterns; key events it leaves out then take the place
-    of the fewest other labels.
+    of the fewest other labels (with ``repair``)."""
+    best = _searched(run, complete_only)
+    if complete_only or not repair or not best.keys_missing(run):
+        return best
+    missing = [k for k in best.failed if run.keys[k]]
+    for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
+        if pattern not in _patterns_of(run):
+            attempt = _attempt(run, pattern, best.score(run)[:2])
+            if attempt is not None and attempt.score(run) < best.score(run):
+                best = attempt
+    for k in [k for k in best.failed if run.keys[k]]:
+        _make_room(run, best, k, size, measure)
+    _settle(run, best)  # labels left out may leave room below others
+    return best
+
+
+def _searched(run: _Run, complete_only: bool) -> _Attempt:
+    """``_search``, remembered for these stacks at this height (trials place the same
+    labels again, with or without repair); a copy, as key events making room change it."""
+    key = (run.levels, complete_only)
+    found = run.measured.searched.get(key)
+    if found is None:
+        found = run.measured.searched[key] = _search(run, complete_only)
+    return found.copy()
+
+
+def _patterns_of(run: _Run) -> list[Sides]:
+    patterns = run.measured.patterns
+    if patterns is None:
+        patterns = run.measured.patterns = _patterns(run)
+    return patterns
+
+
+def _search(run: _Run, complete_only: bool) -> _Attempt:
+    """The best of the candidate patterns, then of it with labels folded.
 
     A pattern is given up as soon as it cannot beat the best so far. With
     ``complete_only`` only a pattern that places every label is of use, so the
     search gives up once the best of two patterns leaves out many.
     """
-    patterns = run.measured.patterns
-    if patterns is None:
-        patterns = run.measured.patterns = _patterns(run)
     best: _Attempt | None = None
-    for tried, pattern in enumerate(patterns, start=1):
+    for tried, pattern in enumerate(_patterns_of(run), start=1):
         attempt = _attempt(run, pattern, None if best is None else best.score(run)[:2])
         if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
             best, best_pattern = attempt, pattern
@@ -216,17 +259,6 @@ def _best(
             best = folded
         if not best.failed:
             break
-    if complete_only or not repair or not best.keys_missing(run):
-        return best
-    missing = [k for k in best.failed if run.keys[k]]
-    for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
-        if pattern not in patterns:
-            attempt = _attempt(run, pattern, best.score(run)[:2])
-            if attempt is not None and attempt.score(run) < best.score(run):
-                best = attempt
-    for k in [k for k in best.failed if run.keys[k]]:
-        _make_room(run, best, k, size, measure)
-    _settle(run, best)  # labels left out may leave room below others
     return best
 
 
