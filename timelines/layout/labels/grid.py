@@ -150,9 +150,9 @@ class _Grid:
         for i, mask in enumerate(shape.boxes, start=base):
             boxes[i] |= mask
         self.union |= shape.union
-        top = base + len(shape.boxes)
-        column = shape.column
-        self.stems[:top] = [row | column for row in self.stems[:top]]
+        stems, column = self.stems, shape.column
+        for level in range(base + len(shape.boxes)):
+            stems[level] |= column
 
     def remove(self, shape: _Shape, base: int) -> None:
         for i, mask in enumerate(shape.boxes):

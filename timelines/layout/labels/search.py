@@ -206,11 +206,12 @@ def _best(
     if complete_only or not repair or not best.keys_missing(run):
         return best
     missing = [k for k in best.failed if run.keys[k]]
+    score = best.score(run)
     for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
         if pattern not in _patterns_of(run):
-            attempt = _attempt(run, pattern, best.score(run)[:2])
-            if attempt is not None and attempt.score(run) < best.score(run):
-                best = attempt
+            attempt = _attempt(run, pattern, score[:2])
+            if attempt is not None and attempt.score(run) < score:
+                best, score = attempt, attempt.score(run)
     for k in [k for k in best.failed if run.keys[k]]:
         _make_room(run, best, k, size, measure)
     _settle(run, best)  # labels left out may leave room below others
@@ -242,11 +243,12 @@ def _search(run: _Run, complete_only: bool) -> _Attempt:
     search gives up once the best of two patterns leaves out many.
     """
     best: _Attempt | None = None
+    score = (0, 0, 0, 0)  # the best's, from the first attempt (which has no bound) on
     for tried, pattern in enumerate(_patterns_of(run), start=1):
-        attempt = _attempt(run, pattern, None if best is None else best.score(run)[:2])
-        if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
-            best, best_pattern = attempt, pattern
-        assert best is not None  # the first attempt has no bound
+        attempt = _attempt(run, pattern, None if best is None else score[:2])
+        if attempt is not None and (best is None or attempt.score(run) < score):
+            best, score, best_pattern = attempt, attempt.score(run), pattern
+        assert best is not None
         if not best.failed:  # the pattern that reads in date order is tried first
             return best
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
@@ -254,9 +256,9 @@ def _search(run: _Run, complete_only: bool) -> _Attempt:
     assert best is not None
     for fold in ("first", "after"):  # labels folded onto two lines where that helps
         near = _near(run, best.failed) if fold == "first" else frozenset()
-        folded = _attempt(run, best_pattern, best.score(run)[:2], fold, near)
-        if folded is not None and folded.score(run) < best.score(run):
-            best = folded
+        folded = _attempt(run, best_pattern, score[:2], fold, near)
+        if folded is not None and folded.score(run) < score:
+            best, score = folded, folded.score(run)
         if not best.failed:
             break
     return best
