@@ -488,28 +488,30 @@ def _lines(
 
 
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
-    def mask(a: float, b: float) -> int:
-        """Columns from ``a`` to ``b`` (at least one), none left of ``x0``."""
-        lo = int((a - x0) * RES)  # int() rounds towards 0: below x0 that is column 0 anyway
-        lo = lo if lo > 0 else 0
-        end = (b - x0) * RES
-        hi = int(end)
-        hi = hi + 1 if hi < end else hi  # rounded up
-        hi = hi if hi > lo else lo + 1
-        return ((1 << (hi - lo)) - 1) << lo
-
-    spans = stack.spans(side)
-    stem = mask(stack.x - REACH, stack.x + REACH)
-    boxes = tuple(mask(a, b) for a, b in spans)
-    # Beside its own labels the stem needs room too: on their levels, nothing near it.
-    near = tuple(mask(a - REACH, b + REACH) | stem for a, b in spans)
-    ink = union = 0
-    for box in near:
-        ink |= box
-    for box in boxes:
+    x = stack.x
+    stem = _columns(x - REACH, x + REACH, x0)
+    boxes, near = [], []
+    for a, b in stack.spans(side):
+        boxes.append(_columns(a, b, x0))
+        # Beside its own labels the stem needs room too: on their levels, nothing near it.
+        near.append(_columns(a - REACH, b + REACH, x0) | stem)
+    ink, union = stem, 0
+    for box, wide in zip(boxes, near, strict=True):
+        ink |= wide
         union |= box
-    column = 1 << max(int((stack.x - x0) * RES), 0)
-    return _Shape(boxes, near, stem, column, ink | stem, union)
+    column = 1 << max(int((x - x0) * RES), 0)
+    return _Shape(tuple(boxes), tuple(near), stem, column, ink, union)
+
+
+def _columns(a: float, b: float, x0: float) -> int:
+    """A mask of the columns from ``a`` to ``b`` (at least one), none left of ``x0``."""
+    lo = int((a - x0) * RES)  # int() rounds towards 0: below x0 that is column 0 anyway
+    lo = lo if lo > 0 else 0
+    end = (b - x0) * RES
+    hi = int(end)
+    hi = hi + 1 if hi < end else hi  # rounded up
+    hi = hi if hi > lo else lo + 1
+    return ((1 << (hi - lo)) - 1) << lo
 
 
 @dataclass
