@@ -24,6 +24,7 @@ from timelines.layout.labels.grid import (
     _other,
     _Run,
     _runs,
+    _Stack,
     _stacks,
 )
 from timelines.layout.labels.lane import NumberMark, number_lane
@@ -285,9 +286,8 @@ def _place_size(
     levels = area.levels(size)
     labels: list[PlacedLabel] = []
     failed: list[LabelRequest] = []
-    stacks = _stacks(requests, size, measure, area.down)
-    for stacks_of_run in _runs(stacks) if stacks else []:
-        run = _Run(stacks_of_run, area, levels, size, measure, shared)
+    for stacks_of_run in _runs_of(requests, size, measure, area.down, shared):
+        run = _Run(list(stacks_of_run), area, levels, size, measure, shared)
         attempt = _best(run, complete_only, size, measure, repair)
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
@@ -308,6 +308,25 @@ def _place_size(
                     )
                 )
     return labels, failed
+
+
+def _runs_of(
+    requests: Sequence[LabelRequest],
+    size: float,
+    measure: Measure,
+    down: bool,
+    shared: Shared | None,
+) -> list[list[_Stack]]:
+    """The runs of stacks the requests make, remembered in ``shared`` (trials place the
+    same requests again at other heights)."""
+    key = ("runs", tuple(requests), size, measure, down)
+    found = None if shared is None else shared.get(key)
+    if found is None:
+        stacks = _stacks(requests, size, measure, down)
+        found = _runs(stacks) if stacks else []
+        if shared is not None:
+            shared[key] = found
+    return found
 
 
 def _too_crowded(
