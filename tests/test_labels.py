@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from timelines.layout.labels import (
@@ -148,6 +148,34 @@ def test_measures_shared_between_trials_change_no_plan(xs, width, keys, heights)
             alone = place_labels(reqs, area, [6.5], measure, repair=repair)
             kept = place_labels(reqs, area, [6.5], widths, repair=repair, shared=shared)
             assert kept == alone
+
+
+@settings(max_examples=80, deadline=None)
+@example(  # without ``stood`` the second placement loses key event 1
+    [200.0, 272.0, 200.0, 200.0, 202.0, 271.0, 273.0, 273.0], 10, {0, 1}, {0}, 20.0
+)
+@given(
+    st.lists(st.floats(200.0, 440.0), min_size=8, max_size=50),
+    st.integers(10, 40),
+    st.sets(st.integers(0, 49), min_size=2, max_size=12),
+    st.sets(st.integers(0, 49), min_size=1, max_size=3),
+    st.floats(20.0, 120.0),
+)
+def test_moving_a_few_events_away_never_costs_the_others_a_key_label(xs, width, keys, gone, height):
+    """With ``stood`` kept between trials, placing a side again without a few of its
+    events leaves out no more of the remaining key events than the first placement did
+    (without it, the search may go another way and lose some)."""
+    reqs = requests(xs, width, keys)
+    area = LabelArea(40.0, 640.0, 200.0, 200.0 + height)
+    stood: dict = {}
+    widths = cache(measure)
+    first = place_labels(reqs, area, [6.5], widths, repair=False, stood=stood)
+    rest = [r for r in reqs if r.index not in gone]
+    again = place_labels(rest, area, [6.5], widths, repair=False, stood=stood)
+    assert first is not None and again is not None
+    remaining_keys = {r.index for r in rest if r.key}
+    assert clashes(again, area) == []
+    assert len(remaining_keys - again.labelled) <= len(remaining_keys - first.labelled)
 
 
 # --- the number lane: merging touching numbers into ranges, in linear time -----------------

@@ -31,10 +31,6 @@ def rendered(folder: str, template: str):
 
 
 CASES = [("child", t) for t in TEMPLATES] + [("dense", t) for t in ("hearing", "family")]
-# Known: in `family` (8 pt bold labels) the sample's last three steps crowd the right edge
-# once the milestone track takes its height; two of them are left as numbers.
-FAMILY_EDGE = pytest.mark.xfail(strict=True, reason="family: two steps at the right edge")
-STEP_CASES = [pytest.param(*c, marks=FAMILY_EDGE) if c == ("child", "family") else c for c in CASES]
 
 
 @pytest.mark.parametrize(("folder", "template"), CASES)
@@ -45,7 +41,7 @@ def test_nothing_on_page_one_is_cut_and_nothing_overlaps(folder, template):
     assert overlapping_texts(done.layout.pages[0]) == []
 
 
-@pytest.mark.parametrize(("folder", "template"), STEP_CASES)
+@pytest.mark.parametrize(("folder", "template"), CASES)
 def test_every_step_is_labelled_in_full(folder, template):
     done = rendered(folder, template)
     plan, events = done.layout.plan, done.record.events
@@ -124,4 +120,6 @@ def test_label_counts_on_a_synthetic_cohort_stay_within_thresholds(tmp_path):
     total = sum((counts(r) for r in load_inputs(folder, today=AS_OF).records()), start=Counter())
     assert total["steps_short"] <= 0.01 * total["steps"]  # 20% before labels went both sides
     assert total["cut"] <= 0.002 * total["events"]
-    assert total["numbered"] <= 0.21 * total["events"]  # 24% before (with the milestone track)
+    # 24% before (with the milestone track); 21% before steps left out went straight under
+    # the axis (fewer steps short, a quarter less time, a few more numbers)
+    assert total["numbered"] <= 0.22 * total["events"]

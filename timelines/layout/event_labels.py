@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, partial
 from typing import NamedTuple
 
 from timelines.layout import plot
@@ -21,7 +20,6 @@ from timelines.layout.labels import (
     LabelArea,
     LabelPlan,
     LabelRequest,
-    Measure,
     line_height,
     number_lane,
     place_labels,
@@ -77,13 +75,10 @@ class _Side:
     def __init__(self, ctx: Ctx, up: bool, requests: list[LabelRequest], memo: dict) -> None:
         self.ctx, self.up, self.requests, self.memo = ctx, up, requests, memo
         # Steps and key events are drawn in bold: a side holding any is measured so.
-        self.font = "bold" if up or any(r.key for r in requests) else "label"
+        self.font = "bold" if up or any(r.key and not r.members for r in requests) else "label"
         big, small = ctx.size("label_size"), ctx.min_size
         sizes = [big, (big + small) / 2, small] if big > small else [small]
         self.sizes = [big + STEP_BONUS, *sizes] if up else sizes
-
-    def measure(self, text: str, size: float) -> float:
-        return _measure(self.ctx, self.font)(text, size)
 
     def area(self, scale: TimeScale, span: tuple[float, float]) -> LabelArea:
         width = LABEL_SHARE * self.ctx.width
@@ -100,9 +95,12 @@ class _Side:
             plan = self._moved(requests, area)
         if plan is None:
             sizes = self.sizes[-1:]
-            measure = _measure(self.ctx, self.font)
+            measure = self.ctx.measurer(self.font)
             shared = self.memo.setdefault("measured", {})
-            plan = place_labels(self.requests, area, sizes, measure, repair=repair, shared=shared)
+            stood = self.memo.setdefault("stood", {})
+            plan = place_labels(
+                self.requests, area, sizes, measure, repair=repair, shared=shared, stood=stood
+            )
             assert plan is not None
             self.memo[key] = plan
             if all(r.index in plan.labelled for r in requests if r.key):
@@ -127,7 +125,7 @@ class _Side:
     def complete(self, area: LabelArea) -> LabelPlan | None:
         if not self.requests:
             return LabelPlan((), self.sizes[0])
-        measure = _measure(self.ctx, self.font)
+        measure = self.ctx.measurer(self.font)
         shared = self.memo.setdefault("measured", {})
         return place_labels(
             self.requests, area, self.sizes, measure, complete_only=True, shared=shared
@@ -135,25 +133,6 @@ class _Side:
 
     def levels_needed(self, plan: LabelPlan) -> int:
         return max((label.level + 1 for label in plan.labels), default=0)
-
-
-_MEASURES: dict[tuple[int, str], tuple[Ctx, Measure]] = {}
-
-
-def _measure(ctx: Ctx, font: str) -> Measure:
-    """One remembered measure per page context and font, so that placements tried again
-    find their folded labels already made."""
-    key = (id(ctx), font)
-    found = _MEASURES.get(key)
-    if found is None or found[0] is not ctx:
-        if len(_MEASURES) > 64:
-            _MEASURES.clear()
-        found = _MEASURES[key] = (ctx, cache(partial(_width, ctx, font)))
-    return found[1]
-
-
-def _width(ctx: Ctx, font: str, text: str, size: float) -> float:
-    return ctx.measure(text, size, font)
 
 
 def plan_event_labels(
@@ -170,7 +149,8 @@ def plan_event_labels(
     with every label cannot exist and is not looked for.
     """
     planner = _Planner(ctx, events, scale, area, with_shadows)
-    best = planner.numbered(frozenset())
+    # Without repair: when no step is left out this is the plan made in full.
+    best = planner.numbered(frozenset(), repair=False)
     if _keys_short(best.plan, events):
         best = planner.steps_first(best)
     if len(best.plan.numbered) <= NEARLY * len(events):
@@ -245,19 +225,35 @@ class _Planner:
         rows = self.rows(best.rows.below[1] - best.rows.below[0], False)
         up, down = self.sides(best.moved, False)
         over = up.complete(up.area(self.scale, rows.labels))
-        under = down.complete(down.area(self.scale, rows.below))
+        under = None if over is None else down.complete(down.area(self.scale, rows.below))
         if over is None or under is None:
             return None
         return EventLabels(rows, _joined(self.ctx, (over, under), [], self.scale), self.series)
 
-    def steps_first(self, best: _Trial) -> _Trial:
-        """When steps are left out, the side over the axis gets more height (labels
-        under it give way), or the steps left out, or the labels in their way, go
-        under it. The plan that leaves out fewest steps, then fewest
+    def steps_first(self, start: _Trial) -> _Trial:
+        """When steps are left out, the steps left out go under the axis (most often
+        enough: the other labels stay where they stood); else the side over the axis
+        gets more height (labels under it give way), or the steps left out, or the labels
+        in their way, go under it. The plan that leaves out fewest steps, then fewest
         events, wins; room left over the axis then goes to the labels under it. Trials
         are quick estimates; the winner is then placed in full."""
-        events, start = self.events, best
-        best = self.numbered(best.moved, self.under(best), repair=False)
+        events = self.events
+        short = frozenset(i for i in _short(start.plan, events) if above(events[i]))
+        trial = self.numbered(start.moved | short)
+        if not trial.score(events)[0] and trial.score(events) < start.score(events):
+            return self.spare_under(trial, trial)
+        start = self.numbered(start.moved, self.under(start))  # key events making room
+        if not start.score(events)[0]:
+            return start
+        best = self.search_steps(start)
+        if best.moved == start.moved and self.under(best) == self.under(start):
+            return start
+        return self.spare_under(best, start)
+
+    def search_steps(self, start: _Trial) -> _Trial:
+        """More height over the axis, or steps or the labels in their way moved under it."""
+        events = self.events
+        best = self.numbered(start.moved, self.under(start), repair=False)
         short = frozenset(i for i in _short(best.plan, events) if above(events[i]))
         if best.score(events)[0] and short:  # more height over the axis
             lh = line_height(self.ctx.min_size)
@@ -277,14 +273,19 @@ class _Planner:
                 best = self.tried(moved, best)
                 if not best.score(events)[0]:
                     break
-        rows, plan = best.rows, best.plan
+        return best
+
+    def spare_under(self, best: _Trial, start: _Trial) -> _Trial:
+        """Room left over the axis goes to the labels under it when that numbers fewer;
+        the plan placed in full, kept if it beats ``start``."""
+        events, rows, plan = self.events, best.rows, best.plan
         used = max((lab.box.top for lab in plan.labels if lab.box.y > rows.axis), default=rows.axis)
         spare = rows.labels[1] - used - line_height(self.ctx.min_size)
         if plan.numbers and spare > 2 * line_height(self.ctx.min_size):
             trial = self.numbered(best.moved, self.under(best) + spare, repair=False)
             if trial.score(events) < best.score(events):
                 best = trial
-        if best.moved == start.moved and self.under(best) == self.under(start):
+        if best is start:
             return start
         full = self.numbered(best.moved, self.under(best))
         return full if full.score(events) < start.score(events) else start
@@ -377,8 +378,11 @@ def _requests(
         if found is not None:
             if found.members[0] == i:
                 text = ctx.plain(found.label(events))
+                # placed as a key event (it stands for many), never cut short
                 requests.append(
-                    LabelRequest(i, scale.clamp(event.day), text, members=found.members)
+                    LabelRequest(
+                        i, scale.clamp(event.day), text, True, len(text), members=found.members
+                    )
                 )
             continue
         text = event_text(event, ctx)
@@ -397,11 +401,7 @@ def _joined(
     labels = tuple(label for plan in plans for label in plan.labels)
     labelled = {i for label in labels for i in label.events}
     failed = [r for r in requests if r.index not in labelled]
-
-    def measure(text: str, size: float) -> float:
-        return ctx.measure(text, size, "label")
-
-    lane = number_lane(failed, scale.x0, scale.x1, ctx.min_size, measure)
+    lane = number_lane(failed, scale.x0, scale.x1, ctx.min_size, ctx.measurer("label"))
     return LabelPlan(labels, min(plan.size for plan in plans), lane)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 
 from timelines.layout.primitives import Align, Text
 from timelines.pdf import fonts
@@ -53,6 +54,18 @@ class Ctx:
 
     def measure(self, text: str, size: float, font: str = "regular") -> float:
         return fonts.measure(self.plain(text), self.font_names[font], size)
+
+    def measurer(self, font: str) -> Callable[[str, float], float]:
+        """``measure`` in one font, remembered for this page: label placement measures
+        (and folds) the same texts again in every trial."""
+        found = self._measurers.get(font)
+        if found is None:
+            found = self._measurers[font] = cache(partial(self.measure, font=font))
+        return found
+
+    @cached_property
+    def _measurers(self) -> dict[str, Callable[[str, float], float]]:
+        return {}
 
     def text(
         self,

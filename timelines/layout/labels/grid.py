@@ -140,6 +140,13 @@ class _Grid:
                 return None
         return None
 
+    def fits_at(self, shape: _Shape, base: int) -> bool:
+        """True when the shape's labels may stand at level ``base``."""
+        boxes, near = self.boxes, shape.near
+        if base + len(near) > len(boxes) or _hits(self.stems, base, near):
+            return False
+        return not _hits(boxes, base, near) and not any(b & shape.stem for b in boxes[:base])
+
     def copy(self) -> _Grid:
         grid = _Grid(0)
         grid.boxes, grid.stems, grid.union = list(self.boxes), list(self.stems), self.union
@@ -331,7 +338,7 @@ class _Measured:
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
         self.orders: dict[Sides, list[int]] = {}  # placing order by pattern (see _order)
         self.patterns: list[Sides] | None = None
-        self.searched: dict[tuple[int, bool], _Attempt] = {}  # by levels and complete_only
+        self.searched: dict[tuple, _Attempt] = {}  # by levels, complete_only and stacks kept
 
 
 Shared = dict  # stacks drawn and runs measured, by area width and size (see ``_Run``)

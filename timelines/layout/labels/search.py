@@ -36,6 +36,9 @@ VALLEYS = 2  # how many of a run's widest gaps are tried as valleys
 KEY_VALLEYS = 4  # valleys tried at key events left out
 GIVE_UP = 0.1  # a share of labels left out that other patterns will not save
 
+Kept = dict[int, tuple[int, str]]  # stacks standing where they stood: (level, way) by stack
+Stood = dict  # where each stack stood when a side was last placed (see ``place_labels``)
+
 
 @dataclass(frozen=True)
 class LabelPlan:
@@ -162,11 +165,13 @@ def _attempt(
     bound: tuple[int, int] | None = None,
     fold: str = "",
     near: frozenset[int] = frozenset(),
+    kept: Kept | None = None,
 ) -> _Attempt | None:
     """Place every stack in order where it fits: on one line, or with ``fold`` "after"
     on two lines when one will not do, or with "first" the stacks ``near`` on two
     lines when they fit (the others on one line). None as soon as the stacks left
-    out, as (keys, all), exceed ``bound``: this pattern cannot win."""
+    out, as (keys, all), exceed ``bound``: this pattern cannot win. The stacks ``kept``
+    stand first at their (level, way) where they still may."""
     grid = _Grid(run.levels)
     placed: dict[int, tuple[int, str]] = {}
     failed: list[int] = []
@@ -176,7 +181,11 @@ def _attempt(
     order = run.orders.get(sides)
     if order is None:
         order = run.orders[sides] = _order(run, sides)
+    if kept:
+        _stand(run, grid, order, kept, placed)
     for k in order:
+        if k in placed:
+            continue
         ways = (one_line if fold == "first" and k not in near else ways_for)[sides[k]]
         part = parts[k]
         if ways[0] in SIDES and not part.fits(ways[0]):  # folded, it may still point its way
@@ -198,34 +207,55 @@ def _attempt(
     return _Attempt(grid, placed, failed)
 
 
+def _stand(
+    run: _Run, grid: _Grid, order: list[int], kept: Kept, placed: dict[int, tuple[int, str]]
+) -> None:
+    """The stacks ``kept`` where they stood, in placing order, where they still may."""
+    for k in order:
+        where = kept.get(k)
+        if where is None or not run.fits_way(where[1], k):
+            continue
+        shape = run.shape(where[1], k)
+        if grid.fits_at(shape, where[0]):
+            grid.take(shape, where[0])
+            placed[k] = where
+
+
 def _best(
-    run: _Run, complete_only: bool, size: float, measure: Measure, repair: bool = True
+    run: _Run,
+    complete_only: bool,
+    size: float,
+    measure: Measure,
+    repair: bool = True,
+    kept: Kept | None = None,
 ) -> _Attempt:
-    """The best of the candidate patterns; key events it leaves out then take the place
-    of the fewest other labels (with ``repair``)."""
-    best = _searched(run, complete_only)
-    if complete_only or not repair or not best.keys_missing(run):
-        return best
-    missing = [k for k in best.failed if run.keys[k]]
-    score = best.score(run)
-    for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
-        if pattern not in _patterns_of(run):
-            attempt = _attempt(run, pattern, score[:2])
-            if attempt is not None and attempt.score(run) < score:
-                best, score = attempt, attempt.score(run)
-    for k in [k for k in best.failed if run.keys[k]]:
-        _make_room(run, best, k, size, measure)
-    _settle(run, best)  # labels left out may leave room below others
+    """The best of the candidate patterns, or of the stacks ``kept`` where they stood when
+    this side was last placed (the others placed around them); key events it leaves out
+    then take the place of the fewest other labels (with ``repair``)."""
+    best = _searched(run, complete_only, kept or {})
+    repair = repair and not complete_only and best.keys_missing(run) > 0
+    if repair:
+        missing = [k for k in best.failed if run.keys[k]]
+        score = best.score(run)
+        for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
+            if pattern not in _patterns_of(run):
+                attempt = _attempt(run, pattern, score[:2])
+                if attempt is not None and attempt.score(run) < score:
+                    best, score = attempt, attempt.score(run)
+        for k in [k for k in best.failed if run.keys[k]]:
+            _make_room(run, best, k, size, measure)
+    if repair or kept:  # labels taken out, or kept where they stood, may leave room below
+        _settle(run, best)
     return best
 
 
-def _searched(run: _Run, complete_only: bool) -> _Attempt:
+def _searched(run: _Run, complete_only: bool, kept: Kept) -> _Attempt:
     """``_search``, remembered for these stacks at this height (trials place the same
     labels again, with or without repair); a copy, as key events making room change it."""
-    key = (run.levels, complete_only)
+    key = (run.levels, complete_only, frozenset(kept.items()))
     found = run.measured.searched.get(key)
     if found is None:
-        found = run.measured.searched[key] = _search(run, complete_only)
+        found = run.measured.searched[key] = _search(run, complete_only, kept)
     return found.copy()
 
 
@@ -236,8 +266,9 @@ def _patterns_of(run: _Run) -> list[Sides]:
     return patterns
 
 
-def _search(run: _Run, complete_only: bool) -> _Attempt:
-    """The best of the candidate patterns, then of it with labels folded.
+def _search(run: _Run, complete_only: bool, kept: Kept) -> _Attempt:
+    """The best of the candidate patterns and of the stacks ``kept`` where they stood,
+    then of it with labels folded.
 
     A pattern is given up as soon as it cannot beat the best so far. With
     ``complete_only`` only a pattern that places every label is of use, so the
@@ -255,6 +286,11 @@ def _search(run: _Run, complete_only: bool) -> _Attempt:
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
             break
     assert best is not None
+    if best.failed and kept:  # the stacks where they stood when last placed
+        pattern = _kept_sides(run, kept)
+        attempt = _attempt(run, pattern, score[:2], kept=kept)
+        if attempt is not None and attempt.score(run) < score:
+            best, score, best_pattern = attempt, attempt.score(run), pattern
     for fold in ("first", "after"):  # labels folded onto two lines where that helps
         near = _near(run, best.failed) if fold == "first" else frozenset()
         folded = _attempt(run, best_pattern, score[:2], fold, near)
@@ -263,6 +299,13 @@ def _search(run: _Run, complete_only: bool) -> _Attempt:
         if not best.failed:
             break
     return best
+
+
+def _kept_sides(run: _Run, kept: Kept) -> Sides:
+    """The sides of the flags kept where they stood, the others' as in date order."""
+    pointing = _pointing(run)
+    first = _sides(pointing, 0) if run.area.down else _sides(pointing, len(run.stacks))
+    return tuple(kept[k][1].split(FOLDED)[0] if k in kept else f for k, f in enumerate(first))
 
 
 def _near(run: _Run, failed: list[int]) -> frozenset[int]:
@@ -280,18 +323,22 @@ def _place_size(
     complete_only: bool = False,
     repair: bool = True,
     shared: Shared | None = None,
+    stood: Stood | None = None,
 ) -> tuple[list[PlacedLabel], list[LabelRequest]]:
     """Every label that fits at this size, and the requests left without one (without
     ``repair``, key events left out do not make room: a quicker estimate)."""
     levels = area.levels(size)
     labels: list[PlacedLabel] = []
     failed: list[LabelRequest] = []
+    before, now = _stood(stood, area, size)
     for stacks_of_run in _runs_of(requests, size, measure, area.down, shared):
         run = _Run(list(stacks_of_run), area, levels, size, measure, shared)
-        attempt = _best(run, complete_only, size, measure, repair)
+        kept = {k: before[s.requests] for k, s in enumerate(run.stacks) if s.requests in before}
+        attempt = _best(run, complete_only, size, measure, repair, kept)
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
             continue
+        now.update((run.stacks[k].requests, where) for k, where in attempt.placed.items())
         for k, plain in enumerate(run.stacks):
             if k not in attempt.placed:
                 failed.extend(plain.requests)
@@ -329,6 +376,17 @@ def _runs_of(
     return found
 
 
+def _stood(stood: Stood | None, area: LabelArea, size: float) -> tuple[dict, dict]:
+    """Where each stack stood when this side was last placed at this size, and a new
+    record of where they stand now (see ``place_labels``)."""
+    if stood is None:
+        return {}, {}
+    key = (area.down, size)
+    before = stood.get(key, {})
+    stood[key] = {}
+    return before, stood[key]
+
+
 def _too_crowded(
     requests: Sequence[LabelRequest], area: LabelArea, size: float, measure: Measure
 ) -> bool:
@@ -355,6 +413,7 @@ def place_labels(
     complete_only: bool = False,
     repair: bool = True,
     shared: Shared | None = None,
+    stood: Stood | None = None,
 ) -> LabelPlan | None:
     """Place the labels at the smallest size, key events first, and number in the lane
     the events left without one.
@@ -362,14 +421,17 @@ def place_labels(
     With ``complete_only``: every label at the largest size where all fit, or None.
     Without ``repair`` key events left out do not make room (a quicker estimate).
     ``shared``, kept by the caller for labels placed again (at other heights), holds
-    what their stacks measure to.
+    what their stacks measure to. ``stood``, kept by a caller that tries the same side
+    with a few events moved away, records where each stack stood: the others may stand
+    there again, so that moving a few events never costs the rest their labels because
+    the search for a pattern went another way.
     """
     if not hasattr(measure, "cache_info"):  # remembered widths (a caller may keep its own)
         measure = cache(measure)
     if complete_only:
         return _complete(requests, area, sorted(set(sizes), reverse=True), measure, shared)
     size = min(sizes)
-    labels, failed = _place_size(requests, area, size, measure, repair=repair, shared=shared)
+    labels, failed = _place_size(requests, area, size, measure, False, repair, shared, stood)
     lane = number_lane(failed, area.x0, area.x1, number_size or size, measure)
     return LabelPlan(tuple(labels), size, lane)
 
