@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pdfplumber
@@ -90,3 +92,82 @@ def reference(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"reference data not found: {path}")
     return path
+
+
+# --- what touches the disk -----------------------------------------------------------------------
+
+_CHANGES = frozenset(
+    (
+        "tempfile.mkstemp",
+        "tempfile.mkdtemp",
+        "os.mkdir",
+        "os.rename",
+        "os.remove",
+        "os.rmdir",
+        "os.truncate",
+        "os.chmod",
+        "os.link",
+        "os.symlink",
+        "shutil.rmtree",
+        "shutil.copyfile",
+        "shutil.move",
+    )
+)
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_RECORDERS: list[DiskUse] = []
+_HOOKED: list[bool] = []  # an audit hook stays for the life of the process: one, shared
+
+
+class DiskUse:
+    """What a block of code did to files, as Python's audit events tell it (``open`` is raised
+    by ``open``, ``os.open``, ``Path.open`` and ``io.open_code`` alike)."""
+
+    def __init__(self) -> None:
+        self.written: list[
+            str
+        ] = []  # files opened to write, and files or folders made, moved, removed
+        self.read: list[Path] = []  # files opened to read
+
+    def note(self, event: str, args: tuple) -> None:
+        if event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+            path, mode, flags = args
+            if (flags or 0) & _WRITE_FLAGS or set(mode or "") & set("wax+"):
+                self.written.append(f"{os.fsdecode(path)} ({mode or flags})")
+            else:
+                self.read.append(Path(os.fsdecode(path)))
+        elif event in _CHANGES:
+            self.written.append(f"{event} {args[0]!r}")
+
+    def read_outside(self, *folders: Path | str) -> list[Path]:
+        """The files read that are in none of ``folders``."""
+        roots = [Path(folder).resolve() for folder in folders]
+        return [p for p in self.read if not any(p.resolve().is_relative_to(r) for r in roots)]
+
+    def read_beyond_the_program(self) -> list[Path]:
+        """The files read that are not the program's own: Python and the installed libraries,
+        timelines' modules, templates, fonts and shadows."""
+        import timelines
+        from timelines.resources import data_root, templates_dir
+
+        package = Path(timelines.__file__).parent
+        assets = data_root() / "assets"
+        return self.read_outside(package, templates_dir(), assets, sys.prefix, sys.base_prefix)
+
+
+def _audit(event: str, args: tuple) -> None:
+    for recorder in _RECORDERS:
+        recorder.note(event, args)
+
+
+@contextmanager
+def disk_use() -> Iterator[DiskUse]:
+    """Record every file opened, and every file or folder made or removed, meanwhile."""
+    if not _HOOKED:
+        sys.addaudithook(_audit)
+        _HOOKED.append(True)
+    recorder = DiskUse()
+    _RECORDERS.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _RECORDERS.remove(recorder)

@@ -1,8 +1,8 @@
 """`timelines serve`: every route and every security rule, through Starlette's test client.
 
 The page must refuse anyone without the key, another Host, and changes sent
-from another site; keep uploads off the disk (or in a private folder removed at
-once); and give the same PDF and workbook the command line gives.
+from another site; keep uploads in memory (checked and drawn without writing or
+reading a file); and give the same PDF and workbook the command line gives.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ except ImportError as exc:  # CI sets TIMELINES_REQUIRE_BROWSER=1: there, a skip
     pytest.skip(reason, allow_module_level=True)
 
 from click.testing import CliRunner  # noqa: E402
+from helpers import disk_use  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
@@ -37,7 +38,6 @@ from timelines.serve import app as app_module  # noqa: E402
 from timelines.serve.app import create_app  # noqa: E402
 from timelines.serve.security import COOKIE  # noqa: E402
 from timelines.serve.tables import FIELDS, read_tables  # noqa: E402
-from timelines.serve.workspace import opened  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PORT = 8765
@@ -256,10 +256,33 @@ def test_too_many_files_are_refused_with_a_clear_message(page):
     assert "Too many files at once: at most 20. Choose fewer files." in response.text
 
 
-def test_no_file_is_left_behind(page, private_tmp, tmp_path):
+def test_checks_previews_and_downloads_write_nothing_and_read_no_file(page):
+    """The uploads stay in memory: checking them (with an error, then without), the preview,
+    a redacted and encrypted PDF, the saved workbook and a group's PDF open no file but the
+    program's own (templates, fonts, shadows) and write, make or remove none."""
+    book = sample_workbook()
+    group = sample_tables(REPO / "samples" / "siblings")
+    with disk_use() as disk:
+        page.upload({"seonaid.xlsx": book})
+        assert page.get("/preview.png").content.startswith(b"\x89PNG")
+        page.edit({"chronology.5.date": "31/02/2017"})
+        assert ERROR_TEXT in markup.unescape(page.get("/").text)
+        page.edit({"chronology.5.date": "02/10/2019"})
+        page.post("/choices", data={"template": "hearing", "redact": "yes"})
+        encrypted = page.post("/pdf", data={"password": "pw", "password2": "pw"})
+        saved = page.get("/workbook.xlsx")
+        page.upload(group)
+        page.post("/choices", data={"group": "SG1", "template": "family"})
+        placements = page.post("/pdf", data={"password": "", "password2": ""})
+    assert PdfReader(io.BytesIO(encrypted.content)).is_encrypted
+    assert load_workbook(io.BytesIO(saved.content))["chronology"]["B7"].value == "02/10/2019"
+    assert placements.headers["content-disposition"].endswith("''placements-SG1.pdf")
+    assert disk.written == []
+    assert disk.read_beyond_the_program() == []  # (the record: tests/test_uploads.py)
+
+
+def test_nothing_is_left_behind_and_stop_forgets(page, private_tmp):
     page.upload({"seonaid.xlsx": sample_workbook()})
-    page.edit({"chronology.5.date": "31/02/2017"})
-    page.edit({"chronology.5.date": "02/10/2019"})
     page.post("/choices", data={"template": "hearing", "redact": "yes"})
     assert page.post("/pdf", data={"password": "pw", "password2": "pw"}).status_code == 200
     assert page.get("/workbook.xlsx").status_code == 200
@@ -268,25 +291,14 @@ def test_no_file_is_left_behind(page, private_tmp, tmp_path):
     assert page.session.files == {} and page.session.tables is None
 
 
-def test_the_private_folder_is_for_this_user_alone_and_removed_even_on_error(private_tmp):
-    with pytest.raises(RuntimeError), opened({"a.csv": b"x"}) as primary:
-        root = primary.parent.parent
-        assert os.stat(root).st_mode & 0o777 == 0o700
-        assert os.stat(primary.parent).st_mode & 0o777 == 0o700
-        assert primary.read_bytes() == b"x"
-        raise RuntimeError("stop here")
-    assert not root.exists()
-    assert list(private_tmp.iterdir()) == []
-
-
 def test_uploads_are_parsed_in_memory_not_spooled_to_disk():
     assert app_module._InMemoryParser.spool_max_size > app_module.MAX_UPLOAD_BYTES
 
 
-def test_an_upload_name_cannot_reach_outside_the_private_folder(page, private_tmp):
+def test_an_upload_is_known_by_its_own_file_name_only(page):
     page.upload({"../../evil.csv": b"date,event\n01/01/2020,Birth\n"})
     assert list(page.session.files) == ["evil.csv"]
-    assert list(private_tmp.iterdir()) == []
+    assert "evil.csv" in page.get("/").text
 
 
 # --- the user's way through ---------------------------------------------------------------------
@@ -428,6 +440,13 @@ def test_an_uploaded_file_that_is_not_read_is_named(page):
         "notes.csv: this file is not read: the tables are chronology, placements and children"
         " (.csv or .xlsx), or the sheets of one workbook"
     ) in html
+
+
+def test_files_without_a_chronology_are_named_as_the_uploads(page):
+    page.upload({"notes.csv": b"date,event\n01/01/2020,x\n", "more.csv": b"a\n1\n"})
+    assert [str(p) for p in page.session.check.problems][-1] == (
+        "uploads: no chronology.csv (or .xlsx) and no SSDA903 episodes.csv in the folder"
+    )
 
 
 def test_start_empty_add_and_delete_rows(page):

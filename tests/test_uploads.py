@@ -4,16 +4,18 @@ and no path is opened."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import reference
+from helpers import disk_use, reference
 
 from timelines.api import Inputs, check_inputs, upload_inputs
 from timelines.load.files import MemoryFile, MemoryFolder, uploads
 from timelines.load.inputs import load_inputs, load_uploads
 from timelines.load.tables import read_stream
+from timelines.model.problems import TimelinesError
 
 TODAY = date(2025, 1, 1)
 SAMPLE = Path(__file__).parent.parent / "samples" / "child"
@@ -101,3 +103,55 @@ def test_upload_names_are_plain_file_names():
 def test_a_table_is_read_from_a_stream():
     table = read_stream(io.BytesIO("date,event\r\n01/01/2015,Zoë\r\n".encode("cp1252")), "c.csv")
     assert table.rows[0][1] == {"date": "01/01/2015", "event": "Zoë"}
+
+
+def test_uploads_are_drawn_in_memory_as_the_bytes_render_writes(tmp_path):
+    from timelines.api import render, render_pdf, render_siblings, render_siblings_pdf
+    from timelines.model.options import RenderOptions
+
+    names = ("chronology.csv", "placements.csv", "children.csv")
+    folder = tmp_path / "siblings"
+    folder.mkdir()
+    sent = files_of(SAMPLE.parent / "siblings", *names)
+    for name, data in sent.items():
+        (folder / name).write_bytes(data)
+    options = RenderOptions(as_of=TODAY, redact=True)
+    child = render(Inputs(folder, child_id="S002"), options, today=TODAY)
+    group = render_siblings(Inputs(folder), options, "SG1", today=TODAY)
+    with disk_use() as disk:
+        drawn = render_pdf(upload_inputs(sent, child_id="S002"), options, today=TODAY)
+        placements = render_siblings_pdf(upload_inputs(sent), options, "SG1", today=TODAY)
+        locked = render_pdf(upload_inputs(sent, child_id="S002"), options, None, "pw", TODAY)
+    assert disk.written == []
+    assert disk.read_beyond_the_program() == []
+    for written, made in ((child, drawn), (group, placements)):
+        assert (made.name, made.pdf) == (written.path.name, written.path.read_bytes())
+        assert (made.pages, made.child_id) == (written.pages, written.child_id)
+        assert (made.warnings, made.counts) == (written.warnings, written.counts)
+    assert (drawn.name, placements.name) == (
+        "timeline-S002-redacted.pdf",
+        "placements-SG1-redacted.pdf",
+    )
+    assert locked.pdf.startswith(b"%PDF") and b"/Encrypt" in locked.pdf
+    with pytest.raises(TimelinesError, match="uploaded files are in no folder to write the PDF"):
+        render(upload_inputs(sent, child_id="S002"), options, today=TODAY)
+    given = render(
+        upload_inputs(sent, child_id="S002"), options, None, tmp_path / "c.pdf", None, TODAY
+    )
+    assert given.path.read_bytes() == drawn.pdf
+
+
+def test_the_disk_record_sees_writes_and_reads(tmp_path):
+    sample = SAMPLE / "children.csv"
+    with disk_use() as disk:
+        (tmp_path / "a.csv").write_bytes(b"x")
+        assert (tmp_path / "a.csv").read_bytes() == b"x"
+        os.close(os.open(tmp_path / "b", os.O_RDWR | os.O_CREAT))
+        (tmp_path / "a.csv").unlink()
+        assert sample.read_bytes().startswith(b"child_id")
+    assert [w.split(" (")[0] for w in disk.written] == [
+        str(tmp_path / "a.csv"),
+        str(tmp_path / "b"),
+        f"os.remove {str(tmp_path / 'a.csv')!r}",
+    ]
+    assert disk.read_beyond_the_program() == [tmp_path / "a.csv", sample]

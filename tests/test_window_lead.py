@@ -3,6 +3,7 @@ break, with the ages and a shadow at the start; as geometry (numbers) and page t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -88,6 +89,23 @@ def test_a_young_person_s_short_episode_fills_the_page_after_a_compressed_lead()
     assert not [t for t in page.texts() if t.text.startswith("11/06/2003") and t.role != "fact"]
     shadows = [i for i in page.items if isinstance(i, Image)]
     assert shadows[0].x + shadows[0].w / 2 == pytest.approx(scale.x0)  # aged 15, at the start
+
+
+def test_the_birth_the_lead_shows_is_still_a_row_of_the_chronology_table():
+    young = _young_person()
+    weeks = [date.fromordinal(date(2019, 6, 10).toordinal() + 7 * n) for n in range(12)]
+    contact = tuple(  # a series: the chronology table follows page 1
+        Event(parse_date(f"{day:%d/%m/%Y}"), f"Contact (session {n})", "contact")
+        for n, day in enumerate(weeks, start=1)
+    )
+    record = replace(young, events=tuple(sorted(young.events + contact, key=lambda e: e.day)))
+    done = _render(record)
+    assert done.layout.scale.born is not None  # a compressed lead, the birth said there
+    rows = [t.text for page in done.layout.pages[1:] for t in page.texts() if t.role == "table"]
+    born = rows.index("11/06/2003")
+    assert rows[born - 1] == "–" and rows[born + 1] == "Born"
+    numbers = [t for t in rows if t.isdigit()]
+    assert numbers == [str(n) for n in range(1, len(record.events))]  # the birth: no number
 
 
 def test_from_birth_keeps_the_linear_axis():

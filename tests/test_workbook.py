@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import stat
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import disk_use
 from openpyxl import Workbook, load_workbook
 
 from timelines.analyse.milestones import MILESTONE_CODES
-from timelines.export.workbook import COLUMNS, ROWS, write_template_workbook
+from timelines.export.workbook import (
+    COLUMNS,
+    ROWS,
+    filled_workbook,
+    filled_workbook_bytes,
+    write_template_workbook,
+)
 from timelines.load.contract import ALIASES, load_contract
 from timelines.load.inputs import detect_format, load_inputs
 from timelines.model.problems import TimelinesError
@@ -263,3 +273,26 @@ def test_instructions_say_what_each_placement_type_means(template):
         " kinship (with relatives or friends), foster (with foster carers),"
     )
     assert "leave child_id blank in every sheet" in rows["child_id"]
+
+
+def test_a_filled_workbook_is_made_in_memory_as_openpyxls_save_makes_it():
+    """openpyxl's ``save`` writes each sheet to a temporary file; ``workbook_bytes`` makes the
+    same members in memory (a child's data never touches the disk)."""
+    rows = {
+        "chronology": [["C1", "01/02/2016", "Referral from school", "referral"], ["C1", "=1+1"]],
+        "placements": [["C1", "03/03/2016", "", "foster", "Mrs A"]],
+        "children": [["C1", "Seònaid", "14/08/2009"]],
+    }
+    with disk_use() as disk:
+        ours = zipfile.ZipFile(io.BytesIO(filled_workbook_bytes(rows, "sam.xlsx")))
+    assert disk.written == []
+    saved = io.BytesIO()
+    filled_workbook(rows, "sam.xlsx").save(saved)  # openpyxl's own way, through /tmp
+    theirs = zipfile.ZipFile(saved)
+    assert ours.namelist() == theirs.namelist()
+    saved_at = re.compile(rb"<dcterms:modified[^<]*</dcterms:modified>")
+    for name in theirs.namelist():
+        assert saved_at.sub(b"", ours.read(name)) == saved_at.sub(b"", theirs.read(name)), name
+    book = load_workbook(io.BytesIO(filled_workbook_bytes(rows)))
+    assert book["children"]["B2"].value == "Seònaid"
+    assert book["chronology"]["B3"].value == "=1+1" and book["chronology"]["B3"].data_type == "s"

@@ -4,6 +4,8 @@ The CLI calls exactly one function here per command and turns the
 ``TimelinesError`` it may raise into a clean message and exit code. The work is
 done by ``timelines.pipeline``: ``source`` (load and check), ``child``,
 ``siblings`` and ``batch``; this module chooses the files and the words.
+``render_pdf`` and ``render_siblings_pdf`` give the bytes ``render`` and
+``render_siblings`` write, writing nothing (the web page's uploads stay in memory).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, cast
 
 from timelines.analyse.groups import select_records
 from timelines.analyse.milestones import milestone_notes
-from timelines.export.files import check_output
+from timelines.export.files import check_output, write_atomic
 from timelines.export.folder import check_folder
 from timelines.load.files import uploads
 from timelines.model.counts import RowCount
@@ -26,9 +28,9 @@ from timelines.model.problems import Problem, TimelinesError
 from timelines.model.records import ChildRecord, Dataset
 from timelines.pipeline import batch
 from timelines.pipeline.batch import OUTPUTS, BatchResult, siblings_of
-from timelines.pipeline.child import write_child_pdf
+from timelines.pipeline.child import child_pdf
 from timelines.pipeline.runchart import RunChartResult, write_runchart
-from timelines.pipeline.siblings import write_group_pdf
+from timelines.pipeline.siblings import group_pdf
 from timelines.pipeline.source import Inputs, choose_record, load, load_checked
 from timelines.prepare.names import plain_stem
 from timelines.prepare.redact import Redactor, group_redactor, redact_group_name, share
@@ -41,13 +43,16 @@ __all__ = [
     "Inputs",
     "Checked",
     "RenderResult",
+    "RenderedPdf",
     "check",
     "check_inputs",
     "RunChartOptions",
     "RunChartResult",
     "load",
     "render",
+    "render_pdf",
     "render_siblings",
+    "render_siblings_pdf",
     "run_batch",
     "upload_inputs",
     "runchart",
@@ -63,6 +68,20 @@ class RenderResult:
     child_id: str
     warnings: tuple[Problem, ...] = field(default=())
     counts: tuple[RowCount, ...] = field(default=())  # what became of every row read
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A timeline drawn in memory, nothing written: the file name the command gives it
+    beside its inputs, the PDF's bytes (encrypted when a password was given), and what
+    went into it (as in ``RenderResult``)."""
+
+    name: str
+    pdf: bytes = field(repr=False)
+    pages: int
+    child_id: str  # a group's name for a group's page ("" for every child)
+    warnings: tuple[Problem, ...] = field(default=())
+    counts: tuple[RowCount, ...] = field(default=())
 
 
 def upload_inputs(files: Mapping[str, bytes], **given: Any) -> Inputs:
@@ -119,7 +138,74 @@ def render(
     password: str | None = None,
     today: date | None = None,
 ) -> RenderResult:
-    """Load, check and render one child's timeline to a PDF file (nothing written on error)."""
+    """Load, check and render one child's timeline to a PDF file (nothing written on error):
+    what ``render_pdf`` gives, written to ``out`` or beside the inputs."""
+    return _written(_child(inputs, options, template, today), inputs, out, password)
+
+
+def render_pdf(
+    inputs: Inputs,
+    options: RenderOptions,
+    template: str | None = None,
+    password: str | None = None,
+    today: date | None = None,
+) -> RenderedPdf:
+    """One child's timeline as PDF bytes, nothing written (uploads from ``upload_inputs``
+    stay in memory): the bytes and file name ``render`` would write."""
+    return _child(inputs, options, template, today).drawn(password)
+
+
+def render_siblings(
+    inputs: Inputs,
+    options: RenderOptions,
+    group: str | None = None,
+    axis: str = "date",
+    template: str | None = None,
+    out: Path | None = None,
+    password: str | None = None,
+    today: date | None = None,
+) -> RenderResult:
+    """Load and render a sibling group's (or every child's) placement history to a PDF
+    (encrypted when a password is given): what ``render_siblings_pdf`` gives, written to
+    ``out`` or beside the inputs."""
+    return _written(_group(inputs, options, group, axis, template, today), inputs, out, password)
+
+
+def render_siblings_pdf(
+    inputs: Inputs,
+    options: RenderOptions,
+    group: str | None = None,
+    axis: str = "date",
+    template: str | None = None,
+    password: str | None = None,
+    today: date | None = None,
+) -> RenderedPdf:
+    """A sibling group's (or every child's) placement history as PDF bytes, nothing
+    written: the bytes and file name ``render_siblings`` would write."""
+    return _group(inputs, options, group, axis, template, today).drawn(password)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A timeline loaded, checked and named, not yet drawn: the one way every render call
+    goes (``render`` and ``render_siblings`` check the output path before drawing)."""
+
+    name: str  # the file name beside the inputs
+    hide: Redactor | None  # what a chosen output's name must not hold, when redacting
+    child_id: str
+    dataset: Dataset
+    draw: Callable[[str | None], tuple[bytes, int]]  # password → (PDF bytes, pages)
+
+    def drawn(self, password: str | None) -> RenderedPdf:
+        pdf, pages = self.draw(password)
+        found = self.dataset
+        return RenderedPdf(self.name, pdf, pages, self.child_id, found.problems, found.counts)
+
+
+def _child(
+    inputs: Inputs, options: RenderOptions, template: str | None, today: date | None
+) -> _Planned:
+    """One child loaded, chosen and named (redaction decides the name)."""
     theme = load_template(template)
     dataset = load_checked(inputs, today, theme.vocabulary)
     record = choose_record(dataset, inputs.child_id)
@@ -128,12 +214,56 @@ def render(
     )
     shared = share(record, siblings, theme, options)
     suffix = "-redacted" if options.redact else ""
-    target = out or inputs.folder / f"timeline-{shared.stem}{suffix}.pdf"
-    refuse_named_output(out, shared.hide)
+
+    def draw(password: str | None) -> tuple[bytes, int]:
+        done = child_pdf(record, theme, options, password, today, siblings)
+        return done.pdf, len(done.layout.pages)
+
+    name = f"timeline-{shared.stem}{suffix}.pdf"
+    return _Planned(name, shared.hide, record.child_id, dataset, draw)
+
+
+def _group(
+    inputs: Inputs,
+    options: RenderOptions,
+    group: str | None,
+    axis: str,
+    template: str | None,
+    today: date | None,
+) -> _Planned:
+    """A sibling group (or every child) loaded, chosen and named."""
+    theme = load_template(template)
+    dataset = load_checked(inputs, today, theme.vocabulary)
+    records = select_records(dataset, group)
+    if not records:
+        raise TimelinesError("the input has no children to draw")
+    shown = redact_group_name(group or "all", records) if options.redact else group or "all"
+    suffix = "-redacted" if options.redact else ""
+
+    def draw(password: str | None) -> tuple[bytes, int]:
+        done = group_pdf(records, group or "", theme, options, axis, password, today)
+        return done.pdf, len(done.layout.pages)
+
+    name = f"placements-{plain_stem(shown) or 'group'}{suffix}.pdf"
+    hide = group_redactor(records) if options.redact else None
+    return _Planned(name, hide, group or "", dataset, draw)
+
+
+def _written(
+    planned: _Planned, inputs: Inputs, out: Path | None, password: str | None
+) -> RenderResult:
+    """``planned`` drawn and written atomically to ``out`` or beside the inputs; the path is
+    checked first, before anything is drawn."""
+    if out is None and not isinstance(inputs.folder, Path):
+        raise TimelinesError(
+            "uploaded files are in no folder to write the PDF beside: give out, or use render_pdf"
+        )
+    target = out or inputs.folder / planned.name
+    refuse_named_output(out, planned.hide)
     check_output(target, inputs.paths())
-    done = write_child_pdf(record, theme, options, target, password, today, siblings)
-    pages = len(done.layout.pages)
-    return RenderResult(target, pages, record.child_id, dataset.problems, dataset.counts)
+    done = planned.drawn(password)
+    write_atomic(target, done.pdf)
+    return RenderResult(target, done.pages, done.child_id, done.warnings, done.counts)
 
 
 def refuse_named_output(out: Path | None, hide: Redactor | None) -> None:
@@ -166,33 +296,6 @@ def _sibling_names(
         except TimelinesError:
             return ()
     return siblings_of(dataset, record)
-
-
-def render_siblings(
-    inputs: Inputs,
-    options: RenderOptions,
-    group: str | None = None,
-    axis: str = "date",
-    template: str | None = None,
-    out: Path | None = None,
-    password: str | None = None,
-    today: date | None = None,
-) -> RenderResult:
-    """Load and render a sibling group's (or every child's) placement history to a PDF
-    (encrypted when a password is given)."""
-    theme = load_template(template)
-    dataset = load_checked(inputs, today, theme.vocabulary)
-    records = select_records(dataset, group)
-    if not records:
-        raise TimelinesError("the input has no children to draw")
-    shown = redact_group_name(group or "all", records) if options.redact else group or "all"
-    suffix = "-redacted" if options.redact else ""
-    target = out or inputs.folder / f"placements-{plain_stem(shown) or 'group'}{suffix}.pdf"
-    refuse_named_output(out, group_redactor(records) if options.redact else None)
-    check_output(target, inputs.paths())
-    done = write_group_pdf(records, group or "", theme, options, target, axis, password, today)
-    pages = len(done.layout.pages)
-    return RenderResult(target, pages, group or "", dataset.problems, dataset.counts)
 
 
 def run_batch(

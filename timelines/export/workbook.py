@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from timelines.analyse.milestones import MILESTONE_CODES
 from timelines.export.files import write_atomic
@@ -125,8 +129,8 @@ def write_template_workbook(path: Path) -> None:
         raise TimelinesError(f"{path.name}: the template workbook must be named .xlsx")
     if not path.parent.is_dir():
         raise TimelinesError(f"{path.parent}: folder not found")
-    book = build_template_workbook(path.name)
-    write_atomic(path, book.save, private=False)  # a blank form: the usual mode
+    book = workbook_bytes(build_template_workbook(path.name))
+    write_atomic(path, book, private=False)  # a blank form: the usual mode
 
 
 def build_template_workbook(file_name: str = "timeline.xlsx") -> Workbook:
@@ -143,6 +147,13 @@ def build_template_workbook(file_name: str = "timeline.xlsx") -> Workbook:
 def filled_workbook_bytes(
     rows: Mapping[str, Iterable[Sequence[str]]], file_name: str = "timeline.xlsx"
 ) -> bytes:
+    """The template workbook with ``rows`` filled in, as .xlsx bytes made in memory."""
+    return workbook_bytes(filled_workbook(rows, file_name))
+
+
+def filled_workbook(
+    rows: Mapping[str, Iterable[Sequence[str]]], file_name: str = "timeline.xlsx"
+) -> Workbook:
     """The template workbook with ``rows`` filled in (per sheet, cells in ``COLUMNS`` order).
 
     A date column's cell holding a real day becomes an Excel date; every other
@@ -157,9 +168,32 @@ def filled_workbook_bytes(
                 cell = sheet.cell(number, index + 1, _cell_value(text, index in dated))
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"
+    return book
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """``book`` as .xlsx bytes, made in memory: openpyxl's own ``save`` writes every sheet
+    to a temporary file first, and a workbook of a child's data must not touch the disk."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    book.properties.modified = datetime.now(UTC).replace(tzinfo=None)  # as save does
+    _InMemoryWriter(book, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)).save()
     return buffer.getvalue()
+
+
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's workbook writer, with each sheet written into memory (``write_worksheet``
+    is openpyxl 3.1's, but for the temporary file; ``tests/test_workbook.py`` checks)."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        out = io.BytesIO()
+        writer = WorksheetWriter(ws, out)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], out.getvalue())
+        self.manifest.append(ws)
 
 
 def _cell_value(text: str, is_date: bool) -> str | datetime | None:

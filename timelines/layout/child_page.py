@@ -71,6 +71,7 @@ def build_child_pages(
     track_plan = plan_track(ctx, scale, targets)
     track = Track(ctx.margin + 6, track_height(ctx, track_plan))
     bottom = track.bottom + track.height
+    everything = record.events
     record = _without_birth(record, scale)
     found = plan_event_labels(ctx, record.events, scale, (bottom, top - 4), with_shadows)
     rows, plan = found.rows, found.plan
@@ -94,15 +95,17 @@ def build_child_pages(
     _panel(page, ctx, record, facts, col, options, shown)
     pages = [page]
     if not plan.complete or found.series or cut_short(plan):
-        pages += chronology_pages(ctx, record.events, frame)
+        kept = {id(e) for e in record.events}
+        in_lead = tuple(e for e in everything if id(e) not in kept)
+        pages += chronology_pages(ctx, record.events, frame, in_lead)
     _renumber(pages, ctx, frame)
     return ChildLayout(pages, plan, scale, rows)
 
 
 def _without_birth(record: ChildRecord, scale: TimeScale) -> ChildRecord:
     """With a compressed lead, the record without its birth events: the lead shows the
-    birth where it was, instead of a marker piled at the window's start (and the
-    chronology's numbers stay those of the plot)."""
+    birth where it was, instead of a marker piled at the window's start (the chronology
+    table lists it without a number, so its numbers stay those of the plot)."""
     if scale.born is None:
         return record
     events = tuple(e for e in record.events if e.category != "birth" or e.day >= scale.start)

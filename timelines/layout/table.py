@@ -10,8 +10,12 @@ from timelines.model.records import Event
 COLUMNS = (("No.", 0.05), ("Date", 0.11), ("Event", 0.34), ("Category", 0.13), ("Detail", 0.37))
 
 
-def chronology_pages(ctx: Ctx, events: tuple[Event, ...], frame: FrameText) -> list[Page]:
-    """Every event, numbered as on page 1, over as many pages as it takes."""
+def chronology_pages(
+    ctx: Ctx, events: tuple[Event, ...], frame: FrameText, unnumbered: tuple[Event, ...] = ()
+) -> list[Page]:
+    """Every event, numbered as on page 1, over as many pages as it takes; the events
+    ``unnumbered`` (a birth the page shows on its compressed lead, not as a marker) are
+    listed in date order with "–" for their number."""
     size = max(ctx.size("facts_size") - 0.5, ctx.min_size)
     lead = size * 1.25
     pages: list[Page] = []
@@ -19,7 +23,9 @@ def chronology_pages(ctx: Ctx, events: tuple[Event, ...], frame: FrameText) -> l
     xs = _column_xs(ctx.margin, width)
     page, y = _new_page(ctx, frame, xs, size)
     pages.append(page)
-    for number, event in enumerate(events, start=1):
+    rows = [(str(n), e) for n, e in enumerate(events, start=1)] + [("–", e) for e in unnumbered]
+    rows.sort(key=lambda row: row[1].day)  # stable: the page's order, the births among it
+    for row, (number, event) in enumerate(rows, start=1):
         cells = _cells(number, event, ctx)
         wrapped = [
             ctx.wrap(text, size, w * width - 4) for text, (_, w) in zip(cells, COLUMNS, strict=True)
@@ -28,7 +34,7 @@ def chronology_pages(ctx: Ctx, events: tuple[Event, ...], frame: FrameText) -> l
         if y - height < ctx.margin + 14:
             page, y = _new_page(ctx, frame, xs, size)
             pages.append(page)
-        if number % 2 == 0:
+        if row % 2 == 0:
             page.add(Rect(ctx.margin, y - height + 1, width, height, "#F2F2F2", None))
         for x, lines in zip(xs, wrapped, strict=True):
             for i, line in enumerate(lines):
@@ -69,10 +75,10 @@ def _new_page(ctx: Ctx, frame: FrameText, xs: list[float], size: float) -> tuple
     return page, y
 
 
-def _cells(number: int, event: Event, ctx: Ctx) -> list[str]:
+def _cells(number: str, event: Event, ctx: Ctx) -> list[str]:
     category = ctx.theme.category(event.category).label
     return [
-        str(number),
+        number,
         event.when.label(),
         event.label,
         category,

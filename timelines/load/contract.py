@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from timelines.load.files import InputPath, as_input
 from timelines.load.tables import EXCEL_SUFFIXES, Cells, Table, find_sheet_names, read_table
@@ -227,6 +228,27 @@ def find_contract_files(folder: InputPath) -> tuple[dict[str, InputPath], list[P
     if "chronology" not in found:
         problems.append(error("no chronology.csv or chronology.xlsx in the folder", folder.name))
     return found, problems
+
+
+class ContractTable(NamedTuple):
+    """One of the contract's tables as the loader reads it."""
+
+    table: Table
+    columns: dict[str, str]  # field → the table's column it is read from (aliases resolved)
+
+
+def read_contract_tables(given: InputPath) -> dict[str, ContractTable]:
+    """The contract's tables by kind, read as ``load_contract`` reads them, from a file (a
+    workbook's sheets, or a chronology) or a folder, on disk or uploaded (``load.files``).
+    A table that cannot be read is left out (loading it reports why)."""
+    given = as_input(given)
+    if given.is_dir():
+        found, _ = find_contract_files(given)
+        paths = (found.get("chronology"), found.get("placements"), found.get("children"))
+    else:
+        paths = (given, None, None)
+    sources = _read_sources(*paths)[0]
+    return {kind: ContractTable(source.table, source.columns) for kind, source in sources.items()}
 
 
 # --- internals ------------------------------------------------------------------------------

@@ -1,22 +1,20 @@
-"""One child's timeline: from the child's record to PDF bytes, and on to a file.
+"""One child's timeline: from the child's record to PDF bytes.
 
-prepare (redaction) → analyse → layout → draw → export, wired once for the
-``render`` command, the batch and library callers; no logic of its own beyond
-choosing dates and words for the frame.
+prepare (redaction) → analyse → layout → draw, wired once for the ``render``
+command, the web page, the batch and library callers (who write the bytes with
+``export.files``); no logic of its own beyond choosing dates and words for the frame.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from timelines.analyse.drift import DriftRules
 from timelines.analyse.facts import Facts, analyse, axis_span
 from timelines.analyse.milestones import Milestone, find_milestones
 from timelines.analyse.waits import ENDING_CODES
 from timelines.analyse.waits import story_end as ending
-from timelines.export.files import write_atomic
 from timelines.layout.child_page import ChildLayout, build_child_pages
 from timelines.layout.frame import FrameText
 from timelines.layout.shadows import load_shadows
@@ -148,20 +146,18 @@ def render_child(
     return Rendered(pdf, done.layout, done.facts, done.record, first)
 
 
-def write_child_pdf(
+def child_pdf(
     record: ChildRecord,
     theme: Theme,
     options: RenderOptions,
-    out: Path,
     password: str | None = None,
     today: date | None = None,
     siblings: tuple[str, ...] = (),
 ) -> Rendered:
-    """Render one child and write the PDF atomically (encrypted when a password is given)."""
+    """One child's PDF as ``render`` writes it: ``render_child``, encrypted (AES-256)
+    when a password is given."""
     done = render_child(record, theme, options, today, siblings)
-    data = encrypt(done.pdf, password) if password else done.pdf
-    write_atomic(out, data)
-    return done
+    return replace(done, pdf=encrypt(done.pdf, password)) if password else done
 
 
 def _title(record: ChildRecord, theme: Theme, options: RenderOptions) -> str:
@@ -195,5 +191,5 @@ __all__ = [
     "child_facts",
     "layout_child",
     "render_child",
-    "write_child_pdf",
+    "child_pdf",
 ]

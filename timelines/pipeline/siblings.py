@@ -1,18 +1,17 @@
 """A sibling group's (or a cohort's) placement histories, one row per child: from the
-children's records to PDF bytes, and on to a file.
+children's records to PDF bytes.
 
-prepare (redaction) → analyse (the group) → layout → draw → export, wired once for
-the ``siblings`` command and the batch's group PDFs.
+prepare (redaction) → analyse (the group) → layout → draw, wired once for the
+``siblings`` command, the web page and the batch's group PDFs (their callers write
+the bytes with ``export.files``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from timelines.analyse.groups import ALL_CHILDREN, build_group
-from timelines.export.files import write_atomic
 from timelines.layout.siblings_page import SiblingsLayout, build_siblings_pages
 from timelines.layout.style import Ctx
 from timelines.model.options import RenderOptions
@@ -73,17 +72,16 @@ def _others(records: list[ChildRecord], record: ChildRecord) -> tuple[str, ...]:
     return tuple(r.child.name for r in records if r is not record and r.child.name)
 
 
-def write_group_pdf(
+def group_pdf(
     records: list[ChildRecord],
     group_name: str,
     theme: Theme,
     options: RenderOptions,
-    out: Path,
     axis: str = "date",
     password: str | None = None,
     today: date | None = None,
 ) -> RenderedGroup:
-    """Render a group and write the PDF atomically (encrypted when a password is given)."""
+    """A group's PDF as ``siblings`` writes it: ``render_group``, encrypted (AES-256)
+    when a password is given."""
     done = render_group(records, group_name, theme, options, axis, today)
-    write_atomic(out, encrypt(done.pdf, password) if password else done.pdf)
-    return done
+    return replace(done, pdf=encrypt(done.pdf, password)) if password else done

@@ -2,9 +2,11 @@
 
 One server serves one person, so there is one ``Session``, held in memory only.
 Checking and drawing call the library exactly as the command line does
-(``api.load`` for the problems, ``api.render`` for the PDF), on the files as
-uploaded or, once a table has been edited, on the tables as the contract's
-CSV files ("Save workbook" gives the same rows as the template workbook).
+(``api.load`` for the problems, ``api.render_pdf`` for the bytes ``api.render``
+writes), on the files as uploaded or, once a table has been edited, on the tables
+as the contract's CSV files ("Save workbook" gives the same rows as the template
+workbook). The files stay in memory (``api.upload_inputs``): nothing about the
+child is ever written to disk.
 """
 
 from __future__ import annotations
@@ -13,19 +15,18 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 
 import pypdfium2
 
 from timelines import api
 from timelines.load.contract import find_contract_files
+from timelines.load.files import InputPath
 from timelines.load.inputs import detect_format
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError, has_errors, warning
 from timelines.prepare.template import load_template
 from timelines.serve.tables import FIELDS, SHEETS, Tables, csv_files, edited_tables, read_tables
-from timelines.serve.workspace import opened
 
 BLANK_BOOK = "timeline.xlsx"
 PREVIEW_SCALE = 1.4
@@ -132,35 +133,35 @@ class Session:
             theme = load_template(self.choices.template)
         except TimelinesError as exc:
             return Check(note=str(exc))
-        with opened(self.files) as primary:
-            fmt = detect_format(primary)
-            try:
-                dataset = api.load(api.Inputs(primary), vocabulary=theme.vocabulary)
-            except InputError as exc:
-                return Check(problems=exc.problems, fmt=fmt, note="The files could not be read.")
-            except TimelinesError as exc:
-                return Check(fmt=fmt, note=str(exc))
-            if self.tables is None and fmt == "contract":
-                self.tables = read_tables(primary)
-            ids = tuple(dataset.child_ids())
-            problems = (*_not_read(primary, fmt), *dataset.problems)
-            groups = tuple(sorted({c.sibling_group for c in dataset.children if c.sibling_group}))
-            check = Check(problems=problems, fmt=fmt, child_ids=ids, groups=groups)
-            if self.choices.child_id not in ids or len(ids) == 1:
-                # One child: chosen as the command line does, without --child.
-                self.choices.child_id = ids[0] if len(ids) > 1 else ""
-            if self.choices.group not in groups:
-                self.choices.group = ""
-            if has_errors(problems):
-                return replace(check, note="Fix the errors to see the timeline.")
-            if not ids:
-                return replace(check, note="There is nothing to draw yet.")
-            try:
-                result = self._render(primary, password=None)
-            except TimelinesError as exc:
-                return replace(check, note=str(exc))
-            pdf = result.path.read_bytes()
-        return replace(check, preview=page_one_png(pdf), pdf_name=result.path.name)
+        inputs = api.upload_inputs(self.files)  # read in memory: nothing is written to disk
+        primary = inputs.primary
+        fmt = detect_format(primary)
+        try:
+            dataset = api.load(inputs, vocabulary=theme.vocabulary)
+        except InputError as exc:
+            return Check(problems=exc.problems, fmt=fmt, note="The files could not be read.")
+        except TimelinesError as exc:
+            return Check(fmt=fmt, note=str(exc))
+        if self.tables is None and fmt == "contract":
+            self.tables = read_tables(primary)
+        ids = tuple(dataset.child_ids())
+        problems = (*_not_read(primary, fmt), *dataset.problems)
+        groups = tuple(sorted({c.sibling_group for c in dataset.children if c.sibling_group}))
+        check = Check(problems=problems, fmt=fmt, child_ids=ids, groups=groups)
+        if self.choices.child_id not in ids or len(ids) == 1:
+            # One child: chosen as the command line does, without --child.
+            self.choices.child_id = ids[0] if len(ids) > 1 else ""
+        if self.choices.group not in groups:
+            self.choices.group = ""
+        if has_errors(problems):
+            return replace(check, note="Fix the errors to see the timeline.")
+        if not ids:
+            return replace(check, note="There is nothing to draw yet.")
+        try:
+            drawn = self._render(password=None)
+        except TimelinesError as exc:
+            return replace(check, note=str(exc))
+        return replace(check, preview=page_one_png(drawn.pdf), pdf_name=drawn.name)
 
     def options(self) -> RenderOptions:
         """The choices as the command line's options (a bad date raises TimelinesError)."""
@@ -178,33 +179,29 @@ class Session:
             redact=self.choices.redact,
         )
 
-    def _render(self, primary: Path, password: str | None) -> api.RenderResult:
-        """What `timelines render` (or `timelines siblings --group`) writes, in the work folder."""
-        template = self.choices.template
-        if self.choices.group:
-            inputs = api.Inputs(primary)
-            group = self.choices.group
-            return api.render_siblings(
-                inputs, self.options(), group, "date", template, None, password
-            )
-        inputs = api.Inputs(primary, child_id=self.choices.child_id or None)
-        return api.render(inputs, self.options(), template, None, password)
+    def _render(self, password: str | None) -> api.RenderedPdf:
+        """What `timelines render` (or `timelines siblings --group`) writes, drawn in memory."""
+        options, template, group = self.options(), self.choices.template, self.choices.group
+        if group:
+            inputs = api.upload_inputs(self.files)
+            return api.render_siblings_pdf(inputs, options, group, "date", template, password)
+        inputs = api.upload_inputs(self.files, child_id=self.choices.child_id or None)
+        return api.render_pdf(inputs, options, template, password)
 
     def pdf(self, password: str | None) -> tuple[str, bytes]:
         """(file name, PDF bytes) as `timelines render` writes them; raises TimelinesError."""
         if not self.files:
             raise TimelinesError("there is nothing to draw yet: add a file first")
-        with opened(self.files) as primary:
-            try:
-                result = self._render(primary, password)
-            except InputError as exc:
-                count = len(exc.errors)
-                raise TimelinesError(
-                    f"The PDF cannot be made while there {'is' if count == 1 else 'are'} {count}"
-                    f" error{'' if count == 1 else 's'}: fix {'it' if count == 1 else 'them'}"
-                    " first (see Check)."
-                ) from None
-            return result.path.name, result.path.read_bytes()
+        try:
+            drawn = self._render(password)
+        except InputError as exc:
+            count = len(exc.errors)
+            raise TimelinesError(
+                f"The PDF cannot be made while there {'is' if count == 1 else 'are'} {count}"
+                f" error{'' if count == 1 else 's'}: fix {'it' if count == 1 else 'them'}"
+                " first (see Check)."
+            ) from None
+        return drawn.name, drawn.pdf
 
     def workbook(self) -> tuple[str, bytes]:
         """(file name, bytes) of the tables as the template workbook."""
@@ -215,7 +212,7 @@ class Session:
         return self.book, self.tables.workbook(self.book)
 
 
-def _not_read(primary: Path, fmt: str) -> list[Problem]:
+def _not_read(primary: InputPath, fmt: str) -> list[Problem]:
     """A warning for each uploaded file the contract's folder loader passes over."""
     if fmt != "contract" or not primary.is_dir():
         return []
@@ -225,15 +222,16 @@ def _not_read(primary: Path, fmt: str) -> list[Problem]:
         warning(
             "this file is not read: the tables are chronology, placements and children"
             " (.csv or .xlsx), or the sheets of one workbook",
-            path.name,
+            name,
         )
-        for path in sorted(primary.iterdir())
-        if path.name not in used
+        for name in sorted(path.name for path in primary.iterdir())
+        if name not in used
     ]
 
 
 def safe_upload_name(name: str) -> str:
-    """An uploaded file's own name, without any folder, safe to use in the private folder."""
+    """An uploaded file's own name, without any folder: a plain file name, safe to show and
+    to read as an upload (``api.upload_inputs``)."""
     base = re.split(r"[\\/]", name)[-1].strip()
     cleaned = re.sub(r"[^\w.\- ]+", "_", base).strip(". ")
     return cleaned[:120] or "upload"

@@ -12,11 +12,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from timelines.export.workbook import COLUMNS, filled_workbook_bytes
-from timelines.load.contract import _read_sources, find_contract_files
-from timelines.load.tables import EXCEL_SUFFIXES
+from timelines.load.contract import read_contract_tables
+from timelines.load.files import InputPath
 from timelines.model.dates import DateError, parse_date
 from timelines.model.problems import Problem
 
@@ -58,24 +57,14 @@ class Tables:
         return None
 
 
-def read_tables(primary: Path) -> Tables:
-    """The contract's tables in a file or folder (tables that cannot be read are left empty)."""
-    if primary.is_dir():
-        found, _ = find_contract_files(primary)
-        paths = (found.get("chronology"), found.get("placements"), found.get("children"))
-    elif primary.suffix.lower() in EXCEL_SUFFIXES:
-        paths = (primary, None, None)
-    else:
-        paths = (primary, None, None)
-    sources = _read_sources(*paths)[0]
+def read_tables(primary: InputPath) -> Tables:
+    """The contract's tables in a file or folder, uploaded or on disk (tables that cannot be
+    read are left empty)."""
     tables = Tables()
-    for sheet, source in sources.items():
-        tables.files[sheet] = source.table.file
-        for number, cells in source.table.rows:
-            row = [
-                cells.get(source.columns[f], "") if f in source.columns else ""
-                for f in FIELDS[sheet]
-            ]
+    for sheet, (table, columns) in read_contract_tables(primary).items():
+        tables.files[sheet] = table.file
+        for number, cells in table.rows:
+            row = [cells.get(columns[f], "") if f in columns else "" for f in FIELDS[sheet]]
             tables.rows[sheet].append(row)
             tables.numbers[sheet].append(number)
     return tables

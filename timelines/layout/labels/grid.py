@@ -1,6 +1,7 @@
 """Label records, stacks of labels on one stem, and the grid of bit masks they are placed on.
 
-A run of stacks (``_Run``) is measured once for every pattern tried on it; an
+A stack is measured (folded, fitted, shaped) once per area width and size
+(``_Drawn``), a run of stacks (``_Run``) once for every pattern tried on it; an
 ``_Attempt`` is one pattern placed on a grid."""
 
 from __future__ import annotations
@@ -156,9 +157,9 @@ class _Grid:
         for i, mask in enumerate(shape.boxes, start=base):
             boxes[i] |= mask
         self.union |= shape.union
-        top = base + len(shape.boxes)
-        column = shape.column
-        self.stems[:top] = [row | column for row in self.stems[:top]]
+        stems, column = self.stems, shape.column
+        for level in range(base + len(shape.boxes)):
+            stems[level] |= column
 
     def remove(self, shape: _Shape, base: int) -> None:
         for i, mask in enumerate(shape.boxes):
@@ -248,25 +249,106 @@ def _ways_tried(side: str, fold: str) -> tuple[str, ...]:
 _WAYS_TRIED = {fold: {s: _ways_tried(s, fold) for s in SIDES} for fold in ("", "after", "first")}
 
 
+class _Drawn:
+    """One stack as it may be drawn in an area: each way's stack (folded or not),
+    whether it stays inside and its grid masks, made when first asked for and kept
+    (see ``Shared``) for every run and trial the stack is part of."""
+
+    __slots__ = (
+        "stack",
+        "area",
+        "size",
+        "measure",
+        "_masks",
+        "_folded",
+        "_fits",
+        "_shapes",
+        "_fitting",
+    )
+
+    def __init__(
+        self, stack: _Stack, area: LabelArea, size: float, measure: Measure, masks: dict
+    ) -> None:
+        self.stack, self.area, self.size, self.measure = stack, area, size, measure
+        self._masks = masks  # shapes by stack, side and left edge: other areas share them
+        self._folded: _Stack | None | Literal[False] = False  # False until made
+        self._fits: dict[str, bool] = {}
+        self._shapes: dict[str, _Shape] = {}
+        self._fitting: dict[str, _Shape | None] = {}
+
+    def drawn(self, way: str) -> _Stack | None:
+        """The stack as drawn ``way``: as it is, or folded onto two lines (None when its
+        labels cannot be folded)."""
+        if not way.endswith(FOLDED):
+            return self.stack
+        if self._folded is False:
+            area = self.area
+            self._folded = _folded(self.stack, self.size, self.measure, area.max_width, area.down)
+        return self._folded
+
+    def fits(self, way: str) -> bool:
+        """True when the stack drawn ``way`` stays inside the area (and, on one line, is
+        no wider than its widest label may be)."""
+        found = self._fits.get(way)
+        if found is None:
+            stack, area = self.drawn(way), self.area
+            if stack is None:
+                found = False
+            else:
+                left, right = stack.reach()
+                found = left >= area.x0 if way.startswith("left") else right <= area.x1
+                found = found and (way.endswith(FOLDED) or max(stack.widths) <= area.max_width)
+            self._fits[way] = found
+        return found
+
+    def shape(self, way: str) -> _Shape:
+        """The stack's labels drawn ``way`` as grid masks."""
+        found = self._shapes.get(way)
+        if found is None:
+            stack = self.drawn(way)
+            assert stack is not None
+            key = (stack, way.startswith("right"), self.area.x0)
+            found = self._masks.get(key)
+            if found is None:
+                found = self._masks[key] = _shape(stack, way, self.area.x0)
+            self._shapes[way] = found
+        return found
+
+    def fitting(self, way: str) -> _Shape | None:
+        """The stack's grid masks drawn ``way``, or None when that does not fit."""
+        if way not in self._fitting:
+            self._fitting[way] = self.shape(way) if self.fits(way) else None
+        return self._fitting[way]
+
+
 class _Measured:
     """What a run's stacks measure to, whatever the height of the area: kept by the
     caller of ``place_labels`` (see ``Shared``) so that trials at other heights, or
-    placing the same labels again, find their stacks folded, shaped and ordered."""
+    placing the same labels again, find their stacks measured, ordered and patterned."""
 
-    __slots__ = ("folded", "shapes", "orders", "patterns")
+    __slots__ = ("keys", "key_counts", "cover_lo", "cover_hi", "orders", "patterns", "searched")
 
-    def __init__(self, count: int) -> None:
-        self.folded: list[_Stack | None | Literal[False]] = [False] * count
-        self.shapes: dict[str, list[_Shape | None]] = {way: [None] * count for way in WAYS}
-        self.orders: dict[Sides, list[int]] = {}
+    def __init__(self, stacks: list[_Stack]) -> None:
+        self.keys = [s.key for s in stacks]
+        self.key_counts = [sum(1 for r in s.requests if r.key) for s in stacks]
+        xs = [s.x for s in stacks]
+        reaches = [s.reach() for s in stacks]
+        # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
+        self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
+        self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
+        self.orders: dict[Sides, list[int]] = {}  # placing order by pattern (see _order)
         self.patterns: list[Sides] | None = None
+        self.searched: dict[tuple, _Attempt] = {}  # by levels, complete_only and stacks kept
 
 
-Shared = dict  # runs measured, by their stacks and the area's width (see ``_Run.measured``)
+Shared = dict  # stacks drawn and runs measured, by area width and size (see ``_Run``)
 
 
 class _Run:
-    """A run of stacks (in x order) measured once for every pattern tried on it."""
+    """A run of stacks (in x order) measured once for every pattern tried on it.
+
+    A stack cut short (``shorten``) reaches no further, so which stacks cover which
+    stays a safe guess."""
 
     def __init__(
         self,
@@ -281,26 +363,26 @@ class _Run:
         self.area = area
         self.levels = levels
         self.size, self.measure = size, measure
-        self.keys = [s.key for s in stacks]
-        self.key_counts = [sum(1 for r in s.requests if r.key) for s in stacks]
-        xs = [s.x for s in stacks]
-        reaches = [s.reach() for s in stacks]
-        narrow = [max(s.widths) <= area.max_width for s in stacks]
-        self.fits: dict[str, list[bool]] = {
-            "left": [r[0] >= area.x0 and n for r, n in zip(reaches, narrow, strict=True)],
-            "right": [r[1] <= area.x1 and n for r, n in zip(reaches, narrow, strict=True)],
-        }
-        # The stacks whose stems a flag's text could cover, by index: [lo, k) or (k, hi).
-        self.cover_lo = [bisect.bisect_left(xs, r[0] - PAD) for r in reaches]
-        self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
-        self.measured = _measured(shared, stacks, area, size, measure)
-        # Shapes by stack, way and left edge: other runs (other sides, trials) share stacks.
-        self._by_stack: dict = {} if shared is None else shared.setdefault(("shapes",), {})
-        self._own = False  # True once a stack is cut short: the measures are this run's
-        # Each stack folded onto two lines: False until made, None when it cannot be.
-        self._folded = self.measured.folded
-        self.shapes = self.measured.shapes
-        self.orders = self.measured.orders  # placing order by pattern (see _order)
+        shared = {} if shared is None else shared
+        width = (area.x0, area.x1, area.max_width, area.down, size, measure)
+        self._drawn: dict[_Stack, _Drawn] = shared.setdefault(("drawn", *width), {})
+        self._masks: dict = shared.setdefault(("shapes",), {})
+        self.parts = [self._part(stack) for stack in stacks]
+        measured = shared.get((tuple(stacks), *width))
+        if measured is None:
+            measured = shared[(tuple(stacks), *width)] = _Measured(stacks)
+        self.measured: _Measured = measured
+        self.keys, self.key_counts = self.measured.keys, self.measured.key_counts
+        self.cover_lo, self.cover_hi = self.measured.cover_lo, self.measured.cover_hi
+        self.orders = self.measured.orders
+
+    def _part(self, stack: _Stack) -> _Drawn:
+        found = self._drawn.get(stack)
+        if found is None:
+            found = self._drawn[stack] = _Drawn(
+                stack, self.area, self.size, self.measure, self._masks
+            )
+        return found
 
     def covered(self, k: int, side: str) -> range:
         if side == "right":
@@ -308,64 +390,25 @@ class _Run:
         return range(self.cover_lo[k], k)
 
     def stack(self, way: str, k: int) -> _Stack | None:
-        """Stack ``k`` as drawn ``way``: as it is, or folded onto two lines (None when its
-        labels cannot be folded)."""
-        if not way.endswith(FOLDED):
-            return self.stacks[k]
-        folded = self._folded[k]
-        if folded is False:
-            area = self.area
-            folded = _folded(self.stacks[k], self.size, self.measure, area.max_width, area.down)
-            self._folded[k] = folded
-        return folded or None
+        """Stack ``k`` as drawn ``way`` (None when its labels cannot be folded)."""
+        return self.parts[k].drawn(way)
 
     def fits_way(self, way: str, k: int) -> bool:
         """True when stack ``k`` drawn ``way`` stays inside the area."""
-        if not way.endswith(FOLDED):
-            return self.fits[way][k]
-        stack = self.stack(way, k)
-        if stack is None:
-            return False
-        left, right = stack.reach()
-        return left >= self.area.x0 if way.startswith("left") else right <= self.area.x1
+        return self.parts[k].fits(way)
 
     def shape(self, way: str, k: int) -> _Shape:
-        """Stack ``k``'s labels drawn ``way`` as grid masks (made when first asked for)."""
-        shape = self.shapes[way][k]
-        if shape is None:
-            stack = self.stack(way, k)
-            assert stack is not None
-            key = (stack, way.startswith("right"), self.area.x0)
-            shape = self._by_stack.get(key)
-            if shape is None:
-                shape = self._by_stack[key] = _shape(stack, way, self.area.x0)
-            self.shapes[way][k] = shape
-        return shape
+        """Stack ``k``'s labels drawn ``way`` as grid masks."""
+        return self.parts[k].shape(way)
 
-    def _mine(self) -> None:
-        """Copy the shared measures before a stack changes (the order of stacks covering
-        each other stays: a stack cut short reaches no further)."""
-        if not self._own:
-            self._own = True
-            self._folded = list(self._folded)
-            self.shapes = {way: list(shapes) for way, shapes in self.shapes.items()}
+    def snapshot(self, k: int) -> tuple[_Stack, _Drawn]:
+        return self.stacks[k], self.parts[k]
 
-    def snapshot(self, k: int) -> tuple:
-        fits = (self.fits["left"][k], self.fits["right"][k])
-        return (self.stacks[k], self._folded[k], fits, [self.shapes[w][k] for w in WAYS])
-
-    def restore(self, k: int, snap: tuple) -> None:
-        self._mine()
-        self.stacks[k], self._folded[k], fits, shapes = snap
-        self.fits["left"][k], self.fits["right"][k] = fits
-        for way, shape in zip(WAYS, shapes, strict=True):
-            self.shapes[way][k] = shape
+    def restore(self, k: int, snap: tuple[_Stack, _Drawn]) -> None:
+        self.stacks[k], self.parts[k] = snap
 
     def shorten(self, k: int, share: float, size: float, measure: Measure) -> None:
-        """Cut stack ``k``'s texts to ``share`` of their width, with an ellipsis.
-
-        Its reach only shrinks, so the stacks it could cover stay a safe guess."""
-        self._mine()
+        """Cut stack ``k``'s texts to ``share`` of their width, with an ellipsis."""
         stack = self.stacks[k]
         texts = [
             _cut(r.text, w * share, size, measure, r.keep)
@@ -374,26 +417,7 @@ class _Run:
         requests = tuple(r._replace(text=t) for r, t in zip(stack.requests, texts, strict=True))
         short = _Stack(stack.x, requests, tuple(measure(t, size) for t in texts))
         self.stacks[k] = short
-        left, right = short.reach()
-        narrow = max(short.widths) <= self.area.max_width
-        self.fits["left"][k] = left >= self.area.x0 and narrow
-        self.fits["right"][k] = right <= self.area.x1 and narrow
-        self._folded[k] = False
-        for way in WAYS:
-            self.shapes[way][k] = None
-
-
-def _measured(
-    shared: Shared | None, stacks: list[_Stack], area: LabelArea, size: float, measure: Measure
-) -> _Measured:
-    """The measures of these stacks in an area this wide, from ``shared`` when known."""
-    if shared is None:
-        return _Measured(len(stacks))
-    key = (tuple(stacks), area.x0, area.x1, area.max_width, area.down, size, measure)
-    found = shared.get(key)
-    if found is None:
-        found = shared[key] = _Measured(len(stacks))
-    return found
+        self.parts[k] = self._part(short)
 
 
 def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) -> str:
@@ -471,28 +495,30 @@ def _lines(
 
 
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
-    def mask(a: float, b: float) -> int:
-        """Columns from ``a`` to ``b`` (at least one), none left of ``x0``."""
-        lo = int((a - x0) * RES)  # int() rounds towards 0: below x0 that is column 0 anyway
-        lo = lo if lo > 0 else 0
-        end = (b - x0) * RES
-        hi = int(end)
-        hi = hi + 1 if hi < end else hi  # rounded up
-        hi = hi if hi > lo else lo + 1
-        return ((1 << (hi - lo)) - 1) << lo
-
-    spans = stack.spans(side)
-    stem = mask(stack.x - REACH, stack.x + REACH)
-    boxes = tuple(mask(a, b) for a, b in spans)
-    # Beside its own labels the stem needs room too: on their levels, nothing near it.
-    near = tuple(mask(a - REACH, b + REACH) | stem for a, b in spans)
-    ink = union = 0
-    for box in near:
-        ink |= box
-    for box in boxes:
+    x = stack.x
+    stem = _columns(x - REACH, x + REACH, x0)
+    boxes, near = [], []
+    for a, b in stack.spans(side):
+        boxes.append(_columns(a, b, x0))
+        # Beside its own labels the stem needs room too: on their levels, nothing near it.
+        near.append(_columns(a - REACH, b + REACH, x0) | stem)
+    ink, union = stem, 0
+    for box, wide in zip(boxes, near, strict=True):
+        ink |= wide
         union |= box
-    column = 1 << max(int((stack.x - x0) * RES), 0)
-    return _Shape(boxes, near, stem, column, ink | stem, union)
+    column = 1 << max(int((x - x0) * RES), 0)
+    return _Shape(tuple(boxes), tuple(near), stem, column, ink, union)
+
+
+def _columns(a: float, b: float, x0: float) -> int:
+    """A mask of the columns from ``a`` to ``b`` (at least one), none left of ``x0``."""
+    lo = int((a - x0) * RES)  # int() rounds towards 0: below x0 that is column 0 anyway
+    lo = lo if lo > 0 else 0
+    end = (b - x0) * RES
+    hi = int(end)
+    hi = hi + 1 if hi < end else hi  # rounded up
+    hi = hi if hi > lo else lo + 1
+    return ((1 << (hi - lo)) - 1) << lo
 
 
 @dataclass
@@ -502,6 +528,9 @@ class _Attempt:
     grid: _Grid
     placed: dict[int, tuple[int, str]]
     failed: list[int]
+
+    def copy(self) -> _Attempt:
+        return _Attempt(self.grid.copy(), dict(self.placed), list(self.failed))
 
     def keys_missing(self, run: _Run) -> int:
         return sum(run.key_counts[k] for k in self.failed)

@@ -28,24 +28,15 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
     """Where stack ``k`` could go, fewest labels displaced first (keys count most; a
     label folded onto two lines goes after one on a single line)."""
     rooms: list[tuple[tuple[int, int, bool, int], str, dict[int, Spans]]] = []
-    shapes = run.shapes
     for side in WAYS:
         if not run.fits_way(side, k):
             continue
         shape = run.shape(side, k)
         bases = run.levels - len(shape.near) + 1
-        blocks: dict[int, Spans] = {}
+        blocks = _blocks(run, attempt, shape, bases)
         keys = [0] * (bases + 1)  # differences: a count starts at one index, ends at another
         counts = [0] * (bases + 1)
-        ink = shape.ink
-        for j, (level, way) in attempt.placed.items():
-            other = shapes[way][j] or run.shape(way, j)
-            if not other.ink & ink:
-                continue
-            spans = _blocked_spans(shape, other, level, bases)
-            if not spans:
-                continue
-            blocks[j] = spans
+        for j, spans in blocks.items():
             key = run.keys[j]
             for lo, hi in spans:
                 counts[lo] += 1
@@ -62,6 +53,47 @@ def _rooms(run: _Run, attempt: _Attempt, k: int) -> list[tuple[int, str, list[in
         (base, side, [j for j, spans in blocks.items() if any(a <= base < b for a, b in spans)])
         for (_, _, _, base), side, blocks in rooms[:ROOMS]
     ]
+
+
+def _blocks(
+    run: _Run, attempt: _Attempt, shape: _Shape, bases: int, keys_only: bool = False
+) -> dict[int, Spans]:
+    """The placed stacks (only the keys, with ``keys_only``) in the way of ``shape`` at
+    some base, with the bases where they are, in the order they were placed."""
+    blocks: dict[int, Spans] = {}
+    parts, keys, ink = run.parts, run.keys, shape.ink
+    for j, (level, way) in attempt.placed.items():
+        if keys_only and not keys[j]:
+            continue
+        other = parts[j].shape(way)
+        if other.ink & ink:
+            spans = _blocked_spans(shape, other, level, bases)
+            if spans:
+                blocks[j] = spans
+    return blocks
+
+
+def _key_free(run: _Run, attempt: _Attempt, k: int) -> bool:
+    """True when stack ``k`` has a place where no key event is in its way: a quick
+    test before ``_rooms`` weighs every label. A place clear of every label is found
+    on the grid; when every label placed is a key's, there is no other."""
+    ways = [way for way in WAYS if run.fits_way(way, k)]
+    if any(attempt.grid.lowest(run.shape(way, k)) is not None for way in ways):
+        return True
+    if all(run.keys[j] for j in attempt.placed):
+        return False
+    for way in ways:
+        shape = run.shape(way, k)
+        bases = run.levels - len(shape.near) + 1
+        found = _blocks(run, attempt, shape, bases, keys_only=True)
+        free = 0  # the lowest base not known to be blocked
+        for lo, hi in sorted(span for spans in found.values() for span in spans):
+            if lo > free:
+                break
+            free = max(free, hi)
+        if free < bases:
+            return True
+    return False
 
 
 def _least(keys: list[int], counts: list[int], bases: int) -> list[tuple[int, int, int]]:
@@ -154,6 +186,8 @@ def _relocate(run: _Run, attempt: _Attempt, j: int, size: float, measure: Measur
     for share in SHORTER:
         if share < 1:
             run.shorten(j, share, size, measure)
+        if not _key_free(run, attempt, j):
+            continue
         rooms = _rooms(run, attempt, j)
         room = next((r for r in rooms if not any(run.keys[i] for i in r[2])), None)
         if room is not None:
@@ -174,7 +208,10 @@ def _put(run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: l
 
 
 def _settle(run: _Run, attempt: _Attempt) -> None:
-    """Let each stack drop to the lowest level where it still clashes with nothing."""
+    """Let each stack drop to the lowest level where it still clashes with nothing.
+
+    Only labels taken out (by key events making room) leave such room: a stack is
+    placed at its lowest level, and stacks placed after it only take room away."""
     grid = attempt.grid
     for k, (base, side) in sorted(attempt.placed.items(), key=lambda item: item[1][0]):
         shape = run.shape(side, k)

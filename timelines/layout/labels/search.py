@@ -10,6 +10,7 @@ from functools import cache
 from timelines.layout.labels.grid import (
     _WAYS_TRIED,
     FOLDED,
+    SIDES,
     STEM_GAP,
     LabelArea,
     LabelRequest,
@@ -20,8 +21,10 @@ from timelines.layout.labels.grid import (
     _Attempt,
     _extent,
     _Grid,
+    _other,
     _Run,
     _runs,
+    _Stack,
     _stacks,
 )
 from timelines.layout.labels.lane import NumberMark, number_lane
@@ -68,14 +71,14 @@ def _patterns(run: _Run) -> list[Sides]:
     first: it wins most often, and of patterns that tie the first tried is kept
     (measured on 300 synthetic children: 8 more pages with every label).
     """
-    stacks = run.stacks
+    stacks, pointing = run.stacks, _pointing(run)
     n = len(stacks)
     gaps = sorted(range(1, n), key=lambda v: (stacks[v - 1].x - stacks[v].x, v))
-    found = [_sides(run, 0) if run.area.down else _sides(run, n)]  # read in date order
-    found += [_sides(run, valley) for valley in gaps[:1]]
-    found += [_sides(run, n), _sides(run, 0)]
-    found += [_sides(run, 0, round(n * share)) for share in PEAKS]
-    found += [_sides(run, valley) for valley in gaps[1:VALLEYS]]
+    found = [_sides(pointing, 0) if run.area.down else _sides(pointing, n)]  # in date order
+    found += [_sides(pointing, valley) for valley in gaps[:1]]
+    found += [_sides(pointing, n), _sides(pointing, 0)]
+    found += [_sides(pointing, 0, round(n * share)) for share in PEAKS]
+    found += [_sides(pointing, valley) for valley in gaps[1:VALLEYS]]
     return list(dict.fromkeys(found))
 
 
@@ -87,22 +90,31 @@ def _key_patterns(run: _Run, missing: list[int]) -> list[Sides]:
         near = range(run.cover_lo[k], run.cover_hi[k])
         cuts |= {c for j in near if run.keys[j] for c in (j, j + 1)}
     first = sorted(missing)  # a valley at a key left out: it and the keys after it turn
-    return list(dict.fromkeys(_sides(run, cut) for cut in [*first, *sorted(cuts)]))
+    pointing = _pointing(run)
+    return list(dict.fromkeys(_sides(pointing, cut) for cut in [*first, *sorted(cuts)]))
 
 
-def _sides(run: _Run, *cuts: int) -> Sides:
-    """Right before the first cut, then flipping at each cut; flags that would leave
-    the page pointing one way point the other."""
+def _pointing(run: _Run) -> dict[str, list[str]]:
+    """The way each stack's flag points when meant to point left or right: the other
+    way when it would leave the page, on one line and on two."""
+    return {
+        side: [
+            side if run.fits_way(side, i) or run.fits_way(side + FOLDED, i) else _other(side)
+            for i in range(len(run.stacks))
+        ]
+        for side in SIDES
+    }
+
+
+def _sides(pointing: dict[str, list[str]], *cuts: int) -> Sides:
+    """Right before the first cut, then flipping at each cut (as ``pointing`` allows)."""
     out = []
     flips = sorted(cuts)
     passed = 0  # cuts at or before this stack
-    for i in range(len(run.stacks)):
+    for i, right in enumerate(pointing["right"]):
         while passed < len(flips) and flips[passed] <= i:
             passed += 1
-        side = "left" if passed % 2 else "right"
-        if not run.fits[side][i] and not run.fits_way(side + FOLDED, i):
-            side = "left" if side == "right" else "right"
-        out.append(side)
+        out.append(pointing["left"][i] if passed % 2 else right)
     return tuple(out)
 
 
@@ -165,7 +177,7 @@ def _attempt(
     failed: list[int] = []
     keys_out = 0
     ways_for, one_line = _WAYS_TRIED[fold], _WAYS_TRIED[""]
-    fits, shapes = run.fits, run.shapes
+    parts = run.parts
     order = run.orders.get(sides)
     if order is None:
         order = run.orders[sides] = _order(run, sides)
@@ -175,12 +187,13 @@ def _attempt(
         if k in placed:
             continue
         ways = (one_line if fold == "first" and k not in near else ways_for)[sides[k]]
-        if ways[0] in fits and not fits[ways[0]][k]:  # folded, it may still point its way
+        part = parts[k]
+        if ways[0] in SIDES and not part.fits(ways[0]):  # folded, it may still point its way
             ways = (ways[0] + FOLDED, *ways[1:])
         for way in ways:
-            if not (fits[way][k] if way in fits else run.fits_way(way, k)):
+            shape = part.fitting(way)
+            if shape is None:
                 continue
-            shape = shapes[way][k] or run.shape(way, k)
             base = grid.lowest(shape)
             if base is not None:
                 grid.take(shape, base)
@@ -218,21 +231,56 @@ def _best(
 ) -> _Attempt:
     """The best of the candidate patterns, or of the stacks ``kept`` where they stood when
     this side was last placed (the others placed around them); key events it leaves out
-    then take the place of the fewest other labels.
+    then take the place of the fewest other labels (with ``repair``)."""
+    best = _searched(run, complete_only, kept or {})
+    repair = repair and not complete_only and best.keys_missing(run) > 0
+    if repair:
+        missing = [k for k in best.failed if run.keys[k]]
+        score = best.score(run)
+        for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
+            if pattern not in _patterns_of(run):
+                attempt = _attempt(run, pattern, score[:2])
+                if attempt is not None and attempt.score(run) < score:
+                    best, score = attempt, attempt.score(run)
+        for k in [k for k in best.failed if run.keys[k]]:
+            _make_room(run, best, k, size, measure)
+    if repair or kept:  # labels taken out, or kept where they stood, may leave room below
+        _settle(run, best)
+    return best
+
+
+def _searched(run: _Run, complete_only: bool, kept: Kept) -> _Attempt:
+    """``_search``, remembered for these stacks at this height (trials place the same
+    labels again, with or without repair); a copy, as key events making room change it."""
+    key = (run.levels, complete_only, frozenset(kept.items()))
+    found = run.measured.searched.get(key)
+    if found is None:
+        found = run.measured.searched[key] = _search(run, complete_only, kept)
+    return found.copy()
+
+
+def _patterns_of(run: _Run) -> list[Sides]:
+    patterns = run.measured.patterns
+    if patterns is None:
+        patterns = run.measured.patterns = _patterns(run)
+    return patterns
+
+
+def _search(run: _Run, complete_only: bool, kept: Kept) -> _Attempt:
+    """The best of the candidate patterns and of the stacks ``kept`` where they stood,
+    then of it with labels folded.
 
     A pattern is given up as soon as it cannot beat the best so far. With
     ``complete_only`` only a pattern that places every label is of use, so the
     search gives up once the best of two patterns leaves out many.
     """
-    patterns = run.measured.patterns
-    if patterns is None:
-        patterns = run.measured.patterns = _patterns(run)
     best: _Attempt | None = None
-    for tried, pattern in enumerate(patterns, start=1):
-        attempt = _attempt(run, pattern, None if best is None else best.score(run)[:2])
-        if attempt is not None and (best is None or attempt.score(run) < best.score(run)):
-            best, best_pattern = attempt, pattern
-        assert best is not None  # the first attempt has no bound
+    score = (0, 0, 0, 0)  # the best's, from the first attempt (which has no bound) on
+    for tried, pattern in enumerate(_patterns_of(run), start=1):
+        attempt = _attempt(run, pattern, None if best is None else score[:2])
+        if attempt is not None and (best is None or attempt.score(run) < score):
+            best, score, best_pattern = attempt, attempt.score(run), pattern
+        assert best is not None
         if not best.failed:  # the pattern that reads in date order is tried first
             return best
         if complete_only and tried >= 2 and len(best.failed) > GIVE_UP * len(run.stacks):
@@ -240,32 +288,23 @@ def _best(
     assert best is not None
     if best.failed and kept:  # the stacks where they stood when last placed
         pattern = _kept_sides(run, kept)
-        attempt = _attempt(run, pattern, best.score(run)[:2], kept=kept)
-        if attempt is not None and attempt.score(run) < best.score(run):
-            best, best_pattern = attempt, pattern
+        attempt = _attempt(run, pattern, score[:2], kept=kept)
+        if attempt is not None and attempt.score(run) < score:
+            best, score, best_pattern = attempt, attempt.score(run), pattern
     for fold in ("first", "after"):  # labels folded onto two lines where that helps
         near = _near(run, best.failed) if fold == "first" else frozenset()
-        folded = _attempt(run, best_pattern, best.score(run)[:2], fold, near)
-        if folded is not None and folded.score(run) < best.score(run):
-            best = folded
+        folded = _attempt(run, best_pattern, score[:2], fold, near)
+        if folded is not None and folded.score(run) < score:
+            best, score = folded, folded.score(run)
         if not best.failed:
             break
-    if complete_only or not repair or not best.keys_missing(run):
-        return best
-    missing = [k for k in best.failed if run.keys[k]]
-    for pattern in _key_patterns(run, missing)[:KEY_VALLEYS]:
-        if pattern not in patterns:
-            attempt = _attempt(run, pattern, best.score(run)[:2])
-            if attempt is not None and attempt.score(run) < best.score(run):
-                best = attempt
-    for k in [k for k in best.failed if run.keys[k]]:
-        _make_room(run, best, k, size, measure)
     return best
 
 
 def _kept_sides(run: _Run, kept: Kept) -> Sides:
     """The sides of the flags kept where they stood, the others' as in date order."""
-    first = _sides(run, 0) if run.area.down else _sides(run, len(run.stacks))
+    pointing = _pointing(run)
+    first = _sides(pointing, 0) if run.area.down else _sides(pointing, len(run.stacks))
     return tuple(kept[k][1].split(FOLDED)[0] if k in kept else f for k, f in enumerate(first))
 
 
@@ -291,16 +330,14 @@ def _place_size(
     levels = area.levels(size)
     labels: list[PlacedLabel] = []
     failed: list[LabelRequest] = []
-    stacks = _stacks(requests, size, measure, area.down)
     before, now = _stood(stood, area, size)
-    for stacks_of_run in _runs(stacks) if stacks else []:
-        run = _Run(stacks_of_run, area, levels, size, measure, shared)
+    for stacks_of_run in _runs_of(requests, size, measure, area.down, shared):
+        run = _Run(list(stacks_of_run), area, levels, size, measure, shared)
         kept = {k: before[s.requests] for k, s in enumerate(run.stacks) if s.requests in before}
         attempt = _best(run, complete_only, size, measure, repair, kept)
         if complete_only and attempt.failed:  # of no use: this size will not be drawn
             failed.extend(r for k in attempt.failed for r in run.stacks[k].requests)
             continue
-        _settle(run, attempt)
         now.update((run.stacks[k].requests, where) for k, where in attempt.placed.items())
         for k, plain in enumerate(run.stacks):
             if k not in attempt.placed:
@@ -318,6 +355,25 @@ def _place_size(
                     )
                 )
     return labels, failed
+
+
+def _runs_of(
+    requests: Sequence[LabelRequest],
+    size: float,
+    measure: Measure,
+    down: bool,
+    shared: Shared | None,
+) -> list[list[_Stack]]:
+    """The runs of stacks the requests make, remembered in ``shared`` (trials place the
+    same requests again at other heights)."""
+    key = ("runs", tuple(requests), size, measure, down)
+    found = None if shared is None else shared.get(key)
+    if found is None:
+        stacks = _stacks(requests, size, measure, down)
+        found = _runs(stacks) if stacks else []
+        if shared is not None:
+            shared[key] = found
+    return found
 
 
 def _stood(stood: Stood | None, area: LabelArea, size: float) -> tuple[dict, dict]:
