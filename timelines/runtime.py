@@ -65,16 +65,20 @@ def _fewer_collections() -> tuple[int, int, int]:
 
 
 def _threshold_back(before: tuple[int, int, int]) -> None:
-    """The threshold as it was, once the young garbage the work left is collected.
+    gc.set_threshold(*before)
 
-    Label placement leaves objects in reference cycles (a thousand or more a page)
-    that only the collector frees. Collected as a page is done, they cost little;
-    left for the threshold, a collection comes in the middle of the next page and
-    walks everything that page has made so far: a batch spent 8% of its time so.
+
+def collect_young() -> None:
+    """Collect the young garbage that work just done left in reference cycles (none when
+    the collector is off).
+
+    Label placement leaves objects in cycles (a thousand or more a page) that only
+    the collector frees. Collected as a page is done, they cost little; left for the
+    threshold, a collection comes in the middle of the next page and walks
+    everything that page has made so far: a batch spent 8% of its time so.
     """
     if gc.isenabled():
         gc.collect(0)
-    gc.set_threshold(*before)
 
 
 def _collector_off() -> bool:
@@ -89,8 +93,7 @@ def _collector_back(was_on: bool) -> None:
 
 
 fewer_collections = Scoped(_fewer_collections, _threshold_back)
-"""While drawing: cyclic garbage collected every ``YOUNG_OBJECTS`` allocations, and the
-young garbage collected when the drawing is done."""
+"""While drawing: cyclic garbage collected every ``YOUNG_OBJECTS`` allocations."""
 
 collector_paused = Scoped(_collector_off, _collector_back)
 """While loading: the cyclic collector off. Loading makes millions of small objects
