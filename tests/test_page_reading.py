@@ -18,6 +18,7 @@ from timelines.model.dates import FuzzyDate
 from timelines.model.options import RenderOptions
 from timelines.model.records import Event
 from timelines.pipeline.child import render_child
+from timelines.pipeline.siblings import render_group
 from timelines.prepare.template import load_template
 
 AS_OF = date(2025, 10, 1)
@@ -30,7 +31,7 @@ def rendered(folder: str, template: str):
     return render_child(record, load_template(template), RenderOptions(as_of=AS_OF), AS_OF)
 
 
-CASES = [("child", t) for t in TEMPLATES] + [("dense", t) for t in ("hearing", "family")]
+CASES = [(folder, t) for folder in ("child", "dense") for t in TEMPLATES]
 
 
 @pytest.mark.parametrize(("folder", "template"), CASES)
@@ -38,6 +39,14 @@ def test_nothing_on_page_one_is_cut_and_nothing_overlaps(folder, template):
     done = rendered(folder, template)
     assert "…" not in pdf_text(done.pdf)[0]
     assert not [t.text for t in done.layout.pages[0].texts() if "…" in t.text]
+    assert overlapping_texts(done.layout.pages[0]) == []
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_sibling_page_cuts_nothing_and_overlaps_nothing(template):
+    records = load_inputs(SAMPLES / "siblings", today=AS_OF).records()
+    done = render_group(records, "", load_template(template), RenderOptions(as_of=AS_OF), "date")
+    assert len(records) == 4 and "…" not in pdf_text(done.pdf)[0]
     assert overlapping_texts(done.layout.pages[0]) == []
 
 
