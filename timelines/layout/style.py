@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property, lru_cache, partial
+from functools import cache, cached_property, lru_cache
 
 from timelines.layout.primitives import Align, Text
 from timelines.pdf import fonts
 from timelines.prepare.template import Theme
+from timelines.prepare.words import Glossary
 
 _MM = 72.0 / 2.54 * 0.1  # points in a millimetre, worked out as reportlab does
 PAGE_SIZES = {"A4": (210 * _MM, 297 * _MM), "A3": (297 * _MM, 420 * _MM)}
@@ -66,8 +67,10 @@ class Ctx:
         """``measure`` in one font, remembered for this page: label placement measures
         (and folds) the same texts again in every trial."""
         found = self._measurers.get(font)
-        if found is None:
-            found = self._measurers[font] = cache(partial(self.measure, font=font))
+        if found is None:  # made of the glossary and the font, not of self (no cycle)
+            found = self._measurers[font] = _measurer(
+                self.theme.compiled_glossary, self.font_names[font]
+            )
         return found
 
     @cached_property
@@ -98,6 +101,14 @@ class Ctx:
         """Break ``text`` into lines no wider than ``width`` (long words are cut)."""
         name = self.font_names[font]
         return list(_wrapped(self.plain(text), name, size, width, max(size, self.min_size)))
+
+
+def _measurer(glossary: Glossary, name: str) -> Callable[[str, float], float]:
+    @cache
+    def measure(text: str, size: float) -> float:
+        return fonts.measure(glossary.rewrite(text), name, size)
+
+    return measure
 
 
 @lru_cache(maxsize=8192)

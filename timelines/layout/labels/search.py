@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -143,19 +143,27 @@ def _order(run: _Run, sides: Sides) -> list[int]:
 
     lo, hi, keys = run.cover_lo, run.cover_hi, run.keys
 
-    def visit(k: int) -> None:
-        seen[k] = True
+    def before(k: int) -> Iterator[int]:
+        """The stacks placed before ``k``: those whose stems its text covers."""
         for j in run.covered(k, sides[k]):
-            if seen[j]:
-                continue
             clash = j < k < hi[j] if sides[j] == "right" else lo[j] <= k < j
             if not clash or (keys[j] and not keys[k]):
-                visit(j)
-        order.append(k)
+                yield j
 
-    for k in sorted(range(n), key=lambda k: (distance[k], k)):
-        if not seen[k]:
-            visit(k)
+    for first in sorted(range(n), key=lambda k: (distance[k], k)):
+        if seen[first]:
+            continue
+        seen[first] = True
+        path = [(first, before(first))]  # depth first, each stack after those it covers
+        while path:
+            k, rest = path[-1]
+            j = next((j for j in rest if not seen[j]), None)
+            if j is None:
+                order.append(k)
+                path.pop()
+            else:
+                seen[j] = True
+                path.append((j, before(j)))
     return order
 
 
