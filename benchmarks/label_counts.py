@@ -36,7 +36,7 @@ def counts(record, template: str = "hearing") -> Counter:
     """events, labelled (in full), cut, series (events summarised), numbered, steps and
     steps_short (steps not labelled in full), for one child's page 1."""
     done = layout_child(record, load_template(template), RenderOptions(as_of=AS_OF), AS_OF)
-    plan, events = done.layout.plan, done.record.events
+    plan, events = done.layout.plan, done.layout.events
     found = Counter(events=len(events), numbered=len(plan.numbered))
     for label in {lab.index: lab for lab in plan.labels}.values():
         if label.members:

@@ -53,7 +53,7 @@ def test_the_sibling_page_cuts_nothing_and_overlaps_nothing(template):
 @pytest.mark.parametrize(("folder", "template"), CASES)
 def test_every_step_is_labelled_in_full(folder, template):
     done = rendered(folder, template)
-    plan, events = done.layout.plan, done.record.events
+    plan, events = done.layout.plan, done.layout.events
     labelled = {label.index for label in plan.labels}
     steps = [i for i, e in enumerate(events) if is_step(e)]
     assert steps and [events[i].label for i in steps if i not in labelled] == []
@@ -64,7 +64,7 @@ def test_every_step_is_labelled_in_full(folder, template):
 def test_labels_stand_on_both_sides_of_the_axis(folder, template):
     done = rendered(folder, template)
     axis = done.layout.rows.axis
-    plan, events = done.layout.plan, done.record.events
+    plan, events = done.layout.plan, done.layout.events
     over = [lab for lab in plan.labels if lab.box.y > axis]
     under = [lab for lab in plan.labels if lab.box.top < axis]
     assert over and under and len(over) + len(under) == len(plan.labels)
@@ -87,7 +87,7 @@ def test_the_dense_sample_summarises_its_contact_sessions_as_one_series():
 
 def test_same_day_labels_read_in_date_order_top_to_bottom():
     done = rendered("dense", "hearing")
-    plan, events = done.layout.plan, done.record.events
+    plan, events = done.layout.plan, done.layout.events
     by_x: dict[float, list] = {}
     for label in plan.labels:
         by_x.setdefault(label.x, []).append(label)

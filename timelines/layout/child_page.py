@@ -33,7 +33,7 @@ from timelines.layout.table import chronology_pages
 from timelines.layout.window import lead_width, window_items
 from timelines.model.dates import plain_duration, plain_months
 from timelines.model.options import RenderOptions
-from timelines.model.records import ChildRecord, Placement
+from timelines.model.records import ChildRecord, Event, Placement
 from timelines.prepare.template import Style
 
 PANEL_SHARE = 0.233  # of the page width: 196 pt on A4 landscape, wider on A3
@@ -45,6 +45,7 @@ class ChildLayout:
     plan: LabelPlan
     scale: TimeScale
     rows: plot.Rows
+    events: tuple[Event, ...] = ()  # the events on the axis: the plan's indexes are theirs
 
 
 def build_child_pages(
@@ -99,7 +100,7 @@ def build_child_pages(
         in_lead = tuple(e for e in everything if id(e) not in kept)
         pages += chronology_pages(ctx, record.events, frame, in_lead)
     _renumber(pages, ctx, frame)
-    return ChildLayout(pages, plan, scale, rows)
+    return ChildLayout(pages, plan, scale, rows, record.events)
 
 
 def _without_birth(record: ChildRecord, scale: TimeScale) -> ChildRecord:
