@@ -82,8 +82,11 @@ def _build(
     return first
 
 
-def encrypt(data: bytes, password: str) -> bytes:
-    """Encrypt a PDF with AES-256 (opening it needs the password)."""
+def encrypt(data: bytes, password: str | None) -> bytes:
+    """The PDF encrypted with AES-256 (opening it needs the password); without a
+    password, as it is."""
+    if not password:
+        return data
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))

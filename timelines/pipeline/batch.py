@@ -282,7 +282,7 @@ class Job:
 
     def sealed(self, pdf: bytes) -> bytes:
         """The PDF encrypted when the batch was given a password."""
-        return encrypt(pdf, self.password) if self.password else pdf
+        return encrypt(pdf, self.password)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def write_volume(
                 yield from done.pages
 
     pdf = streamed_pdf_bytes(pages(), ctx.font_names, frame.title, frame.prepared_by, "Booklet")
-    write_atomic(path, encrypt(pdf, password) if password else pdf)
+    write_atomic(path, encrypt(pdf, password))
 
 
 def index_pages(ctx: Ctx, entries: list[tuple[str, str, str]], frame: FrameText) -> list[Page]:

@@ -157,7 +157,7 @@ def child_pdf(
     """One child's PDF as ``render`` writes it: ``render_child``, encrypted (AES-256)
     when a password is given."""
     done = render_child(record, theme, options, today, siblings)
-    return replace(done, pdf=encrypt(done.pdf, password)) if password else done
+    return replace(done, pdf=encrypt(done.pdf, password))
 
 
 def _title(record: ChildRecord, theme: Theme, options: RenderOptions) -> str:

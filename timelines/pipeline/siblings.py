@@ -84,4 +84,4 @@ def group_pdf(
     """A group's PDF as ``siblings`` writes it: ``render_group``, encrypted (AES-256)
     when a password is given."""
     done = render_group(records, group_name, theme, options, axis, today)
-    return replace(done, pdf=encrypt(done.pdf, password)) if password else done
+    return replace(done, pdf=encrypt(done.pdf, password))
