@@ -61,11 +61,11 @@ class Ctx:
         return replace(self, sizes={**self.sizes, key: size})
 
     def measure(self, text: str, size: float, font: str = "regular") -> float:
-        return fonts.measure(self.plain(text), self.font_names[font], size)
+        return self.measurer(font)(text, size)
 
     def measurer(self, font: str) -> Callable[[str, float], float]:
-        """``measure`` in one font, remembered for this page: label placement measures
-        (and folds) the same texts again in every trial."""
+        """The width of a text in the glossary's words, in one font, remembered for this
+        page: label placement measures (and folds) the same texts again in every trial."""
         found = self._measurers.get(font)
         if found is None:  # made of the glossary and the font, not of self (no cycle)
             found = self._measurers[font] = _measurer(

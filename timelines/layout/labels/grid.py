@@ -326,7 +326,16 @@ class _Measured:
     caller of ``place_labels`` (see ``Shared``) so that trials at other heights, or
     placing the same labels again, find their stacks measured, ordered and patterned."""
 
-    __slots__ = ("keys", "key_counts", "cover_lo", "cover_hi", "orders", "patterns", "searched")
+    __slots__ = (
+        "keys",
+        "key_counts",
+        "cover_lo",
+        "cover_hi",
+        "orders",
+        "patterns",
+        "pointing",
+        "searched",
+    )
 
     def __init__(self, stacks: list[_Stack]) -> None:
         self.keys = [s.key for s in stacks]
@@ -338,6 +347,7 @@ class _Measured:
         self.cover_hi = [bisect.bisect_right(xs, r[1] + PAD) for r in reaches]
         self.orders: dict[Sides, list[int]] = {}  # placing order by pattern (see _order)
         self.patterns: list[Sides] | None = None
+        self.pointing: dict[str, list[str]] | None = None  # see search._pointing
         self.searched: dict[tuple, _Attempt] = {}  # by levels, complete_only and stacks kept
 
 

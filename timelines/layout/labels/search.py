@@ -96,14 +96,18 @@ def _key_patterns(run: _Run, missing: list[int]) -> list[Sides]:
 
 def _pointing(run: _Run) -> dict[str, list[str]]:
     """The way each stack's flag points when meant to point left or right: the other
-    way when it would leave the page, on one line and on two."""
-    return {
-        side: [
-            side if run.fits_way(side, i) or run.fits_way(side + FOLDED, i) else _other(side)
-            for i in range(len(run.stacks))
-        ]
-        for side in SIDES
-    }
+    way when it would leave the page, on one line and on two (found once per run, before
+    any stack is cut short)."""
+    found = run.measured.pointing
+    if found is None:
+        found = run.measured.pointing = {
+            side: [
+                side if run.fits_way(side, i) or run.fits_way(side + FOLDED, i) else _other(side)
+                for i in range(len(run.stacks))
+            ]
+            for side in SIDES
+        }
+    return found
 
 
 def _sides(pointing: dict[str, list[str]], *cuts: int) -> Sides:
@@ -221,10 +225,8 @@ def _stand(
     """The stacks ``kept`` where they stood, in placing order, where they still may."""
     for k in order:
         where = kept.get(k)
-        if where is None or not run.fits_way(where[1], k):
-            continue
-        shape = run.shape(where[1], k)
-        if grid.fits_at(shape, where[0]):
+        shape = None if where is None else run.parts[k].fitting(where[1])
+        if where is not None and shape is not None and grid.fits_at(shape, where[0]):
             grid.take(shape, where[0])
             placed[k] = where
 
