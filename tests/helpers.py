@@ -123,9 +123,8 @@ class DiskUse:
     by ``open``, ``os.open``, ``Path.open`` and ``io.open_code`` alike)."""
 
     def __init__(self) -> None:
-        self.written: list[
-            str
-        ] = []  # files opened to write, and files or folders made, moved, removed
+        # files opened to write, and files or folders made, moved or removed
+        self.written: list[str] = []
         self.read: list[Path] = []  # files opened to read
 
     def note(self, event: str, args: tuple) -> None:
