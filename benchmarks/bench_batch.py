@@ -15,11 +15,12 @@ skips the batch run.
 Last, whole processes on one core (``--whole`` children, a cohort of their own): the
 CPU time of `timelines batch --outputs children --jobs 1` from start to exit (Python
 starting, imports, reading the files, drawing, writing one PDF per child), of the
-full batch (children, groups, booklet, summary), and of the two references run as
-scripts on the same children, one PDF each; each in turn, ``--rounds`` times, the
-least counting. Targets: children only at most 4x the floor, at least 15x faster
-than matplotlib, and the full batch under 1.3x children only. ``--whole-only`` runs
-this part alone.
+full batch (children, groups, booklet, summary), of the children-only batch with the
+event labels left off (``without_labels.py``: what the labels cost, and the least any
+label engine leaves), and of the two references run as scripts on the same children,
+one PDF each; each in turn, ``--rounds`` times, the least counting. Targets: children
+only at most 4x the floor, at least 15x faster than matplotlib, and the full batch
+under 1.3x children only. ``--whole-only`` runs this part alone.
 """
 
 from __future__ import annotations
@@ -211,6 +212,8 @@ def whole_processes(folder: Path, out: Path, n: int, rounds: int) -> dict[str, f
     ways = {
         "children": [*batch, str(out / "children"), "--outputs", "children"],
         "everything": [*batch, str(out / "everything")],
+        "unlabelled": [sys.executable, str(HERE / "without_labels.py"), *batch[4:],
+                       str(out / "unlabelled"), "--outputs", "children"],  # fmt: skip
         "floor": [sys.executable, str(HERE / "ref_reportlab.py"), str(folder), str(n), str(out)],
         "mpl": [sys.executable, str(HERE / "ref_matplotlib.py"), str(folder), str(n), str(out)],
     }
@@ -239,15 +242,20 @@ def report_whole(tmp: Path, n: int, rounds: int) -> None:
     folder = make_cohort(n, tmp / f"cohort-{n}")
     ms = whole_processes(folder, tmp / "whole", n, rounds)
     children, everything, floor, mpl = ms["children"], ms["everything"], ms["floor"], ms["mpl"]
+    unlabelled = ms["unlabelled"]
     print(f"whole processes, one core, {n} children, one PDF each, ms of CPU per child"
           f" (least of {rounds}, in turn):")  # fmt: skip
     print(f"  timelines batch --outputs children --jobs 1  {children:7.1f}")
     print(f"  timelines batch --jobs 1 (everything)        {everything:7.1f}")
+    print(f"  the same, event labels left off              {unlabelled:7.1f}  (without_labels.py)")
     print(f"  reportlab, bare (ref_reportlab.py)           {floor:7.1f}  (the floor)")
     print(f"  matplotlib (ref_matplotlib.py)               {mpl:7.1f}")
     print(f"  children / floor: {children / floor:.1f}x (target <= 4x)")
     print(f"  matplotlib / children: {mpl / children:.1f}x (target >= 15x)")
     print(f"  everything / children: {everything / children:.2f}x (target < 1.3x)")
+    budget = min(4 * floor, mpl / 15)  # the most a child may cost and meet both targets
+    print(f"  event labels: {children - unlabelled:.1f} ms a child; both targets leave them"
+          f" {budget - unlabelled:.1f} ms ({budget:.1f} in all, less {unlabelled:.1f} without them)")  # fmt: skip
 
 
 def main() -> None:
