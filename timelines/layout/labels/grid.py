@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from timelines.layout.primitives import Box
@@ -283,7 +282,7 @@ class _Drawn:
             return self.stack
         if self._folded is False:
             area = self.area
-            self._folded = _folded(self.stack, self.size, self.measure, area.max_width, area.down)
+            self._folded = _fold(self.stack, self.size, self.measure, area.max_width, area.down)
         return self._folded
 
     def fits(self, way: str) -> bool:
@@ -445,14 +444,6 @@ def _cut(text: str, width: float, size: float, measure: Measure, keep: int = 0) 
     return text[:low].rstrip(" ,;:–-") + "…"
 
 
-@lru_cache(maxsize=4096)
-def _folded(
-    stack: _Stack, size: float, measure: Measure, widest: float, down: bool
-) -> _Stack | None:
-    """``_fold``, remembered: trials fold the same stacks again (with the same measure)."""
-    return _fold(stack, size, measure, widest, down)
-
-
 def _fold(
     stack: _Stack, size: float, measure: Measure, widest: float = float("inf"), down: bool = False
 ) -> _Stack | None:
@@ -460,6 +451,7 @@ def _fold(
     when two would be wider than ``widest`` (its first line keeps the label's ``head``,
     such as its date); None when a label has too few words to fold."""
     requests: list[LabelRequest] = []
+    widths: list[float] = []
     for request in stack.requests:
         lines = _lines(request.text, request.head, size, measure, 2)
         if lines is None:
@@ -468,14 +460,15 @@ def _fold(
             lines = _lines(request.text, request.head, size, measure, 3) or lines
         for line in lines if down else lines[::-1]:  # nearest the axis first
             requests.append(request._replace(text=line))
-    return _Stack(stack.x, tuple(requests), tuple(measure(r.text, size) for r in requests))
+            widths.append(measure(line, size))
+    return _Stack(stack.x, tuple(requests), tuple(widths))
 
 
 def _lines(
     text: str, head: int, size: float, measure: Measure, count: int
 ) -> tuple[str, ...] | None:
     """``text`` split at the spaces (after ``head``) that make its widest of ``count``
-    lines narrowest; None when it has too few words.
+    lines narrowest (the first such split); None when it has too few words.
 
     Widths add up (the fonts have no kerning), so each word is measured once."""
     words = [w for w in text[head:].split(" ") if w]
@@ -487,21 +480,37 @@ def _lines(
     ends = [0.0]
     for width in widths:
         ends.append(ends[-1] + width + space)
-
-    def span(a: int, b: int) -> float:  # words a..b-1 on one line
-        return ends[b] - ends[a] - space
-
+    cut = _best_cut(ends, space) if count == 2 else _best_cuts(ends, space)
     n = len(words)
-    cuts: list[tuple[int, ...]] = (
-        [(i,) for i in range(1, n)]
-        if count == 2
-        else [(i, j) for i in range(1, n - 1) for j in range(i + 1, n)]
-    )
-    best = min(cuts, key=lambda c: max(span(a, b) for a, b in zip((0, *c), (*c, n), strict=True)))
-    bounds = list(zip((0, *best), (*best, n), strict=True))
-    lines = [" ".join(words[a:b]) for a, b in bounds]
+    lines = [" ".join(words[a:b]) for a, b in zip((0, *cut), (*cut, n), strict=True)]
     lines[0] = (text[:head] + lines[0]) if head else lines[0]
     return tuple(lines)
+
+
+def _best_cut(ends: list[float], space: float) -> tuple[int]:
+    """The first word of the second line, for the narrowest widest of two lines
+    (``ends[i]``: where word ``i`` starts, a space after the one before)."""
+    n = len(ends) - 1
+    best, least = 1, float("inf")
+    for i in range(1, n):
+        first, second = ends[i] - ends[0] - space, ends[n] - ends[i] - space
+        widest = first if first >= second else second
+        if widest < least:
+            best, least = i, widest
+    return (best,)
+
+
+def _best_cuts(ends: list[float], space: float) -> tuple[int, int]:
+    """``_best_cut`` for three lines: the first words of the second and third."""
+    n = len(ends) - 1
+    best, least = (1, 2), float("inf")
+    for i in range(1, n - 1):
+        first = ends[i] - ends[0] - space
+        for j in range(i + 1, n):
+            widest = max(first, ends[j] - ends[i] - space, ends[n] - ends[j] - space)
+            if widest < least:
+                best, least = (i, j), widest
+    return best
 
 
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
