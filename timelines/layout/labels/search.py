@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -142,32 +142,46 @@ def _order(run: _Run, sides: Sides) -> list[int]:
         for k in range(start, stop):
             distance[k] = abs(stacks[k].x - low)
         start = stop
-    order: list[int] = []
-    seen = [False] * n
-
     lo, hi, keys = run.cover_lo, run.cover_hi, run.keys
 
-    def before(k: int) -> Iterator[int]:
-        """The stacks placed before ``k``: those whose stems its text covers."""
-        for j in run.covered(k, sides[k]):
-            clash = j < k < hi[j] if sides[j] == "right" else lo[j] <= k < j
-            if not clash or (keys[j] and not keys[k]):
-                yield j
+    def before(k: int) -> list[int]:
+        """The stacks placed before ``k``: those whose stems its text covers, but for
+        those pointing back over its stem (a clash), unless they are keys and it is not."""
+        key = keys[k]
+        if sides[k] == "right":  # the stacks after it, up to where its text ends
+            return [
+                j
+                for j in range(k + 1, hi[k])
+                if sides[j] == "right" or lo[j] > k or (keys[j] and not key)
+            ]
+        return [
+            j for j in range(lo[k], k) if sides[j] != "right" or hi[j] <= k or (keys[j] and not key)
+        ]
 
-    for first in sorted(range(n), key=lambda k: (distance[k], k)):
+    starts = sorted(range(n), key=distance.__getitem__)  # stable: ties in stack order
+    return _depth_first(starts, before)
+
+
+def _depth_first(starts: list[int], before: Callable[[int], list[int]]) -> list[int]:
+    """Every stack once, from each of ``starts`` in turn, each after the stacks
+    ``before`` it (those not placed yet, in the order given)."""
+    order: list[int] = []
+    seen = [False] * len(starts)
+    for first in starts:
         if seen[first]:
             continue
         seen[first] = True
-        path = [(first, before(first))]  # depth first, each stack after those it covers
+        path = [(first, iter(before(first)))]
         while path:
             k, rest = path[-1]
-            j = next((j for j in rest if not seen[j]), None)
-            if j is None:
+            for j in rest:  # the next not yet seen
+                if not seen[j]:
+                    seen[j] = True
+                    path.append((j, iter(before(j))))
+                    break
+            else:
                 order.append(k)
                 path.pop()
-            else:
-                seen[j] = True
-                path.append((j, before(j)))
     return order
 
 
