@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from unittest.mock import patch
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from timelines.layout.labels import (
     line_height,
     number_lane,
     place_labels,
+    search,
 )
 
 AREA = LabelArea(40.0, 640.0, 200.0, 520.0)
@@ -176,6 +178,46 @@ def test_moving_a_few_events_away_never_costs_the_others_a_key_label(xs, width, 
     remaining_keys = {r.index for r in rest if r.key}
     assert clashes(again, area) == []
     assert len(remaining_keys - again.labelled) <= len(remaining_keys - first.labelled)
+
+
+def settle_every_stack(run, attempt) -> None:  # type: ignore[no-untyped-def]
+    """Settling as first written: every stack, lowest first, drops as far as it can."""
+    grid = attempt.grid
+    for k, (base, side) in sorted(attempt.placed.items(), key=lambda item: item[1][0]):
+        shape = run.shape(side, k)
+        grid.remove(shape, base)
+        lower = grid.lowest(shape)
+        base = base if lower is None else min(lower, base)
+        grid.take(shape, base)
+        attempt.placed[k] = (base, side)
+
+
+@settings(max_examples=60, deadline=None)
+@example(  # labels drop after key events make room
+    [257.0, 292.0, 265.0, 223.0, 213.0, 252.0, 246.0, 221.0], 30, {0, 3, 7}, {4}, 21.0
+)
+@given(
+    st.lists(st.floats(200.0, 440.0), min_size=8, max_size=50),
+    st.integers(10, 40),
+    st.sets(st.integers(0, 49), min_size=2, max_size=12),
+    st.sets(st.integers(0, 49), min_size=1, max_size=3),
+    st.floats(20.0, 120.0),
+)
+def test_settling_only_the_stacks_that_may_drop_changes_no_plan(xs, width, keys, gone, height):
+    """Labels settle after key events make room and after stacks stand where they stood:
+    trying only the stacks that may drop gives the plans trying every stack gives."""
+    reqs = requests(xs, width, keys)
+    rest = [r for r in reqs if r.index not in gone]
+    area = LabelArea(40.0, 640.0, 200.0, 200.0 + height)
+
+    def plans() -> list[LabelPlan | None]:
+        stood: dict = {}
+        widths = cache(measure)
+        return [place_labels(r, area, [6.5], widths, stood=stood) for r in (reqs, rest)]
+
+    quick = plans()
+    with patch.object(search, "_settle", settle_every_stack):
+        assert plans() == quick
 
 
 # --- the number lane: merging touching numbers into ranges, in linear time -----------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from timelines.layout.primitives import Box
@@ -542,14 +542,22 @@ def _columns(a: float, b: float, x0: float) -> int:
 
 @dataclass
 class _Attempt:
-    """One pattern placed on a grid: each stack's level and side, and the stacks left out."""
+    """One pattern placed on a grid: each stack's level and side, and the stacks left out.
+
+    A stack is placed at its lowest level unless it is ``pinned`` (kept where it stood
+    before) or labels were taken out of the grid since (``opened``): only then may a
+    stack drop lower (see ``repair._settle``)."""
 
     grid: _Grid
     placed: dict[int, tuple[int, str]]
     failed: list[int]
+    pinned: set[int] = field(default_factory=set)
+    opened: bool = False
 
     def copy(self) -> _Attempt:
-        return _Attempt(self.grid.copy(), dict(self.placed), list(self.failed))
+        return _Attempt(
+            self.grid.copy(), dict(self.placed), list(self.failed), set(self.pinned), self.opened
+        )
 
     def keys_missing(self, run: _Run) -> int:
         return sum(run.key_counts[k] for k in self.failed)

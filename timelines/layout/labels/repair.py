@@ -168,13 +168,13 @@ def _displace(
 ) -> bool:
     """Put ``k`` in ``room`` (base, side, blockers), leaving out the labels in its way;
     keys among them must find another place, displacing no key, or nothing changes."""
-    saved = (attempt.grid.copy(), dict(attempt.placed), list(attempt.failed))
+    saved = (attempt.grid.copy(), dict(attempt.placed), list(attempt.failed), attempt.opened)
     keys = [j for j in room[2] if run.keys[j]]
     stacks = {j: run.snapshot(j) for j in keys}
     _put(run, attempt, k, *room)
     for j in keys:
         if not _relocate(run, attempt, j, size, measure):
-            attempt.grid, attempt.placed, attempt.failed = saved
+            attempt.grid, attempt.placed, attempt.failed, attempt.opened = saved
             for i, snap in stacks.items():
                 run.restore(i, snap)
             return False
@@ -202,6 +202,7 @@ def _put(run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: l
         level, their_side = attempt.placed.pop(j)
         attempt.grid.remove(run.shape(their_side, j), level)
         attempt.failed.append(j)
+    attempt.opened = True  # k stands where it is put, not at its lowest
     attempt.grid.take(run.shape(side, k), base)
     attempt.placed[k] = (base, side)
     attempt.failed.remove(k)
@@ -210,13 +211,17 @@ def _put(run: _Run, attempt: _Attempt, k: int, base: int, side: str, blockers: l
 def _settle(run: _Run, attempt: _Attempt) -> None:
     """Let each stack drop to the lowest level where it still clashes with nothing.
 
-    Only labels taken out (by key events making room) leave such room: a stack is
-    placed at its lowest level, and stacks placed after it only take room away."""
-    grid = attempt.grid
+    Only labels taken out (by key events making room) or kept where they stood leave
+    such room: any other stack was placed at its lowest level, and stacks placed after
+    it only take room away, so until some stack drops only those need trying."""
+    grid, dropped = attempt.grid, attempt.opened
     for k, (base, side) in sorted(attempt.placed.items(), key=lambda item: item[1][0]):
+        if not dropped and k not in attempt.pinned:
+            continue  # at its lowest when placed, with no room made below since
         shape = run.shape(side, k)
         grid.remove(shape, base)
         lower = grid.lowest(shape)
-        base = base if lower is None else min(lower, base)
-        grid.take(shape, base)
-        attempt.placed[k] = (base, side)
+        level = base if lower is None else min(lower, base)
+        grid.take(shape, level)
+        attempt.placed[k] = (level, side)
+        dropped = dropped or level != base

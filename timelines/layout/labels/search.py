@@ -207,8 +207,7 @@ def _attempt(
     order = run.orders.get(sides)
     if order is None:
         order = run.orders[sides] = _order(run, sides)
-    if kept:
-        _stand(run, grid, order, kept, placed)
+    pinned = _stand(run, grid, order, kept, placed) if kept else set()
     for k in order:
         if k in placed:
             continue
@@ -230,19 +229,23 @@ def _attempt(
             keys_out += run.key_counts[k]
             if bound is not None and (keys_out, len(failed)) > bound:
                 return None
-    return _Attempt(grid, placed, failed)
+    return _Attempt(grid, placed, failed, pinned)
 
 
 def _stand(
     run: _Run, grid: _Grid, order: list[int], kept: Kept, placed: dict[int, tuple[int, str]]
-) -> None:
-    """The stacks ``kept`` where they stood, in placing order, where they still may."""
+) -> set[int]:
+    """The stacks ``kept`` where they stood, in placing order, where they still may;
+    returns those that stand."""
+    stood: set[int] = set()
     for k in order:
         where = kept.get(k)
         shape = None if where is None else run.parts[k].fitting(where[1])
         if where is not None and shape is not None and grid.fits_at(shape, where[0]):
             grid.take(shape, where[0])
             placed[k] = where
+            stood.add(k)
+    return stood
 
 
 def _best(
