@@ -517,12 +517,13 @@ def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
     x = stack.x
     stem = _columns(x - REACH, x + REACH, x0)
     boxes, near = [], []
-    for a, b in stack.spans(side):
-        boxes.append(_columns(a, b, x0))
-        # Beside its own labels the stem needs room too: on their levels, nothing near it.
-        near.append(_columns(a - REACH, b + REACH, x0) | stem)
     ink, union = stem, 0
-    for box, wide in zip(boxes, near, strict=True):
+    for a, b in stack.spans(side):
+        box = _columns(a, b, x0)
+        # Beside its own labels the stem needs room too: on their levels, nothing near it.
+        wide = _columns(a - REACH, b + REACH, x0) | stem
+        boxes.append(box)
+        near.append(wide)
         ink |= wide
         union |= box
     column = 1 << max(int((x - x0) * RES), 0)
@@ -537,7 +538,7 @@ def _columns(a: float, b: float, x0: float) -> int:
     hi = int(end)
     hi = hi + 1 if hi < end else hi  # rounded up
     hi = hi if hi > lo else lo + 1
-    return ((1 << (hi - lo)) - 1) << lo
+    return (1 << hi) - (1 << lo)
 
 
 @dataclass
