@@ -72,6 +72,27 @@ def test_labels_stand_on_both_sides_of_the_axis(folder, template):
         assert is_step(events[label.index]) or events[label.index].category != "contact"
 
 
+def test_a_milestone_is_drawn_as_a_step_as_the_waits_count_it(tmp_path):
+    """A review recommending permanence, not marked key, is a milestone: a step for the
+    waits, and so a step on the page (bold, over the axis, labelled in full)."""
+    rows = (SAMPLES / "child" / "chronology.csv").read_text(encoding="utf-8").splitlines()
+    found = [i for i, row in enumerate(rows) if row.startswith("C001,11/08/2022,Permanence review")]
+    assert len(found) == 1 and rows[found[0]].endswith(",yes")
+    rows[found[0]] = rows[found[0]][: -len("yes")]  # no longer marked key
+    (tmp_path / "chronology.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for name in ("children.csv", "placements.csv"):
+        (tmp_path / name).write_bytes((SAMPLES / "child" / name).read_bytes())
+    record = load_inputs(tmp_path, today=AS_OF).records()[0]
+    done = render_child(record, load_template("hearing"), RenderOptions(as_of=AS_OF), AS_OF)
+    events, axis = done.layout.events, done.layout.rows.axis
+    review = next(i for i, e in enumerate(events) if e.label == "Permanence review")
+    assert not record.events[review].key and events[review].key
+    label = next(lab for lab in done.layout.plan.labels if lab.index == review)
+    assert label.box.y > axis and not label.text.endswith("…")
+    drawn = [t for t in done.layout.pages[0].texts() if t.text == label.text]
+    assert [t.font for t in drawn] == ["bold"]
+
+
 def test_the_dense_sample_summarises_its_contact_sessions_as_one_series():
     done = rendered("dense", "hearing")
     series = list({lab.index: lab for lab in done.layout.plan.labels if lab.members}.values())

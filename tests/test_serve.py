@@ -487,6 +487,23 @@ def test_a_sibling_groups_placement_history_is_the_siblings_commands(page, tmp_p
     assert response.content == out.read_bytes()
 
 
+def test_a_change_reads_the_uploads_once_and_previews_the_pdf_it_gives(page, monkeypatch):
+    """The check loads every child once; the preview is drawn from what it loaded (the
+    files are not read again), the same page the download gives."""
+    from timelines.pipeline import source
+    from timelines.serve.session import page_one_png
+
+    page.upload(sample_tables(REPO / "samples" / "siblings"))
+    loads = []
+    real = source.load_inputs
+    monkeypatch.setattr(source, "load_inputs", lambda *a, **k: loads.append(k) or real(*a, **k))
+    child = page.session.check.child_ids[1]
+    page.post("/choices", data={"child_id": child, "template": "family", "redact": "yes"})
+    assert [k["child_id"] for k in loads] == [None]
+    download = page.post("/pdf", data={"password": "", "password2": ""}).content
+    assert page.get("/preview.png").content == page_one_png(download)
+
+
 def test_a_bad_as_of_date_is_explained_not_drawn(page):
     page.upload({"seonaid.xlsx": sample_workbook()})
     page.post("/choices", data={"as_of": "31/02/2020"})

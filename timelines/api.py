@@ -24,7 +24,7 @@ from timelines.export.folder import check_folder
 from timelines.load.files import uploads
 from timelines.model.counts import RowCount
 from timelines.model.options import RenderOptions
-from timelines.model.problems import Problem, TimelinesError
+from timelines.model.problems import InputError, Problem, TimelinesError, has_errors
 from timelines.model.records import ChildRecord, Dataset
 from timelines.pipeline import batch
 from timelines.pipeline.batch import OUTPUTS, BatchResult, siblings_of
@@ -149,10 +149,13 @@ def render_pdf(
     template: str | None = None,
     password: str | None = None,
     today: date | None = None,
+    loaded: Dataset | None = None,
 ) -> RenderedPdf:
     """One child's timeline as PDF bytes, nothing written (uploads from ``upload_inputs``
-    stay in memory): the bytes and file name ``render`` would write."""
-    return _child(inputs, options, template, today).drawn(password)
+    stay in memory): the bytes and file name ``render`` would write. ``loaded``: every
+    child of these inputs, already loaded (``load``, with the template's vocabulary), is
+    not read again."""
+    return _child(inputs, options, template, today, loaded).drawn(password)
 
 
 def render_siblings(
@@ -179,10 +182,12 @@ def render_siblings_pdf(
     template: str | None = None,
     password: str | None = None,
     today: date | None = None,
+    loaded: Dataset | None = None,
 ) -> RenderedPdf:
     """A sibling group's (or every child's) placement history as PDF bytes, nothing
-    written: the bytes and file name ``render_siblings`` would write."""
-    return _group(inputs, options, group, axis, template, today).drawn(password)
+    written: the bytes and file name ``render_siblings`` would write (``loaded`` as in
+    ``render_pdf``)."""
+    return _group(inputs, options, group, axis, template, today, loaded).drawn(password)
 
 
 @dataclass(frozen=True)
@@ -203,14 +208,19 @@ class _Planned:
 
 
 def _child(
-    inputs: Inputs, options: RenderOptions, template: str | None, today: date | None
+    inputs: Inputs,
+    options: RenderOptions,
+    template: str | None,
+    today: date | None,
+    loaded: Dataset | None = None,
 ) -> _Planned:
     """One child loaded, chosen and named (redaction decides the name)."""
     theme = load_template(template)
-    dataset = load_checked(inputs, today, theme.vocabulary)
+    dataset = _checked(inputs, today, theme.vocabulary, loaded)
     record = choose_record(dataset, inputs.child_id)
+    everyone = dataset if loaded is not None or inputs.child_id is None else None
     siblings = (
-        _sibling_names(inputs, dataset, record, today, theme.vocabulary) if options.redact else ()
+        _sibling_names(inputs, everyone, record, today, theme.vocabulary) if options.redact else ()
     )
     shared = share(record, siblings, theme, options)
     suffix = "-redacted" if options.redact else ""
@@ -230,10 +240,11 @@ def _group(
     axis: str,
     template: str | None,
     today: date | None,
+    loaded: Dataset | None = None,
 ) -> _Planned:
     """A sibling group (or every child) loaded, chosen and named."""
     theme = load_template(template)
-    dataset = load_checked(inputs, today, theme.vocabulary)
+    dataset = _checked(inputs, today, theme.vocabulary, loaded)
     records = select_records(dataset, group)
     if not records:
         raise TimelinesError("the input has no children to draw")
@@ -247,6 +258,18 @@ def _group(
     name = f"placements-{plain_stem(shown) or 'group'}{suffix}.pdf"
     hide = group_redactor(records) if options.redact else None
     return _Planned(name, hide, group or "", dataset, draw)
+
+
+def _checked(
+    inputs: Inputs, today: date | None, vocabulary: tuple[str, ...], loaded: Dataset | None
+) -> Dataset:
+    """The inputs loaded and checked (``InputError`` when they hold errors), or ``loaded``
+    checked so."""
+    if loaded is None:
+        return load_checked(inputs, today, vocabulary)
+    if has_errors(loaded.problems):
+        raise InputError(loaded.problems)
+    return loaded
 
 
 def _written(
@@ -282,20 +305,21 @@ def refuse_named_output(out: Path | None, hide: Redactor | None) -> None:
 
 def _sibling_names(
     inputs: Inputs,
-    dataset: Dataset,
+    everyone: Dataset | None,
     record: ChildRecord,
     today: date | None,
     vocabulary: tuple[str, ...],
 ) -> tuple[str, ...]:
-    """Brothers' and sisters' names to redact (files read again when one child was chosen)."""
+    """Brothers' and sisters' names to redact (the files read again for ``everyone``
+    when only the chosen child was loaded)."""
     if not record.child.sibling_group:
         return ()
-    if inputs.child_id is not None:
+    if everyone is None:
         try:
-            dataset = load(inputs.everyone(), today, vocabulary)
+            everyone = load(inputs.everyone(), today, vocabulary)
         except TimelinesError:
             return ()
-    return siblings_of(dataset, record)
+    return siblings_of(everyone, record)
 
 
 def run_batch(

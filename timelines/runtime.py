@@ -68,19 +68,6 @@ def _threshold_back(before: tuple[int, int, int]) -> None:
     gc.set_threshold(*before)
 
 
-def collect_young() -> None:
-    """Collect the young garbage that work just done left in reference cycles (none when
-    the collector is off).
-
-    Label placement leaves objects in cycles (a thousand or more a page) that only
-    the collector frees. Collected as a page is done, they cost little; left for the
-    threshold, a collection comes in the middle of the next page and walks
-    everything that page has made so far: a batch spent 8% of its time so.
-    """
-    if gc.isenabled():
-        gc.collect(0)
-
-
 def _collector_off() -> bool:
     was_on = gc.isenabled()
     gc.disable()

@@ -1,14 +1,36 @@
 """Which events are steps (labelled first, bold, over the axis) and which are routine.
 
-Steps are the decisions of a child's journey. Until the milestones of
-``analyse/milestones.py`` are drawn, the decision categories stand for them: the
-one place to change that is ``is_step``.
+Steps are the decisions of a child's journey, as the waits for decisions count them
+(``analyse/waits.py``): the events of the template's step categories, and the events a
+milestone was found in (a review recommending permanence, say). The pipeline marks
+them key (``marked_steps``) before the page is laid out; ``is_step`` stands for them
+where no analysis was made (the decision categories).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from timelines.analyse.milestones import Milestone
 from timelines.model.records import Event
 from timelines.model.vocab import DECISION_CATEGORIES
+
+
+def marked_steps(
+    events: Sequence[Event], categories: Iterable[str], milestones: Sequence[Milestone]
+) -> tuple[Event, ...]:
+    """The events, with each step the waits count (an event of a step category, or one a
+    milestone was found in) marked key: drawn as a step."""
+    wanted = frozenset(categories)
+    found = {(m.origin, m.when, m.label) for m in milestones if m.origin is not None}
+    return tuple(
+        replace(event, key=True)
+        if not event.key
+        and (event.category in wanted or (event.origin, event.when, event.label) in found)
+        else event
+        for event in events
+    )
 
 
 def is_step(event: Event) -> bool:

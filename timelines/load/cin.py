@@ -21,6 +21,7 @@ from typing import NoReturn
 from xml.parsers import expat
 
 from timelines.load.files import InputPath, as_input
+from timelines.load.ssda903.codes import CATEGORY_OF_NEED
 from timelines.model.counts import RowCount
 from timelines.model.dates import DateError, FuzzyDate, parse_exact_date
 from timelines.model.problems import Problem, error, warning
@@ -54,16 +55,11 @@ REFERRAL_SOURCES: dict[str, str] = {
     "10": "unknown",
 }
 
+# The DfE's category of need (N1-N8, as in the SSDA903 return), with the CIN census's
+# two codes besides.
 PRIMARY_NEED: dict[str, str] = {
     "N0": "not stated",
-    "N1": "abuse or neglect",
-    "N2": "child's disability",
-    "N3": "parental illness or disability",
-    "N4": "family in acute stress",
-    "N5": "family dysfunction",
-    "N6": "socially unacceptable behaviour",
-    "N7": "low income",
-    "N8": "absent parenting",
+    **CATEGORY_OF_NEED,
     "N9": "cases other than children in need",
 }
 

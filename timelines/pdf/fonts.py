@@ -91,7 +91,6 @@ def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int
 
 
 @cache
-@cache
 def characters(file_name: str) -> frozenset[int]:
     """The characters (code points) a font file has glyphs for."""
     return frozenset(pdfmetrics.getFont(register(file_name)).face.charToGlyph)

@@ -64,11 +64,9 @@ streams = runtime.Scoped(_ours, _theirs)
 @contextmanager
 def building() -> Iterator[None]:
     """While timelines lays out and builds documents: its stream settings and fewer
-    garbage collections (restored when the last document is done); the young garbage
-    collected when each is done (even one made inside another: a booklet's children)."""
+    garbage collections (restored when the last document is done)."""
     with streams(), runtime.fewer_collections():
         yield
-        runtime.collect_young()
 
 
 __all__ = ["FLATE_LEVEL", "building", "streams"]

@@ -16,6 +16,7 @@ from timelines.analyse.milestones import Milestone, find_milestones
 from timelines.analyse.waits import ENDING_CODES
 from timelines.analyse.waits import story_end as ending
 from timelines.layout.child_page import ChildLayout, build_child_pages
+from timelines.layout.emphasis import marked_steps
 from timelines.layout.frame import FrameText
 from timelines.layout.shadows import load_shadows
 from timelines.layout.style import Ctx
@@ -93,6 +94,7 @@ def _layout_child(record: ChildRecord, shared: Shared, today: date | None) -> Re
     theme, options, drawn = shared.theme, shared.options, shared.drawn()
     ctx = Ctx.for_theme(theme, options.page_size)
     facts, end = _analysed(record, shared, today)
+    drawn = _steps_marked(drawn, theme, facts)
     start = window_start(options, theme)
     span = axis_span(drawn, end, start is True)
     if isinstance(start, date) and start < span[1]:
@@ -113,6 +115,13 @@ def child_facts(
 ) -> Facts:
     """The child's key facts as ``layout_child`` finds them, without laying out a page."""
     return _analysed(record, share(record, siblings, theme, options), today or date.today())[0]
+
+
+def _steps_marked(drawn: ChildRecord, theme: Theme, facts: Facts) -> ChildRecord:
+    """``drawn`` with the steps the waits count drawn as steps (``layout/emphasis``)."""
+    categories = DriftRules.from_settings(theme.settings).steps
+    milestones = facts.drift.milestones if facts.drift is not None else ()
+    return replace(drawn, events=marked_steps(drawn.events, categories, milestones))
 
 
 def _analysed(record: ChildRecord, shared: Shared, today: date) -> tuple[Facts, date]:

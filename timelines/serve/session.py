@@ -25,6 +25,7 @@ from timelines.load.inputs import detect_format
 from timelines.model.dates import DateError, parse_exact_date
 from timelines.model.options import RenderOptions
 from timelines.model.problems import InputError, Problem, TimelinesError, has_errors, warning
+from timelines.model.records import Dataset
 from timelines.prepare.template import load_template
 from timelines.serve.tables import FIELDS, SHEETS, Tables, csv_files, edited_tables, read_tables
 
@@ -158,7 +159,7 @@ class Session:
         if not ids:
             return replace(check, note="There is nothing to draw yet.")
         try:
-            drawn = self._render(password=None)
+            drawn = self._render(password=None, loaded=dataset)  # not read again
         except TimelinesError as exc:
             return replace(check, note=str(exc))
         return replace(check, preview=page_one_png(drawn.pdf), pdf_name=drawn.name)
@@ -179,14 +180,17 @@ class Session:
             redact=self.choices.redact,
         )
 
-    def _render(self, password: str | None) -> api.RenderedPdf:
-        """What `timelines render` (or `timelines siblings --group`) writes, drawn in memory."""
+    def _render(self, password: str | None, loaded: Dataset | None = None) -> api.RenderedPdf:
+        """What `timelines render` (or `timelines siblings --group`) writes, drawn in memory
+        (from ``loaded``, every child of the files, when the check has loaded them)."""
         options, template, group = self.options(), self.choices.template, self.choices.group
         if group:
             inputs = api.upload_inputs(self.files)
-            return api.render_siblings_pdf(inputs, options, group, "date", template, password)
+            return api.render_siblings_pdf(
+                inputs, options, group, "date", template, password, loaded=loaded
+            )
         inputs = api.upload_inputs(self.files, child_id=self.choices.child_id or None)
-        return api.render_pdf(inputs, options, template, password)
+        return api.render_pdf(inputs, options, template, password, loaded=loaded)
 
     def pdf(self, password: str | None) -> tuple[str, bytes]:
         """(file name, PDF bytes) as `timelines render` writes them; raises TimelinesError."""
