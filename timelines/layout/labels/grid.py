@@ -393,11 +393,6 @@ class _Run:
             )
         return found
 
-    def covered(self, k: int, side: str) -> range:
-        if side == "right":
-            return range(k + 1, self.cover_hi[k])
-        return range(self.cover_lo[k], k)
-
     def stack(self, way: str, k: int) -> _Stack | None:
         """Stack ``k`` as drawn ``way`` (None when its labels cannot be folded)."""
         return self.parts[k].drawn(way)
