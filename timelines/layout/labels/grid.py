@@ -80,6 +80,8 @@ class _Shape(NamedTuple):
     column: int  # the stem itself
     ink: int = 0  # every column it touches, on any level (a quick test for clashes)
     union: int = 0  # every label's columns
+    spans: tuple[tuple[int, int], ...] = ()  # the columns of each ``near`` mask, [lo, hi)
+    at: int = 0  # the stem's column
 
 
 def _hits(rows: list[int], base: int, masks: tuple[int, ...]) -> bool:
@@ -92,46 +94,56 @@ def _hits(rows: list[int], base: int, masks: tuple[int, ...]) -> bool:
 
 
 class _Grid:
-    """What is taken on each level, as bit masks over columns.
+    """What is taken: the labels on each level as bit masks over columns, and the stems.
 
-    ``boxes[level]`` holds the labels on that level; ``stems[level]`` the stems that
-    rise to that level or higher (so a level's stems include every higher level's).
-    A label may go where neither comes within PAD of it, and only if its own stem
-    meets no label on the way up.
+    ``boxes[level]`` holds the labels on that level. The stems are kept by column, in
+    column order (``columns``), with how many levels each rises through (``reaches``: a
+    stem stands on every level below its reach). A label may go where neither comes
+    within PAD of it, and only if its own stem meets no label on the way up.
     """
 
-    __slots__ = ("boxes", "stems", "union")
+    __slots__ = ("boxes", "columns", "reaches", "union")
 
     def __init__(self, levels: int) -> None:
         self.boxes = [0] * levels
-        self.stems = [0] * levels
+        self.columns: list[int] = []
+        self.reaches: list[int] = []
         self.union = 0  # every label placed, removed ones too: where nothing can clash
+
+    def clear_of_stems(self, shape: _Shape) -> int:
+        """The lowest base where no stem stands beside or under the shape's labels
+        (stems only thin out going up)."""
+        columns, reaches = self.columns, self.reaches
+        low = 0
+        for i, (lo, hi) in enumerate(shape.spans):
+            first = bisect.bisect_left(columns, lo)
+            end = bisect.bisect_left(columns, hi, first)
+            if first < end:  # stems under label i: it must stand above the highest
+                above = max(reaches[first:end]) - i
+                low = above if above > low else low
+        return low
 
     def lowest(self, shape: _Shape) -> int | None:
         """The lowest level where the shape's labels fit, bottom first; None if none does."""
-        boxes, stems, near = self.boxes, self.stems, shape.near
+        boxes, near = self.boxes, shape.near
         last = len(boxes) - len(near)
-        low, high = 0, last + 1  # stems only thin out going up: find the first level clear of them
-        if len(near) == 1:  # most stacks: one label, without the loops over labels
-            one = near[0]
-            while low < high:
-                mid = (low + high) // 2
-                if stems[mid] & one:
-                    low = mid + 1
-                else:
-                    high = mid
-        else:
-            while low < high:
-                mid = (low + high) // 2
-                if _hits(stems, mid, near):
-                    low = mid + 1
-                else:
-                    high = mid
+        low = self.clear_of_stems(shape)
+        if low > last:
+            return None
         stem = shape.stem
         if self.union & stem:
             for level in range(low):
                 if boxes[level] & stem:
                     return None  # its stem would pass through a label below
+        if len(near) == 1:  # most stacks: one label, without the loop over labels
+            one = near[0]
+            for base in range(low, last + 1):
+                row = boxes[base]
+                if not row & one:
+                    return base
+                if row & stem:
+                    return None
+            return None
         for base in range(low, last + 1):
             if not _hits(boxes, base, near):
                 return base
@@ -142,13 +154,14 @@ class _Grid:
     def fits_at(self, shape: _Shape, base: int) -> bool:
         """True when the shape's labels may stand at level ``base``."""
         boxes, near = self.boxes, shape.near
-        if base + len(near) > len(boxes) or _hits(self.stems, base, near):
+        if base + len(near) > len(boxes) or base < self.clear_of_stems(shape):
             return False
         return not _hits(boxes, base, near) and not any(b & shape.stem for b in boxes[:base])
 
     def copy(self) -> _Grid:
         grid = _Grid(0)
-        grid.boxes, grid.stems, grid.union = list(self.boxes), list(self.stems), self.union
+        grid.boxes, grid.union = list(self.boxes), self.union
+        grid.columns, grid.reaches = list(self.columns), list(self.reaches)
         return grid
 
     def take(self, shape: _Shape, base: int) -> None:
@@ -156,15 +169,15 @@ class _Grid:
         for i, mask in enumerate(shape.boxes, start=base):
             boxes[i] |= mask
         self.union |= shape.union
-        stems, column = self.stems, shape.column
-        for level in range(base + len(shape.boxes)):
-            stems[level] |= column
+        at = bisect.bisect_left(self.columns, shape.at)
+        self.columns.insert(at, shape.at)
+        self.reaches.insert(at, base + len(shape.boxes))
 
     def remove(self, shape: _Shape, base: int) -> None:
         for i, mask in enumerate(shape.boxes):
             self.boxes[base + i] &= ~mask
-        for level in range(base + len(shape.boxes)):
-            self.stems[level] &= ~shape.column
+        at = bisect.bisect_left(self.columns, shape.at)
+        del self.columns[at], self.reaches[at]
         # ``union`` keeps the removed labels: it only ever rules clashes out quickly.
 
 
@@ -511,7 +524,7 @@ def _best_cuts(ends: list[float], space: float) -> tuple[int, int]:
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
     x = stack.x
     stem = _columns(x - REACH, x + REACH, x0)
-    boxes, near = [], []
+    boxes, near, spans = [], [], []
     ink, union = stem, 0
     for a, b in stack.spans(side):
         box = _columns(a, b, x0)
@@ -519,10 +532,11 @@ def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
         wide = _columns(a - REACH, b + REACH, x0) | stem
         boxes.append(box)
         near.append(wide)
+        spans.append(((wide & -wide).bit_length() - 1, wide.bit_length()))
         ink |= wide
         union |= box
-    column = 1 << max(int((x - x0) * RES), 0)
-    return _Shape(tuple(boxes), tuple(near), stem, column, ink, union)
+    at = max(int((x - x0) * RES), 0)  # (the text starts within REACH of it: no gaps)
+    return _Shape(tuple(boxes), tuple(near), stem, 1 << at, ink, union, tuple(spans), at)
 
 
 def _columns(a: float, b: float, x0: float) -> int:
