@@ -192,9 +192,6 @@ class _Stack(NamedTuple):
     def key(self) -> bool:
         return any(r.key for r in self.requests)
 
-    def spans(self, side: str) -> list[Span]:
-        return [_extent(self.x, w, side) for w in self.widths]
-
     def reach(self) -> Span:
         """How far its text could go, pointing left or right."""
         widest = max(self.widths)
@@ -522,32 +519,40 @@ def _best_cuts(ends: list[float], space: float) -> tuple[int, int]:
 
 
 def _shape(stack: _Stack, side: str, x0: float) -> _Shape:
+    """The stack's labels drawn ``side`` as grid masks from ``x0``.
+
+    Every run of columns here is one run: a label widened by the clearance reaches
+    past its stem (REACH > STEM_GAP), and a stack's labels all start (or all end) at
+    its stem, so the union of its labels is its widest label."""
     x = stack.x
-    stem = _columns(x - REACH, x + REACH, x0)
+    stem_lo, stem_hi = _span(x - REACH, x + REACH, x0)
     boxes, near, spans = [], [], []
-    ink, union = stem, 0
-    for a, b in stack.spans(side):
-        box = _columns(a, b, x0)
-        # Beside its own labels the stem needs room too: on their levels, nothing near it.
-        wide = _columns(a - REACH, b + REACH, x0) | stem
-        boxes.append(box)
-        near.append(wide)
-        spans.append(((wide & -wide).bit_length() - 1, wide.bit_length()))
-        ink |= wide
-        union |= box
-    at = max(int((x - x0) * RES), 0)  # (the text starts within REACH of it: no gaps)
+    for width in stack.widths:
+        a, b = _extent(x, width, side)
+        lo, hi = _span(a, b, x0)
+        boxes.append((1 << hi) - (1 << lo))
+        lo, hi = _span(a - REACH, b + REACH, x0)  # beside its own labels the stem needs room too
+        lo, hi = (lo if lo < stem_lo else stem_lo), (hi if hi > stem_hi else stem_hi)
+        near.append((1 << hi) - (1 << lo))
+        spans.append((lo, hi))
+    at = max(int((x - x0) * RES), 0)
+    if len(boxes) == 1:
+        ink, union = near[0], boxes[0]
+    else:
+        widest = max(range(len(boxes)), key=stack.widths.__getitem__)
+        ink, union = near[widest], boxes[widest]
+    stem = (1 << stem_hi) - (1 << stem_lo)
     return _Shape(tuple(boxes), tuple(near), stem, 1 << at, ink, union, tuple(spans), at)
 
 
-def _columns(a: float, b: float, x0: float) -> int:
-    """A mask of the columns from ``a`` to ``b`` (at least one), none left of ``x0``."""
+def _span(a: float, b: float, x0: float) -> tuple[int, int]:
+    """The columns from ``a`` to ``b`` (at least one), none left of ``x0``, as [lo, hi)."""
     lo = int((a - x0) * RES)  # int() rounds towards 0: below x0 that is column 0 anyway
     lo = lo if lo > 0 else 0
     end = (b - x0) * RES
     hi = int(end)
     hi = hi + 1 if hi < end else hi  # rounded up
-    hi = hi if hi > lo else lo + 1
-    return (1 << hi) - (1 << lo)
+    return lo, (hi if hi > lo else lo + 1)
 
 
 @dataclass
