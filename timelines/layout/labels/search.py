@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from timelines.layout.labels.grid import (
     _WAYS_TRIED,
@@ -51,11 +51,11 @@ class LabelPlan:
         """True when every event has its label (no numbers needed)."""
         return not self.numbers
 
-    @property
+    @cached_property  # (worked out once: trials read them again and again)
     def numbered(self) -> tuple[int, ...]:
         return tuple(sorted(i for mark in self.numbers for i in mark.indices))
 
-    @property
+    @cached_property
     def labelled(self) -> frozenset[int]:
         return frozenset(i for label in self.labels for i in label.events)
 
