@@ -461,11 +461,15 @@ def _fold(
         lines = _lines(request.text, request.head, size, measure, 2)
         if lines is None:
             return None
-        if max(measure(line, size) for line in lines) > widest:
+        measured = [measure(line, size) for line in lines]
+        if max(measured) > widest:
             lines = _lines(request.text, request.head, size, measure, 3) or lines
-        for line in lines if down else lines[::-1]:  # nearest the axis first
-            requests.append(request._replace(text=line))
-            widths.append(measure(line, size))
+            measured = [measure(line, size) for line in lines]
+        index, x, _, key, keep, head, members = request
+        if not down:  # nearest the axis first
+            lines, measured = lines[::-1], measured[::-1]
+        requests += [LabelRequest(index, x, line, key, keep, head, members) for line in lines]
+        widths += measured
     return _Stack(stack.x, tuple(requests), tuple(widths))
 
 
