@@ -7,6 +7,7 @@ A stack is measured (folded, fitted, shaped) once per area width and size
 from __future__ import annotations
 
 import bisect
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -113,11 +114,16 @@ class _Grid:
     def clear_of_stems(self, shape: _Shape) -> int:
         """The lowest base where no stem stands beside or under the shape's labels
         (stems only thin out going up)."""
-        columns, reaches = self.columns, self.reaches
+        columns, reaches, spans = self.columns, self.reaches, shape.spans
+        if len(spans) == 1:  # most stacks: one label, without the loop over labels
+            lo, hi = spans[0]
+            first = bisect_left(columns, lo)
+            end = bisect_left(columns, hi, first)
+            return max(reaches[first:end]) if first < end else 0
         low = 0
-        for i, (lo, hi) in enumerate(shape.spans):
-            first = bisect.bisect_left(columns, lo)
-            end = bisect.bisect_left(columns, hi, first)
+        for i, (lo, hi) in enumerate(spans):
+            first = bisect_left(columns, lo)
+            end = bisect_left(columns, hi, first)
             if first < end:  # stems under label i: it must stand above the highest
                 above = max(reaches[first:end]) - i
                 low = above if above > low else low
@@ -169,14 +175,14 @@ class _Grid:
         for i, mask in enumerate(shape.boxes, start=base):
             boxes[i] |= mask
         self.union |= shape.union
-        at = bisect.bisect_left(self.columns, shape.at)
+        at = bisect_left(self.columns, shape.at)
         self.columns.insert(at, shape.at)
         self.reaches.insert(at, base + len(shape.boxes))
 
     def remove(self, shape: _Shape, base: int) -> None:
         for i, mask in enumerate(shape.boxes):
             self.boxes[base + i] &= ~mask
-        at = bisect.bisect_left(self.columns, shape.at)
+        at = bisect_left(self.columns, shape.at)
         del self.columns[at], self.reaches[at]
         # ``union`` keeps the removed labels: it only ever rules clashes out quickly.
 
