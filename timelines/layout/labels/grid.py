@@ -495,10 +495,13 @@ def _lines(
     ends = [0.0]
     for width in widths:
         ends.append(ends[-1] + width + space)
-    cut = _best_cut(ends, space) if count == 2 else _best_cuts(ends, space)
+    if count == 2:
+        (cut,) = _best_cut(ends, space)
+        return text[:head] + " ".join(words[:cut]), " ".join(words[cut:])
+    cuts = _best_cuts(ends, space)
     n = len(words)
-    lines = [" ".join(words[a:b]) for a, b in zip((0, *cut), (*cut, n), strict=True)]
-    lines[0] = (text[:head] + lines[0]) if head else lines[0]
+    lines = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, n), strict=True)]
+    lines[0] = text[:head] + lines[0]
     return tuple(lines)
 
 
@@ -509,9 +512,10 @@ def _best_cut(ends: list[float], space: float) -> tuple[int]:
     best, least = 1, float("inf")
     for i in range(1, n):
         first, second = ends[i] - ends[0] - space, ends[n] - ends[i] - space
-        widest = first if first >= second else second
-        if widest < least:
-            best, least = i, widest
+        if first >= second:  # the first line is the wider from here on, and grows
+            return (best if least <= first else i,)
+        if second < least:
+            best, least = i, second
     return (best,)
 
 
