@@ -89,9 +89,12 @@ class Ctx:
         role: str = "",
     ) -> Text:
         """A measured Text item in the glossary's words (never below the minimum size)."""
-        text = self.plain(text)
-        size = max(size, self.min_size)
-        width = fonts.measure(text, self.font_names[font], size)
+        # written out (not ``plain``, ``max``, ``fonts.measure``): pages make hundreds
+        text = self.theme.compiled_glossary.rewrite(text)
+        minimum = self.min_size
+        if minimum > size:  # as max(size, minimum)
+            size = minimum
+        width = fonts.unit_width(text, self.font_names[font]) * size
         return Text(x, y, text, size, font, colour, align, width, role)
 
     def fit(self, text: str, size: float, width: float, font: str = "regular") -> str:
