@@ -102,8 +102,10 @@ class Ctx:
 
     def wrap(self, text: str, size: float, width: float, font: str = "regular") -> list[str]:
         """Break ``text`` into lines no wider than ``width`` (long words are cut)."""
-        name = self.font_names[font]
-        return list(_wrapped(self.plain(text), name, size, width, max(size, self.min_size)))
+        minimum = self.min_size
+        cut_size = minimum if minimum > size else size  # as max(size, minimum)
+        text = self.theme.compiled_glossary.rewrite(text)
+        return list(_wrapped(text, self.font_names[font], size, width, cut_size))
 
 
 def _measurer(glossary: Glossary, name: str) -> Callable[[str, float], float]:
