@@ -108,6 +108,21 @@ def test_rendering_is_deterministic(sample_record, today):
     assert first == second
 
 
+def test_objects_written_once_are_the_bytes_reportlab_writes(sample_record, today, monkeypatch):
+    from timelines.pdf import written
+
+    theme = load_template()
+    written._written.clear()
+    first = render_child(sample_record, theme, RenderOptions(), today).pdf  # writes them
+    kinds = sorted({key[0] for key, _ in written._written})
+    again = render_child(sample_record, theme, RenderOptions(), today).pdf  # reuses them
+    monkeypatch.setattr(written, "reuse", lambda *args: None)
+    monkeypatch.setattr(written, "images", lambda document: None)
+    theirs = render_child(sample_record, theme, RenderOptions(), today).pdf
+    assert kinds == ["cmap", "image"]
+    assert first == again == theirs
+
+
 def test_pdf_metadata_and_unicode_names(today):
     record = _record([_event("01/06/2016", "Referral", "referral")])
     done = render_child(record, load_template(), RenderOptions(prepared_by="Ms A"), today)

@@ -21,16 +21,15 @@ def chronology_pages(
     pages: list[Page] = []
     width = ctx.width - 2 * ctx.margin
     xs = _column_xs(ctx.margin, width)
+    room = [share * width - 4 for _, share in COLUMNS]  # the width a column's text may take
     page, y = _new_page(ctx, frame, xs, size)
     pages.append(page)
     rows = [(str(n), e) for n, e in enumerate(events, start=1)] + [("–", e) for e in unnumbered]
     rows.sort(key=lambda row: row[1].day)  # stable: the page's order, the births among it
     for row, (number, event) in enumerate(rows, start=1):
         cells = _cells(number, event, ctx)
-        wrapped = [
-            ctx.wrap(text, size, w * width - 4) for text, (_, w) in zip(cells, COLUMNS, strict=True)
-        ]
-        height = lead * max(len(lines) for lines in wrapped) + 2
+        wrapped = [ctx.wrap(text, size, w) for text, w in zip(cells, room, strict=True)]
+        height = lead * max(map(len, wrapped)) + 2
         if y - height < ctx.margin + 14:
             page, y = _new_page(ctx, frame, xs, size)
             pages.append(page)

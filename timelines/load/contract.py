@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from timelines.load.files import InputPath, as_input
@@ -277,6 +277,12 @@ class _Source:
         column = self.columns.get(name)
         return self.table.original(column) if column else name
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Where each field's cell is in a row (read for every cell of every row)."""
+        at = {column: i for i, column in enumerate(self.table.columns)}
+        return {name: at[c] for name, c in self.columns.items() if c and c in at}
+
 
 @dataclass
 class _Row:
@@ -289,8 +295,8 @@ class _Row:
     problems: list[Problem] = field(default_factory=list)
 
     def text(self, name: str) -> str:
-        column = self.source.columns.get(name)
-        return self.cells.get(column, "") if column else ""
+        at = self.source.positions.get(name)
+        return "" if at is None else tuple.__getitem__(self.cells, at)
 
     def error(self, name: str, message: str) -> None:
         self.problems.append(

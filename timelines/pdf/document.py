@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from reportlab.pdfgen.canvas import Canvas
 
 from timelines.layout.primitives import Bookmark, Page
+from timelines.pdf import written
 from timelines.pdf.painter import Painted, draw_page
 from timelines.pdf.settings import building
 
@@ -78,6 +79,7 @@ def _build(
             canvas.setPageSize((page.width, page.height))
             painted = draw_page(canvas, page, fonts, keep=keep_first and number == 0)
             first = painted if number == 0 else first
+        written.images(canvas._doc)  # the same shadows in every document: written once
         canvas.save()
     return first
 

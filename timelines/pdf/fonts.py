@@ -3,7 +3,8 @@
 DejaVu (shipped in assets/fonts) covers names such as Seònaid, Łukasz, Zoë
 and Ó Dochartaigh; reportlab embeds the subset a page uses. Pages of a batch use
 the same few subsets (ASCII plus a handful of letters), so each subset's font
-program is built once per process and handed back as the same object.
+program is built once per process and handed back as the same object, and its
+table of widths and map back to Unicode are written once (``pdf.written``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from timelines.model.problems import TimelinesError
+from timelines.pdf import written
 from timelines.resources import fonts_dir
 
 
@@ -57,27 +59,20 @@ class _EmbeddedFont(TTFont):
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 (reportlab's name)
         state = self.state.get(doc)
-        count = len(state.subsets) if state else 0
-        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(count)]
+        subsets = [tuple(subset) for subset in state.subsets] if state else []
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
         super().addObjects(doc)
         fonts = doc.idToObject["BasicFonts"].dict
-        for name in names:
-            fonts[name].Widths = _widths(tuple(fonts[name].Widths.sequence))
-
-
-class _Written(pdfdoc.PDFObject):
-    """A PDF object already written out."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document: pdfdoc.PDFDocument) -> bytes:
-        return self.data
+        for number, (name, subset) in enumerate(zip(names, subsets, strict=True)):
+            font = fonts[name]
+            font.Widths = _widths(tuple(font.Widths.sequence))
+            cmap = f"toUnicodeCMap:{font.BaseFont}"  # the subset's map back to Unicode
+            written.reuse(doc, cmap, ("cmap", self.fontName, number, subset))
 
 
 @lru_cache(maxsize=256)
-def _widths(widths: tuple[int, ...]) -> _Written:
-    return _Written(pdfdoc.PDFArray(list(widths)).format(None))
+def _widths(widths: tuple[int, ...]) -> written.Written:
+    return written.Written(pdfdoc.PDFArray(list(widths)).format(None))
 
 
 def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
@@ -103,11 +98,11 @@ def font_names(regular: str, bold: str, label: str) -> dict[str, str]:
 
 def measure(text: str, font_name: str, size: float) -> float:
     """Width of ``text`` in points."""
-    return _unit_width(text, font_name) * size
+    return unit_width(text, font_name) * size
 
 
 @lru_cache(maxsize=16384)
-def _unit_width(text: str, font_name: str) -> float:
+def unit_width(text: str, font_name: str) -> float:
     """Width at 1 point (widths grow with the size; remembered: pages measure the same
     words again and again, at several sizes)."""
     return pdfmetrics.stringWidth(text, font_name, 1.0)

@@ -270,32 +270,36 @@ class _Painter:
 
     def text(self, item: Text) -> None:
         """A line of text at its measured left edge (one text object for a run of texts)."""
+        # a page paints hundreds: the item unpacked once, the state checked in place
+        x, y, text, size, font, colour, align, width, _ = item
+        ops = self.ops
         if not self.in_text:
-            self.ops.append("BT")
+            ops.append("BT")
             self.in_text = True
-        self.set_fill(item.colour)
-        name = self.fonts[item.font]
-        x, align = item.x, item.align  # the left edge, as Text.box has it
-        left = x if align == "left" else x - item.width / 2 if align == "centre" else x - item.width
-        self.ops.append(TEXT_AT(left, item.y))
-        shown = _ascii_shown(item.text)
+        if colour != self.fill:
+            self.set_fill(colour)
+        name = self.fonts[font]
+        left = x if align == "left" else x - width / 2 if align == "centre" else x - width
+        ops.append(TEXT_AT(left, y))
+        shown = _ascii_shown(text)
         if shown is not None:  # most text: the first subset holds ASCII as it is
-            self._set_font(name, 0, item.size)
-            self.ops.append(shown)
+            if (name, 0, size) != self.font:
+                self._set_font(name, 0, size)
+            ops.append(shown)
             return
-        pieces = pdfmetrics.getFont(name).splitString(item.text, self.canvas._doc)
+        pieces = pdfmetrics.getFont(name).splitString(text, self.canvas._doc)
         if [subset for subset, _ in pieces] == [0]:  # all in the first subset: kept as a key
-            self._set_font(name, 0, item.size)
+            self._set_font(name, 0, size)
             key = f"#{self.texts}"
             self.texts += 1
             self.keys[key] = f"({escapePDF(pieces[0][1])}) Tj"
-            self.steps.append(("text", name, item.size, item.text))
-            self.ops.append(f"\0{key}\0")
+            self.steps.append(("text", name, size, text))
+            ops.append(f"\0{key}\0")
             return
         self.keepable = False
         for subset, chunk in pieces:
-            self._set_font(name, subset, item.size)
-            self.ops.append(f"({escapePDF(chunk)}) Tj")
+            self._set_font(name, subset, size)
+            ops.append(f"({escapePDF(chunk)}) Tj")
 
     def _set_font(self, name: str, subset: int, size: float) -> None:
         if (name, subset, size) != self.font:
@@ -316,9 +320,12 @@ class _Painter:
     # --- shapes ------------------------------------------------------------------------
 
     def line(self, item: Line) -> None:
-        self._end_text()
-        self.set_stroke(item.colour, item.width, item.dash)
-        self.ops.append(SEGMENT(item.x1, item.y1, item.x2, item.y2) + " S")
+        x1, y1, x2, y2, colour, width, dash = item
+        if self.in_text:
+            self._end_text()
+        if colour != self.stroke or width != self.width or dash != self.dash:
+            self.set_stroke(colour, width, dash)
+        self.ops.append(SEGMENT(x1, y1, x2, y2) + " S")
 
     def rect(self, item: Rect) -> None:
         self._end_text()
@@ -368,18 +375,19 @@ class _Painter:
         self.fill, self.stroke, self.width, self.dash = saved
 
     def marker(self, item: Marker) -> None:
-        self._end_text()
-        r = item.size / 2
-        shape = item.shape.removesuffix("_open")
-        x, y = item.x, item.y
+        x, y, drawn, size, colour, hollow = item
+        if self.in_text:
+            self._end_text()
+        r = size / 2
+        shape = drawn.removesuffix("_open")
         if shape in ("plus", "cross", "bar"):
             self._strokes(item, shape, r)
             return
-        if item.hollow or item.shape.endswith("_open"):
+        if hollow or shape != drawn:  # an "_open" shape is hollow
             self.set_fill(WHITE)
-            self.set_stroke(item.colour, 1.1, ())
+            self.set_stroke(colour, 1.1, ())
         else:
-            self.set_fill(item.colour)
+            self.set_fill(colour)
             self.set_stroke(WHITE, 0.4, ())
         self.ops.append(f"q {PLACE(x, y)} cm {_outline(shape, r)} B Q")
 

@@ -319,7 +319,8 @@ def _draw_child(record: ChildRecord, work: Work) -> ChildOutcome:
         summary = summary_row(work.shown, None, work.warnings, "failed")
         return ChildOutcome(work.shown, summary, error=f"{type(exc).__name__}: {exc}")
     hide = redactor(record, work.siblings) if job.options.redact else str
-    summary = summary_row(work.shown, facts, work.warnings, "rendered", hide)
+    summarised = facts if "summary" in job.outputs else None  # their columns: summary.csv only
+    summary = summary_row(work.shown, summarised, work.warnings, "rendered", hide)
     summary["child_pdf"] = file if "children" in job.outputs else ""
     return ChildOutcome(work.shown, summary, pack(pages, job.apart) if pages else None)
 
