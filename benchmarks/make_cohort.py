@@ -1,6 +1,6 @@
 """Write a synthetic cohort in the contract CSV format (seeded: same N, same files).
 
-    python benchmarks/make_cohort.py N OUTDIR
+    python benchmarks/make_cohort.py N OUTDIR [SEED]
 
 N children in sibling groups of 1-5; each has 15-80 events and 1-12
 placements; siblings share some carers so the together-links show.
@@ -99,5 +99,6 @@ def make_cohort(n: int, out: Path, seed: int = 903) -> Path:
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    folder = make_cohort(count, Path(sys.argv[2] if len(sys.argv) > 2 else "cohort"))
+    out = Path(sys.argv[2] if len(sys.argv) > 2 else "cohort")
+    folder = make_cohort(count, out, *(int(seed) for seed in sys.argv[3:4]))
     print(f"wrote {count} children to {folder}")
