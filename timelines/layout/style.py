@@ -89,12 +89,9 @@ class Ctx:
         role: str = "",
     ) -> Text:
         """A measured Text item in the glossary's words (never below the minimum size)."""
-        # written out (not ``plain``, ``max``, ``fonts.measure``): pages make hundreds
-        text = self.theme.compiled_glossary.rewrite(text)
-        minimum = self.min_size
-        if minimum > size:  # as max(size, minimum)
-            size = minimum
-        width = fonts.unit_width(text, self.font_names[font]) * size
+        text = self.plain(text)
+        size = max(size, self.min_size)
+        width = fonts.measure(text, self.font_names[font], size)
         return Text(x, y, text, size, font, colour, align, width, role)
 
     def fit(self, text: str, size: float, width: float, font: str = "regular") -> str:
@@ -102,10 +99,8 @@ class Ctx:
 
     def wrap(self, text: str, size: float, width: float, font: str = "regular") -> list[str]:
         """Break ``text`` into lines no wider than ``width`` (long words are cut)."""
-        minimum = self.min_size
-        cut_size = minimum if minimum > size else size  # as max(size, minimum)
-        text = self.theme.compiled_glossary.rewrite(text)
-        return list(_wrapped(text, self.font_names[font], size, width, cut_size))
+        name = self.font_names[font]
+        return list(_wrapped(self.plain(text), name, size, width, max(size, self.min_size)))
 
 
 def _measurer(glossary: Glossary, name: str) -> Callable[[str, float], float]:

@@ -98,11 +98,11 @@ def font_names(regular: str, bold: str, label: str) -> dict[str, str]:
 
 def measure(text: str, font_name: str, size: float) -> float:
     """Width of ``text`` in points."""
-    return unit_width(text, font_name) * size
+    return _unit_width(text, font_name) * size
 
 
 @lru_cache(maxsize=16384)
-def unit_width(text: str, font_name: str) -> float:
+def _unit_width(text: str, font_name: str) -> float:
     """Width at 1 point (widths grow with the size; remembered: pages measure the same
     words again and again, at several sizes)."""
     return pdfmetrics.stringWidth(text, font_name, 1.0)
