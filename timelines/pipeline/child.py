@@ -93,8 +93,9 @@ def _layout_child(record: ChildRecord, shared: Shared, today: date | None) -> Re
     today = today or date.today()
     theme, options, drawn = shared.theme, shared.options, shared.drawn()
     ctx = Ctx.for_theme(theme, options.page_size)
-    facts, end = _analysed(record, shared, today)
-    drawn = _steps_marked(drawn, theme, facts)
+    rules = _drift_rules(shared)
+    facts, end = _analysed(record, shared, today, rules)
+    drawn = _steps_marked(drawn, rules, facts)
     start = window_start(options, theme)
     span = axis_span(drawn, end, start is True)
     if isinstance(start, date) and start < span[1]:
@@ -114,17 +115,24 @@ def child_facts(
     siblings: tuple[str, ...] = (),
 ) -> Facts:
     """The child's key facts as ``layout_child`` finds them, without laying out a page."""
-    return _analysed(record, share(record, siblings, theme, options), today or date.today())[0]
+    shared = share(record, siblings, theme, options)
+    return _analysed(record, shared, today or date.today(), _drift_rules(shared))[0]
 
 
-def _steps_marked(drawn: ChildRecord, theme: Theme, facts: Facts) -> ChildRecord:
+def _drift_rules(shared: Shared) -> DriftRules:
+    """The template's steps, long waits and targets (the command line's threshold first)."""
+    return DriftRules.from_settings(shared.theme.settings, shared.options.gap_threshold_months)
+
+
+def _steps_marked(drawn: ChildRecord, rules: DriftRules, facts: Facts) -> ChildRecord:
     """``drawn`` with the steps the waits count drawn as steps (``layout/emphasis``)."""
-    categories = DriftRules.from_settings(theme.settings).steps
     milestones = facts.drift.milestones if facts.drift is not None else ()
-    return replace(drawn, events=marked_steps(drawn.events, categories, milestones))
+    return replace(drawn, events=marked_steps(drawn.events, rules.steps, milestones))
 
 
-def _analysed(record: ChildRecord, shared: Shared, today: date) -> tuple[Facts, date]:
+def _analysed(
+    record: ChildRecord, shared: Shared, today: date, rules: DriftRules
+) -> tuple[Facts, date]:
     """The child's key facts, waits and targets, and the last day shown: of what may be
     shown, with ages from the real birth (the page shows them to the month); the date of
     birth itself only when it may be shown."""
@@ -132,7 +140,6 @@ def _analysed(record: ChildRecord, shared: Shared, today: date) -> tuple[Facts, 
     born = replace(drawn, child=replace(drawn.child, date_of_birth=record.child.date_of_birth))
     milestones = find_milestones(born)
     end = story_end(born, theme, options, today, milestones)
-    rules = DriftRules.from_settings(theme.settings, options.gap_threshold_months)
     facts = analyse(born, end, rules, milestones)
     return replace(facts, date_of_birth=shared.record.child.date_of_birth), end
 
