@@ -152,17 +152,21 @@ def test_measures_shared_between_trials_change_no_plan(xs, width, keys, heights)
             assert kept == alone
 
 
-@settings(max_examples=80, deadline=None)
-@example(  # without ``stood`` the second placement loses key event 1
-    [200.0, 272.0, 200.0, 200.0, 202.0, 271.0, 273.0, 273.0], 10, {0, 1}, {0}, 20.0
-)
-@given(
+# A side's stems (x), the label width, its key events, the events moved away, the height.
+A_FEW_MOVED = (
     st.lists(st.floats(200.0, 440.0), min_size=8, max_size=50),
     st.integers(10, 40),
     st.sets(st.integers(0, 49), min_size=2, max_size=12),
     st.sets(st.integers(0, 49), min_size=1, max_size=3),
     st.floats(20.0, 120.0),
 )
+
+
+@settings(max_examples=80, deadline=None)
+@example(  # without ``stood`` the second placement loses key event 1
+    [200.0, 272.0, 200.0, 200.0, 202.0, 271.0, 273.0, 273.0], 10, {0, 1}, {0}, 20.0
+)
+@given(*A_FEW_MOVED)
 def test_moving_a_few_events_away_never_costs_the_others_a_key_label(xs, width, keys, gone, height):
     """With ``stood`` kept between trials, placing a side again without a few of its
     events leaves out no more of the remaining key events than the first placement did
@@ -196,13 +200,7 @@ def settle_every_stack(run, attempt) -> None:  # type: ignore[no-untyped-def]
 @example(  # labels drop after key events make room
     [257.0, 292.0, 265.0, 223.0, 213.0, 252.0, 246.0, 221.0], 30, {0, 3, 7}, {4}, 21.0
 )
-@given(
-    st.lists(st.floats(200.0, 440.0), min_size=8, max_size=50),
-    st.integers(10, 40),
-    st.sets(st.integers(0, 49), min_size=2, max_size=12),
-    st.sets(st.integers(0, 49), min_size=1, max_size=3),
-    st.floats(20.0, 120.0),
-)
+@given(*A_FEW_MOVED)
 def test_settling_only_the_stacks_that_may_drop_changes_no_plan(xs, width, keys, gone, height):
     """Labels settle after key events make room and after stacks stand where they stood:
     trying only the stacks that may drop gives the plans trying every stack gives."""
